@@ -1,0 +1,120 @@
+//! Spec errors and warnings that point at `file:line:column`.
+
+use std::fmt;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Generation stops.
+    Error,
+    /// Generation goes on; the author should still look.
+    Warning,
+}
+
+/// A position in a spec file, 1-based.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// Line, counting from 1.
+    pub line: usize,
+    /// Column in characters, counting from 1.
+    pub column: usize,
+}
+
+/// One problem found in the specs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The spec file, as the user would type it (`spec/okr/v1.yaml`).
+    pub file: String,
+    /// Where in the file.
+    pub position: Position,
+    /// The offending line of the file, when known.
+    pub source_line: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// `file:line:column`.
+    pub fn location(&self) -> String {
+        format!(
+            "{}:{}:{}",
+            self.file, self.position.line, self.position.column
+        )
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}: {}", self.location(), self.message)?;
+        if let Some(line) = &self.source_line {
+            let number = self.position.line.to_string();
+            let gutter = " ".repeat(number.len());
+            writeln!(f, "{gutter} |")?;
+            writeln!(f, "{number} | {line}")?;
+            let caret_pad: String = line
+                .chars()
+                .take(self.position.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            writeln!(f, "{gutter} | {caret_pad}^")?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// All diagnostics of one run, errors first, in file order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Whether any diagnostic stops generation.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Sorts by severity, file and position so the output is stable.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (a.severity, &a.file, a.position, &a.message)
+                .cmp(&(b.severity, &b.file, b.position, &b.message))
+        });
+        self.0.dedup();
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in &self.0 {
+            writeln!(f, "{diagnostic}")?;
+        }
+        let errors = self.error_count();
+        let warnings = self.0.len() - errors;
+        write!(
+            f,
+            "{errors} error{}, {warnings} warning{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for Diagnostics {}

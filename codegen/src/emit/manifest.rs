@@ -1,0 +1,37 @@
+//! The generated crate's `Cargo.toml`. TOML, not Rust, so it is written as
+//! text; every value in it comes from the model or is fixed here.
+
+use crate::emit::tree::distinct_services;
+use crate::model::Model;
+
+/// The package name users write in their `Cargo.toml`.
+pub const PACKAGE_NAME: &str = "feishu";
+
+/// `Cargo.toml` of the generated crate, without the header comment.
+pub fn cargo_toml(model: &Model) -> String {
+    let services = distinct_services(model);
+    let names: Vec<String> = services.iter().map(|s| format!("\"{}\"", s.name)).collect();
+    let mut features = format!("[features]\ndefault = [{}]\n", names.join(", "));
+    for service in &services {
+        features.push_str(&format!("{} = []\n", service.name));
+    }
+    format!(
+        r#"[package]
+name = "{PACKAGE_NAME}"
+version = "0.1.0"
+description = "Typed client for the Feishu (Lark) Open Platform, generated from spec/."
+keywords = ["feishu", "lark", "api", "client"]
+categories = ["api-bindings"]
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+publish.workspace = true
+
+
+{features}
+[dependencies]
+feishu-runtime.workspace = true
+serde.workspace = true
+"#
+    )
+}

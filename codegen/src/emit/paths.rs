@@ -1,0 +1,79 @@
+//! Rust type expressions for model types. Emitted code names every type by
+//! its full path so that a spec type called `Option` or `String` can never
+//! shadow the standard one.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{TypeHome, TypeRef};
+
+/// The module path of a type's home, e.g. `crate::okr::v1`.
+pub fn home_path(home: &TypeHome) -> TokenStream {
+    match home {
+        TypeHome::Common => quote!(crate::common),
+        TypeHome::Service { service, version } => {
+            let service = service.to_ident();
+            let version = version.to_ident();
+            quote!(crate::#service::#version)
+        }
+    }
+}
+
+/// The type as stored in a struct or builder.
+pub fn rust_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Int => quote!(i32),
+        TypeRef::Int64 => quote!(i64),
+        TypeRef::Float => quote!(f64),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::Named {
+            home, rust_name, ..
+        } => {
+            let home = home_path(home);
+            let name = rust_name.to_ident();
+            quote!(#home::#name)
+        }
+        TypeRef::Array(inner) => {
+            let inner = rust_type(inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+    }
+}
+
+/// How a builder method accepts a value of this type, and how it turns the
+/// argument (`value`) into the stored form.
+pub struct Argument {
+    /// Parameter type, e.g. `impl Into<String>`.
+    pub param_type: TokenStream,
+    /// Expression converting the parameter into the stored type.
+    pub convert: TokenStream,
+}
+
+/// Strings are taken as `impl Into<String>` and arrays as any iterator, so
+/// callers can pass `&str`, `String`, arrays, `Vec`s or iterators.
+pub fn argument(ty: &TypeRef, value: &proc_macro2::Ident) -> Argument {
+    match ty {
+        TypeRef::String => Argument {
+            param_type: quote!(impl ::std::convert::Into<::std::string::String>),
+            convert: quote!(::std::convert::Into::into(#value)),
+        },
+        TypeRef::Array(inner) if **inner == TypeRef::String => Argument {
+            param_type: quote!(
+                impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>
+            ),
+            convert: quote!(::std::iter::Iterator::collect(::std::iter::Iterator::map(::std::iter::IntoIterator::into_iter(#value), ::std::convert::Into::into))),
+        },
+        TypeRef::Array(inner) => {
+            let inner = rust_type(inner);
+            Argument {
+                param_type: quote!(impl ::std::iter::IntoIterator<Item = #inner>),
+                convert: quote!(::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(#value))),
+            }
+        }
+        other => Argument {
+            param_type: rust_type(other),
+            convert: quote!(#value),
+        },
+    }
+}

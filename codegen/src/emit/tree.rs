@@ -1,0 +1,286 @@
+//! The crate skeleton: `lib.rs` with the `Client` and re-exports, each
+//! service's `mod.rs`, each version's `mod.rs` with its named types, and
+//! `common.rs` with the shared types.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::docs;
+use crate::emit::operation::{inner_doc_attrs, version_accessor_name};
+use crate::emit::types::type_def;
+use crate::model::{Model, Namespace, Service};
+
+/// `src/lib.rs`.
+pub fn lib_rs(model: &Model) -> TokenStream {
+    let crate_doc = inner_doc_attrs(concat!(
+        "Typed client for the Feishu (Lark) Open Platform, generated from the YAML specs in `spec/`.\n",
+        "\n",
+        "Operations follow the platform's own hierarchy, service · version · resource · action, so a doc\n",
+        "URL such as `/document/performance-v1/stage_task/find_by_user_list` leads straight to\n",
+        "`client.performance().v1().stage_task().find_by_user_list(…)`. Required parameters are the\n",
+        "method's arguments; optional ones are chained setters; `.send().await` returns\n",
+        "`Result<_, feishu::Error>`.\n",
+        "\n",
+        "```no_run\n",
+        "# async fn run() -> Result<(), feishu::Error> {\n",
+        "let client = feishu::Client::builder()\n",
+        "    .access_token(\"t-your-tenant-access-token\")\n",
+        "    .build()?;\n",
+        "let page = client.okr().v1().user_okr().list(\"ou_123\", 0, 10).send().await?;\n",
+        "println!(\"{} OKRs in all\", page.total.unwrap_or_default());\n",
+        "# Ok(())\n",
+        "# }\n",
+        "```\n",
+        "\n",
+        "Each service is a cargo feature (all on by default), so a crate that needs only OKR can\n",
+        "depend on `feishu` with `default-features = false, features = [\"okr\"]`.",
+    ));
+    let services = distinct_services(model);
+    let modules = services.iter().map(|service| {
+        let module = service.module.to_ident();
+        let feature = &service.name;
+        let doc = docs::doc_attrs(&format!("The {} service.", docs::code(&service.name)));
+        quote! {
+            #doc
+            #[cfg(feature = #feature)]
+            #[rustfmt::skip]
+            pub mod #module;
+        }
+    });
+    let accessors = services.iter().map(|service| {
+        let module = service.module.to_ident();
+        let feature = &service.name;
+        let accessor = format_ident!("{}", service_accessor_name(service));
+        let mut text = docs::description(&service.docs);
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!(
+            "The {} service's operations.",
+            docs::code(&service.name)
+        ));
+        let doc = docs::doc_attrs(&text);
+        quote! {
+            #doc
+            #[cfg(feature = #feature)]
+            pub fn #module(&self) -> #module::#accessor<'_> {
+                #module::#accessor::new(self)
+            }
+        }
+    });
+    let client_doc = docs::doc_attrs(
+        "A Feishu client: one connection pool and configuration, cheap to clone and share between tasks.\n\n\
+         Build one with [`Client::builder`], then reach an operation through its service, version and \
+         resource: `client.okr().v1().user_okr().list(…)`.",
+    );
+    let builder_doc = docs::doc_attrs(
+        "Starts configuring a client: base URL (Feishu by default, [`BaseUrl::LARK`] for Lark, or any URL for tests), access token, timeouts.",
+    );
+    let from_core_doc = docs::doc_attrs("Wraps an already configured runtime client.");
+    let core_doc = docs::doc_attrs("The runtime client underneath: configuration and HTTP.");
+    // Every item is `rustfmt::skip`: prettyplease already formatted the crate,
+    // rustfmt would format it differently, and `cargo fmt --check` runs over
+    // the whole workspace. Skipping a `mod` item skips its file too.
+    quote! {
+        #crate_doc
+        #![forbid(unsafe_code)]
+
+        #[rustfmt::skip]
+        pub use ::feishu_runtime as runtime;
+        #[rustfmt::skip]
+        pub use ::feishu_runtime::{AccessToken, ApiError, BaseUrl, ClientBuilder, DecodeError, Empty, Error, InvalidRequest, RequestOptions, TransportError, TransportErrorKind, UnknownValue};
+
+        #[rustfmt::skip]
+        pub mod common;
+        #(#modules)*
+
+        #client_doc
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #[rustfmt::skip]
+        pub struct Client {
+            core: ::feishu_runtime::Client,
+        }
+
+        #[rustfmt::skip]
+        impl Client {
+            #builder_doc
+            pub fn builder() -> ::feishu_runtime::ClientBuilder<Client> {
+                ::feishu_runtime::ClientBuilder::new()
+            }
+
+            #from_core_doc
+            pub fn from_core(core: ::feishu_runtime::Client) -> Self {
+                Self { core }
+            }
+
+            #core_doc
+            pub fn core(&self) -> &::feishu_runtime::Client {
+                &self.core
+            }
+
+            #(#accessors)*
+        }
+
+        #[rustfmt::skip]
+        impl ::std::convert::From<::feishu_runtime::Client> for Client {
+            fn from(core: ::feishu_runtime::Client) -> Self {
+                Self { core }
+            }
+        }
+    }
+}
+
+/// One entry per service name (a service may have several versions).
+pub fn distinct_services(model: &Model) -> Vec<&Service> {
+    let mut seen = std::collections::BTreeMap::new();
+    for service in &model.services {
+        seen.entry(&service.name).or_insert(service);
+    }
+    seen.into_values().collect()
+}
+
+fn service_accessor_name(service: &Service) -> String {
+    use heck::ToUpperCamelCase;
+    format!("{}Service", service.name.to_upper_camel_case())
+}
+
+/// `src/<service>/mod.rs`: the version modules and the service accessor.
+pub fn service_mod(model: &Model, service: &Service) -> TokenStream {
+    let versions: Vec<&Service> = model
+        .services
+        .iter()
+        .filter(|s| s.name == service.name)
+        .collect();
+    let mut text = docs::description(&service.docs);
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("The {} service.", docs::code(&service.name)));
+    let module_doc = inner_doc_attrs(&text);
+    let accessor = format_ident!("{}", service_accessor_name(service));
+    let accessor_doc = docs::doc_attrs(&format!(
+        "The {} service. Get it with [`crate::Client::{}`].",
+        docs::code(&service.name),
+        service.module.unraw()
+    ));
+    let version_modules = versions.iter().map(|v| {
+        let module = v.version_module.to_ident();
+        let doc = docs::doc_attrs(&format!(
+            "Version {} of the {} service.",
+            docs::code(&v.version),
+            docs::code(&v.name)
+        ));
+        quote!(#doc pub mod #module;)
+    });
+    let version_accessors = versions.iter().map(|v| {
+        let module = v.version_module.to_ident();
+        let accessor = format_ident!("{}", version_accessor_name(v));
+        let doc = docs::doc_attrs(&format!("Version {}.", docs::code(&v.version)));
+        quote! {
+            #doc
+            pub fn #module(&self) -> #module::#accessor<'a> {
+                #module::#accessor::new(self.client)
+            }
+        }
+    });
+    quote! {
+        #module_doc
+
+        #(#version_modules)*
+
+        #accessor_doc
+        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+        pub struct #accessor<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl<'a> #accessor<'a> {
+            pub(crate) fn new(client: &'a crate::Client) -> Self {
+                Self { client }
+            }
+
+            #(#version_accessors)*
+        }
+    }
+}
+
+/// `src/<service>/<version>/mod.rs`: named types, resource modules and the
+/// version accessor.
+pub fn version_mod(service: &Service) -> TokenStream {
+    let module_doc = inner_doc_attrs(&format!(
+        "Version {} of the {} service: its types and resources.",
+        docs::code(&service.version),
+        docs::code(&service.name)
+    ));
+    let accessor = format_ident!("{}", version_accessor_name(service));
+    let accessor_doc = docs::doc_attrs(&format!(
+        "Version {} of the {} service. Get it with [`crate::{}::{}Service::{}`].",
+        docs::code(&service.version),
+        docs::code(&service.name),
+        service.module.unraw(),
+        {
+            use heck::ToUpperCamelCase;
+            service.name.to_upper_camel_case()
+        },
+        service.version_module.unraw()
+    ));
+    let resource_modules = service.resources.iter().map(|r| {
+        let module = r.module.to_ident();
+        let doc = docs::doc_attrs(&format!("Operations on {}.", docs::code(&r.name)));
+        quote!(#doc pub mod #module;)
+    });
+    let resource_accessors = service.resources.iter().map(|r| {
+        let module = r.module.to_ident();
+        let accessor = r.accessor_type.to_ident();
+        let mut text = docs::description(&r.docs);
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!("Operations on {}.", docs::code(&r.name)));
+        let doc = docs::doc_attrs(&text);
+        quote! {
+            #doc
+            pub fn #module(&self) -> #module::#accessor<'a> {
+                #module::#accessor::new(self.client)
+            }
+        }
+    });
+    let types = namespace_types(&service.namespace);
+    quote! {
+        #module_doc
+
+        #(#resource_modules)*
+
+        #accessor_doc
+        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+        pub struct #accessor<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl<'a> #accessor<'a> {
+            pub(crate) fn new(client: &'a crate::Client) -> Self {
+                Self { client }
+            }
+
+            #(#resource_accessors)*
+        }
+
+        #types
+    }
+}
+
+/// `src/common.rs`.
+pub fn common_mod(common: &Namespace) -> TokenStream {
+    let module_doc =
+        inner_doc_attrs("Types shared by every service, defined once in `spec/common.yaml`.");
+    let types = namespace_types(common);
+    quote! {
+        #module_doc
+        #types
+    }
+}
+
+fn namespace_types(namespace: &Namespace) -> TokenStream {
+    let types = namespace.types.iter().map(type_def);
+    quote!(#(#types)*)
+}

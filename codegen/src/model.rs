@@ -1,0 +1,346 @@
+//! The resolved model: every reference checked, every Rust name chosen.
+//! Emitters read only this, never the raw spec.
+
+use crate::ident::RustIdent;
+
+/// Everything the specs describe.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Shared types (from `spec/common.yaml`), emitted in `crate::common`.
+    pub common: Namespace,
+    /// Service-version pairs in a stable order.
+    pub services: Vec<Service>,
+}
+
+/// A set of named types emitted into one Rust module.
+#[derive(Clone, Debug, Default)]
+pub struct Namespace {
+    /// Spec file the types come from (`spec/common.yaml`).
+    pub spec_file: String,
+    /// The types, in spec order.
+    pub types: Vec<TypeDef>,
+}
+
+/// Where a named type lives.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TypeHome {
+    /// `crate::common`.
+    Common,
+    /// `crate::<service>::<version>`.
+    Service {
+        /// Service module name.
+        service: RustIdent,
+        /// Version module name.
+        version: RustIdent,
+    },
+}
+
+/// A reference to a type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `i32`: the platform's `int`.
+    Int,
+    /// `i64`.
+    Int64,
+    /// `f64`.
+    Float,
+    /// `bool`.
+    Bool,
+    /// A named type.
+    Named {
+        /// Its module.
+        home: TypeHome,
+        /// Its Rust name.
+        rust_name: RustIdent,
+        /// Its spec name.
+        spec_name: String,
+        /// Whether it is an enum (enums are query-encodable).
+        is_enum: bool,
+    },
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+}
+
+/// A named type.
+#[derive(Clone, Debug)]
+pub struct TypeDef {
+    /// The doc's name (`okr_batch`).
+    pub spec_name: String,
+    /// The Rust name (`OkrBatch`).
+    pub rust_name: RustIdent,
+    /// Docs.
+    pub docs: Docs,
+    /// Struct or enum.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug)]
+pub enum TypeKind {
+    /// A struct; every field optional in Rust (responses may omit any).
+    Struct(Vec<Field>),
+    /// A forward-compatible enum.
+    Enum(EnumDef),
+}
+
+/// An enum's wire representation and values.
+#[derive(Clone, Debug)]
+pub struct EnumDef {
+    /// Strings or integers on the wire.
+    pub repr: EnumRepr,
+    /// The documented values.
+    pub variants: Vec<Variant>,
+}
+
+/// How enum values travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// JSON strings.
+    String,
+    /// JSON integers.
+    Int,
+}
+
+/// One documented enum value.
+#[derive(Clone, Debug)]
+pub struct Variant {
+    /// The wire value.
+    pub value: EnumValue,
+    /// The Rust variant name.
+    pub rust_name: RustIdent,
+    /// Docs.
+    pub docs: Docs,
+    /// Scopes needed for this value.
+    pub field_scopes: Vec<String>,
+}
+
+/// A wire value of an enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnumValue {
+    /// A string value.
+    String(String),
+    /// An integer value.
+    Int(i64),
+}
+
+/// Descriptions of an item.
+#[derive(Clone, Debug, Default)]
+pub struct Docs {
+    /// Chinese, as on the doc page.
+    pub description: String,
+    /// English, optional.
+    pub description_en: Option<String>,
+}
+
+/// A struct field or a request parameter.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The Rust name.
+    pub rust_name: RustIdent,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Required on requests.
+    pub required: bool,
+    /// Docs.
+    pub docs: Docs,
+    /// The doc's example, as JSON text.
+    pub example: Option<String>,
+    /// The server-side default, as JSON text.
+    pub default: Option<String>,
+    /// Validation limits.
+    pub constraints: Constraints,
+    /// What a string carries.
+    pub format: Option<Format>,
+    /// `Some(note)` when deprecated (the note may be empty).
+    pub deprecated: Option<String>,
+    /// Other wire names accepted when decoding.
+    pub aliases: Vec<String>,
+    /// Scopes without which the server omits the field.
+    pub field_scopes: Vec<String>,
+}
+
+/// Documented limits on a value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    /// Smallest number.
+    pub min: Option<f64>,
+    /// Largest number.
+    pub max: Option<f64>,
+    /// Fewest array items.
+    pub min_items: Option<u32>,
+    /// Most array items.
+    pub max_items: Option<u32>,
+}
+
+/// What a string field carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A 64-bit integer sent as a string so that it never loses precision.
+    Int64,
+    /// Milliseconds since the Unix epoch, as a string.
+    TimestampMs,
+    /// A URL.
+    Url,
+}
+
+/// One `<service>/<version>` spec file.
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// `okr`.
+    pub name: String,
+    /// `v1`.
+    pub version: String,
+    /// Module name of the service.
+    pub module: RustIdent,
+    /// Module name of the version.
+    pub version_module: RustIdent,
+    /// Docs.
+    pub docs: Docs,
+    /// The service's named types.
+    pub namespace: Namespace,
+    /// Resources in spec order.
+    pub resources: Vec<Resource>,
+}
+
+/// A group of operations.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// `user_okr`.
+    pub name: String,
+    /// Module and accessor method name.
+    pub module: RustIdent,
+    /// `UserOkrResource`.
+    pub accessor_type: RustIdent,
+    /// Docs.
+    pub docs: Docs,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// HTTP methods the platform uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// GET.
+    Get,
+    /// POST.
+    Post,
+    /// PUT.
+    Put,
+    /// PATCH.
+    Patch,
+    /// DELETE.
+    Delete,
+}
+
+impl HttpMethod {
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// Access token kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenType {
+    /// tenant_access_token.
+    Tenant,
+    /// user_access_token.
+    User,
+    /// app_access_token.
+    App,
+}
+
+/// A request quota.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed…
+    pub requests: u32,
+    /// …per this many seconds.
+    pub per_seconds: u32,
+}
+
+/// A body or response shape.
+#[derive(Clone, Debug)]
+pub enum Shape {
+    /// Inline fields: the generator names the struct.
+    Inline {
+        /// Rust name of the struct it becomes.
+        rust_name: RustIdent,
+        /// The fields.
+        fields: Vec<Field>,
+    },
+    /// A named type.
+    Named(TypeRef),
+}
+
+/// One row of the error table.
+#[derive(Clone, Debug)]
+pub struct ErrorCode {
+    /// HTTP status.
+    pub status: u16,
+    /// Envelope code.
+    pub code: i64,
+    /// Message.
+    pub message: String,
+    /// Advice.
+    pub advice: Option<String>,
+}
+
+/// One endpoint.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// `list`.
+    pub action: String,
+    /// `okr.v1.user_okr.list`.
+    pub id: String,
+    /// Method name on the resource (`list`).
+    pub method_name: RustIdent,
+    /// Request builder type (`ListUserOkrRequest`).
+    pub request_type: RustIdent,
+    /// Title of the doc page.
+    pub summary: String,
+    /// Docs.
+    pub docs: Docs,
+    /// HTTP method.
+    pub http_method: HttpMethod,
+    /// Path template with `:name` placeholders.
+    pub path: String,
+    /// The doc page.
+    pub doc_url: String,
+    /// Accepted token types.
+    pub tokens: Vec<TokenType>,
+    /// App types (`custom`, `isv`).
+    pub app_types: Vec<String>,
+    /// Scopes, any one of which allows the call.
+    pub scopes: Vec<String>,
+    /// Scopes that unlock sensitive response fields.
+    pub field_scopes: Vec<String>,
+    /// The documented quota.
+    pub rate_limit: Option<RateLimit>,
+    /// Whether retrying is safe.
+    pub idempotent: bool,
+    /// Path parameters, in placeholder order.
+    pub path_params: Vec<Field>,
+    /// Query parameters.
+    pub query_params: Vec<Field>,
+    /// JSON body.
+    pub body: Option<Shape>,
+    /// Response `data`.
+    pub response: Option<Shape>,
+    /// The error table.
+    pub errors: Vec<ErrorCode>,
+    /// The doc's example request body, as JSON text.
+    pub example_request: Option<String>,
+    /// The doc's example response envelope, as JSON text.
+    pub example_response: Option<String>,
+}

@@ -1,0 +1,268 @@
+//! A spec file's text plus an index from YAML paths to positions, so that a
+//! problem found after deserialization can still name `file:line:column`.
+//! `serde_yaml` keeps no positions for values, so the index comes from a
+//! second, event-level parse with `yaml-rust2`.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostic::{Diagnostic, Position, Severity};
+
+/// One step into a YAML document.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Segment {
+    /// A mapping key.
+    Key(String),
+    /// A sequence index.
+    Index(usize),
+}
+
+/// A path from the document root, e.g. `types.okr_batch.fields.id`.
+pub type YamlPath = Vec<Segment>;
+
+/// Builds a path from `"types"`, `"okr_batch"`, … (keys only).
+pub fn key_path<I, S>(keys: I) -> YamlPath
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    keys.into_iter().map(|k| Segment::Key(k.into())).collect()
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Spot {
+    key: Option<Position>,
+    value: Position,
+}
+
+/// A loaded spec file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path as shown to the user, relative to the workspace (`spec/okr/v1.yaml`).
+    pub display_path: String,
+    /// The file's text.
+    pub text: String,
+    spots: HashMap<YamlPath, Spot>,
+}
+
+impl SourceFile {
+    /// Indexes `text`. A YAML syntax error leaves the index empty; the
+    /// `serde_yaml` parse reports the error itself.
+    pub fn new(display_path: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let mut indexer = Indexer::default();
+        let mut parser = Parser::new_from_str(&text);
+        let spots = match parser.load(&mut indexer, false) {
+            Ok(()) => indexer.spots,
+            Err(_) => HashMap::new(),
+        };
+        SourceFile {
+            display_path: display_path.into(),
+            text,
+            spots,
+        }
+    }
+
+    /// Position of the value at `path`, or of its closest indexed ancestor.
+    pub fn value_position(&self, path: &[Segment]) -> Position {
+        self.lookup(path, false)
+    }
+
+    /// Position of the key that introduces `path` (falls back to the value).
+    pub fn key_position(&self, path: &[Segment]) -> Position {
+        self.lookup(path, true)
+    }
+
+    fn lookup(&self, path: &[Segment], want_key: bool) -> Position {
+        let mut path = path;
+        loop {
+            if let Some(spot) = self.spots.get(path) {
+                return match (want_key, spot.key) {
+                    (true, Some(key)) => key,
+                    _ => spot.value,
+                };
+            }
+            match path.split_last() {
+                Some((_, parent)) => path = parent,
+                None => return Position { line: 1, column: 1 },
+            }
+        }
+    }
+
+    /// The text of a 1-based line.
+    pub fn line_text(&self, line: usize) -> Option<String> {
+        self.text
+            .lines()
+            .nth(line.checked_sub(1)?)
+            .map(str::to_owned)
+    }
+
+    /// A diagnostic at a position in this file.
+    pub fn diagnostic_at(
+        &self,
+        severity: Severity,
+        position: Position,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity,
+            file: self.display_path.clone(),
+            position,
+            source_line: self.line_text(position.line),
+            message: message.into(),
+            help,
+        }
+    }
+}
+
+/// Walks parser events, tracking the current path, and records where each
+/// key and value starts.
+#[derive(Default)]
+struct Indexer {
+    spots: HashMap<YamlPath, Spot>,
+    stack: Vec<Frame>,
+    path: YamlPath,
+}
+
+enum Frame {
+    /// In a mapping; `pending_key` is set between a key and its value.
+    Mapping {
+        pending_key: Option<(String, Position)>,
+    },
+    Sequence {
+        next: usize,
+    },
+}
+
+fn position(mark: Marker) -> Position {
+    // yaml-rust2 counts columns from 0 and lines from 1.
+    Position {
+        line: mark.line(),
+        column: mark.col() + 1,
+    }
+}
+
+impl Indexer {
+    /// Called for every node start (scalar, mapping, sequence, alias).
+    /// Returns whether the node is a mapping key (then it has no own path).
+    fn enter_node(&mut self, scalar: Option<&str>, at: Position) -> bool {
+        match self.stack.last_mut() {
+            Some(Frame::Mapping { pending_key }) => match pending_key.take() {
+                None => {
+                    // This node is a key. Non-scalar keys are not used by the
+                    // spec format; index them under an empty name.
+                    *pending_key = Some((scalar.unwrap_or_default().to_owned(), at));
+                    true
+                }
+                Some((key, key_at)) => {
+                    self.path.push(Segment::Key(key));
+                    self.spots.insert(
+                        self.path.clone(),
+                        Spot {
+                            key: Some(key_at),
+                            value: at,
+                        },
+                    );
+                    false
+                }
+            },
+            Some(Frame::Sequence { next }) => {
+                self.path.push(Segment::Index(*next));
+                *next += 1;
+                self.spots.insert(
+                    self.path.clone(),
+                    Spot {
+                        key: None,
+                        value: at,
+                    },
+                );
+                false
+            }
+            None => {
+                self.spots.insert(
+                    Vec::new(),
+                    Spot {
+                        key: None,
+                        value: at,
+                    },
+                );
+                false
+            }
+        }
+    }
+
+    /// Leaves a node's path after the node ends.
+    fn leave_node(&mut self) {
+        if !self.stack.is_empty() {
+            self.path.pop();
+        }
+    }
+}
+
+impl MarkedEventReceiver for Indexer {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        let at = position(mark);
+        match event {
+            // A scalar or alias is a whole node: leave it at once unless it
+            // was a mapping key (keys have no path of their own).
+            Event::Scalar(value, ..) if !self.enter_node(Some(&value), at) => self.leave_node(),
+            Event::Alias(_) if !self.enter_node(None, at) => self.leave_node(),
+            Event::MappingStart(..) => {
+                self.enter_node(None, at);
+                self.stack.push(Frame::Mapping { pending_key: None });
+            }
+            Event::SequenceStart(..) => {
+                self.enter_node(None, at);
+                self.stack.push(Frame::Sequence { next: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+                self.leave_node();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_of_nested_keys_and_values() {
+        let text = "types:\n  okr_batch:\n    fields:\n      id: {type: string}\nlist: [a, b]\n";
+        let file = SourceFile::new("spec/x.yaml", text);
+        let id = key_path(["types", "okr_batch", "fields", "id"]);
+        assert_eq!(file.key_position(&id), Position { line: 4, column: 7 });
+        assert_eq!(
+            file.value_position(&id),
+            Position {
+                line: 4,
+                column: 11
+            }
+        );
+        let mut ty = id.clone();
+        ty.push(Segment::Key("type".into()));
+        assert_eq!(
+            file.value_position(&ty),
+            Position {
+                line: 4,
+                column: 18
+            }
+        );
+        let b = vec![Segment::Key("list".into()), Segment::Index(1)];
+        assert_eq!(
+            file.value_position(&b),
+            Position {
+                line: 5,
+                column: 11
+            }
+        );
+        // Unknown paths fall back to the nearest known ancestor.
+        let missing = key_path(["types", "okr_batch", "nope"]);
+        assert_eq!(file.key_position(&missing), Position { line: 2, column: 3 });
+    }
+}

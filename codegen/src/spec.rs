@@ -1,0 +1,202 @@
+//! The spec format as written in YAML: what `serde_yaml` reads, before any
+//! validation. Every struct rejects unknown keys so a typo never passes
+//! silently. `spec/README.md` documents each key.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// One spec file: either a service-version file (`service` and `version` set)
+/// or the shared-definitions file (neither set).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecFile {
+    /// Service name as in the URL, e.g. `okr`.
+    pub service: Option<String>,
+    /// Service version as in the URL, e.g. `v1`.
+    pub version: Option<String>,
+    /// The service's description (Chinese, as on the doc pages).
+    pub description: Option<String>,
+    /// An English description.
+    pub description_en: Option<String>,
+    /// Named types, keyed by the doc's own type name.
+    #[serde(default)]
+    pub types: IndexMap<String, TypeSpec>,
+    /// Parameters shared by many endpoints (shared-definitions file only).
+    #[serde(default)]
+    pub parameters: IndexMap<String, FieldSpec>,
+    /// Resources, keyed by the doc's resource name (`user_okr`).
+    #[serde(default)]
+    pub resources: IndexMap<String, ResourceSpec>,
+}
+
+/// A named type: a struct (`fields`) or an enum (`enum`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    /// Chinese description.
+    pub description: String,
+    /// English description.
+    pub description_en: Option<String>,
+    /// Overrides the Rust name derived from the type name.
+    pub rust_name: Option<String>,
+    /// Struct fields, keyed by wire name, in wire order.
+    pub fields: Option<IndexMap<String, FieldSpec>>,
+    /// Enum values.
+    #[serde(rename = "enum")]
+    pub enum_values: Option<Vec<EnumValueSpec>>,
+}
+
+/// One documented enum value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValueSpec {
+    /// The wire value: a string (`"-1"`, `open_id`) or an integer (`0`).
+    pub value: serde_yaml::Value,
+    /// The Rust variant name (any case); derived from a string value when absent.
+    pub rust_name: Option<String>,
+    /// Chinese description.
+    pub description: String,
+    /// English description.
+    pub description_en: Option<String>,
+    /// Scopes needed when this value is used.
+    #[serde(default)]
+    pub field_scopes: Vec<String>,
+}
+
+/// A struct field or a request parameter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// Uses the shared parameter of this name; keys given here override it.
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    /// `string`, `int`, `int64`, `float`, `bool`, a named type, or any of
+    /// these followed by `[]`.
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    /// Required on requests. Response fields are always optional in Rust.
+    pub required: Option<bool>,
+    /// Chinese description.
+    pub description: Option<String>,
+    /// English description.
+    pub description_en: Option<String>,
+    /// Overrides the Rust name derived from the wire name.
+    pub rust_name: Option<String>,
+    /// The doc's example value.
+    pub example: Option<serde_yaml::Value>,
+    /// The server-side default.
+    pub default: Option<serde_yaml::Value>,
+    /// Smallest allowed number.
+    pub min: Option<f64>,
+    /// Largest allowed number.
+    pub max: Option<f64>,
+    /// Fewest items of an array.
+    pub min_items: Option<u32>,
+    /// Most items of an array.
+    pub max_items: Option<u32>,
+    /// What a string carries: `int64`, `timestamp_ms` or `url`.
+    pub format: Option<String>,
+    /// `true`, or a note saying what to use instead.
+    pub deprecated: Option<serde_yaml::Value>,
+    /// Other wire names accepted when decoding.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Scopes without which the server omits this field.
+    #[serde(default)]
+    pub field_scopes: Vec<String>,
+}
+
+/// A resource: a group of methods.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceSpec {
+    /// Chinese description.
+    pub description: Option<String>,
+    /// English description.
+    pub description_en: Option<String>,
+    /// Methods keyed by action name (`list`, `find_by_user_list`).
+    pub methods: IndexMap<String, MethodSpec>,
+}
+
+/// One endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodSpec {
+    /// The doc page's title.
+    pub summary: String,
+    /// The doc page's description.
+    pub description: Option<String>,
+    /// English description.
+    pub description_en: Option<String>,
+    /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE`.
+    pub method: String,
+    /// Path with `:name` placeholders, starting `/open-apis/`.
+    pub url: String,
+    /// The doc page.
+    pub doc_url: String,
+    /// Token types: `tenant`, `user`, `app`.
+    pub tokens: Vec<String>,
+    /// App types: `custom` (self-built), `isv` (marketplace).
+    #[serde(default)]
+    pub app_types: Vec<String>,
+    /// Scopes, any one of which allows the call.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Scopes that unlock sensitive response fields.
+    #[serde(default)]
+    pub field_scopes: Vec<String>,
+    /// `N/min` or `N/s`.
+    pub rate_limit: Option<String>,
+    /// Whether a retry is safe. Default: true for GET, false otherwise.
+    pub idempotent: Option<bool>,
+    /// Path parameters keyed by placeholder name.
+    #[serde(default)]
+    pub path_params: IndexMap<String, FieldSpec>,
+    /// Query parameters keyed by wire name.
+    #[serde(default)]
+    pub query_params: IndexMap<String, FieldSpec>,
+    /// The JSON request body.
+    pub body: Option<ShapeSpec>,
+    /// The response envelope's `data`.
+    pub response: Option<ShapeSpec>,
+    /// The doc's error-code table.
+    #[serde(default)]
+    pub errors: Vec<ErrorSpec>,
+    /// The doc's example JSON.
+    pub examples: Option<ExamplesSpec>,
+}
+
+/// A body or response: inline fields or a named type.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShapeSpec {
+    /// Inline fields, keyed by wire name.
+    pub fields: Option<IndexMap<String, FieldSpec>>,
+    /// A named type instead of inline fields.
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+}
+
+/// One row of the doc's error-code table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorSpec {
+    /// HTTP status code.
+    pub status: u16,
+    /// The envelope's `code`.
+    pub code: i64,
+    /// The doc's message.
+    pub message: String,
+    /// The doc's troubleshooting advice.
+    pub advice: Option<String>,
+}
+
+/// The doc's example JSON, as text copied from the page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesSpec {
+    /// Example request body.
+    pub request: Option<String>,
+    /// Example response (the whole envelope).
+    pub response: Option<String>,
+}

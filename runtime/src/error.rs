@@ -1,0 +1,312 @@
+//! The crate's error type and the structured parts of a platform error.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer};
+
+/// Everything that can go wrong while calling an endpoint.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The platform answered with a non-zero `code` (or a non-2xx status with an envelope).
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The response body was not the JSON the endpoint is documented to return.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// The request could not be sent or the response could not be received.
+    #[error(transparent)]
+    Transport(Box<TransportError>),
+    /// The request was rejected before anything was sent.
+    #[error(transparent)]
+    InvalidRequest(Box<InvalidRequest>),
+    /// The client configuration is unusable.
+    #[error("invalid feishu client configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The platform's error `code`, when the platform answered with one.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Self::Api(api) => Some(api.code),
+            _ => None,
+        }
+    }
+
+    /// The platform's log id (`X-Tt-Logid`), which Feishu support asks for.
+    pub fn log_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(api) => api.log_id.as_deref(),
+            Self::Decode(decode) => decode.log_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the response, when one was received.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Self::Api(api) => Some(api.http_status),
+            Self::Decode(decode) => Some(decode.http_status),
+            _ => None,
+        }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(error: ApiError) -> Self {
+        Self::Api(Box::new(error))
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(error: DecodeError) -> Self {
+        Self::Decode(Box::new(error))
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(error: TransportError) -> Self {
+        Self::Transport(Box::new(error))
+    }
+}
+
+impl From<InvalidRequest> for Error {
+    fn from(error: InvalidRequest) -> Self {
+        Self::InvalidRequest(Box::new(error))
+    }
+}
+
+/// An error reported by the platform in the response envelope.
+#[non_exhaustive]
+#[derive(Clone, Debug)]
+pub struct ApiError {
+    /// The envelope's `code`; see the endpoint's error code table.
+    pub code: i64,
+    /// The envelope's `msg`.
+    pub msg: String,
+    /// HTTP status of the response.
+    pub http_status: u16,
+    /// Log id from the `X-Tt-Logid` header, else from the body's `error.log_id`.
+    pub log_id: Option<String>,
+    /// Link to the platform's troubleshooting page for this error.
+    pub troubleshooter: Option<String>,
+    /// Missing permissions (scopes) that caused the error.
+    pub permission_violations: Vec<PermissionViolation>,
+    /// Request fields the platform rejected.
+    pub field_violations: Vec<FieldViolation>,
+    /// Links to documentation that may help.
+    pub helps: Vec<Help>,
+    /// Further key/value details.
+    pub details: Vec<ErrorDetail>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "feishu API error {}: {} (HTTP {}, log id {})",
+            self.code,
+            self.msg,
+            self.http_status,
+            self.log_id.as_deref().unwrap_or("-")
+        )
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// One entry of `error.permission_violations`.
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct PermissionViolation {
+    /// Violation type, e.g. `"action_privilege_required"`.
+    #[serde(rename = "type", deserialize_with = "lenient_string")]
+    pub kind: String,
+    /// The scope or permission concerned.
+    #[serde(deserialize_with = "lenient_string")]
+    pub subject: String,
+    /// Human-readable description.
+    #[serde(deserialize_with = "lenient_string")]
+    pub description: String,
+}
+
+/// One entry of `error.field_violations`.
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct FieldViolation {
+    /// The offending request field.
+    #[serde(deserialize_with = "lenient_string")]
+    pub field: String,
+    /// The value the platform saw, rendered as text.
+    #[serde(deserialize_with = "lenient_string")]
+    pub value: String,
+    /// Why the value was rejected.
+    #[serde(deserialize_with = "lenient_string")]
+    pub description: String,
+}
+
+/// One entry of `error.helps`.
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Help {
+    /// Link to documentation.
+    #[serde(deserialize_with = "lenient_string")]
+    pub url: String,
+    /// What the link explains.
+    #[serde(deserialize_with = "lenient_string")]
+    pub description: String,
+}
+
+/// One entry of `error.details`.
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ErrorDetail {
+    /// Detail name.
+    #[serde(deserialize_with = "lenient_string")]
+    pub key: String,
+    /// Detail value, rendered as text.
+    #[serde(deserialize_with = "lenient_string")]
+    pub value: String,
+}
+
+/// Error payloads are diagnostics: a number where a string was expected must not turn
+/// a precise API error into a vague decode error, so any JSON value becomes text.
+fn lenient_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(text) => text,
+        other => other.to_string(),
+    })
+}
+
+/// The response body could not be decoded.
+#[non_exhaustive]
+#[derive(Clone, Debug)]
+pub struct DecodeError {
+    /// HTTP status of the response.
+    pub http_status: u16,
+    /// Log id from the `X-Tt-Logid` header.
+    pub log_id: Option<String>,
+    /// Where in `data` decoding failed, e.g. `okr_list[0].total` (`.` is `data` itself);
+    /// `None` when the envelope itself was the problem.
+    pub json_path: Option<String>,
+    /// What went wrong.
+    pub message: String,
+    /// The first 512 bytes of the body (cut on a character boundary), for diagnosis.
+    pub body_start: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot decode feishu response (HTTP {}, log id {})",
+            self.http_status,
+            self.log_id.as_deref().unwrap_or("-")
+        )?;
+        if let Some(path) = &self.json_path {
+            write!(f, " at `{path}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// What kind of transport failure happened; lets callers decide whether a retry is safe.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportErrorKind {
+    /// No connection could be established (including a connect timeout): nothing was sent.
+    Connect,
+    /// The request timed out after the connection was made; it may have been processed.
+    Timeout,
+    /// Any other failure while sending the request or reading the response.
+    Other,
+}
+
+/// The request could not be sent or the response could not be read.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(source: reqwest::Error) -> Self {
+        // A connect timeout is reported as both; it belongs to Connect because the
+        // distinction callers need is "was anything sent?".
+        let kind = if source.is_connect() {
+            TransportErrorKind::Connect
+        } else if source.is_timeout() {
+            TransportErrorKind::Timeout
+        } else {
+            TransportErrorKind::Other
+        };
+        Self { kind, source }
+    }
+
+    /// What kind of failure this was.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.kind {
+            TransportErrorKind::Connect => "cannot connect to the feishu API",
+            TransportErrorKind::Timeout => "request to the feishu API timed out",
+            TransportErrorKind::Other => "HTTP transport error talking to the feishu API",
+        })
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// A request was rejected before sending: nothing went over the network.
+#[non_exhaustive]
+#[derive(Clone, Debug)]
+pub struct InvalidRequest {
+    /// The parameter at fault, e.g. `user_id`.
+    pub parameter: String,
+    /// The offending value (`<redacted>` for secrets).
+    pub value: String,
+    /// The rule the value breaks, phrased to follow the parameter.
+    pub constraint: String,
+}
+
+impl InvalidRequest {
+    pub(crate) fn new(
+        parameter: impl Into<String>,
+        value: impl Into<String>,
+        constraint: impl Into<String>,
+    ) -> Self {
+        Self {
+            parameter: parameter.into(),
+            value: value.into(),
+            constraint: constraint.into(),
+        }
+    }
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid request: parameter `{}` = {:?}: {}",
+            self.parameter, self.value, self.constraint
+        )
+    }
+}
+
+impl std::error::Error for InvalidRequest {}

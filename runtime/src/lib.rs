@@ -1,0 +1,51 @@
+//! Runtime support for the generated `feishu` client crate.
+//!
+//! Generated code describes each Feishu (Lark) Open Platform endpoint as a static
+//! [`Operation`], assembles a [`Request`] for it and hands that to [`Client::execute`].
+//! This crate owns everything that is the same for every endpoint: configuration,
+//! URL building and percent-encoding, headers, the `{code, msg, data}` response
+//! envelope and the [`Error`] type.
+//!
+//! ```no_run
+//! use feishu_runtime::{Client, Empty, HttpMethod, Operation, Request, TokenType};
+//!
+//! static DELETE_MESSAGE: Operation = Operation {
+//!     id: "im.v1.message.delete",
+//!     method: HttpMethod::Delete,
+//!     path: "/open-apis/im/v1/messages/:message_id",
+//!     token_types: &[TokenType::Tenant, TokenType::User],
+//!     rate_limit: None,
+//!     idempotent: true,
+//! };
+//!
+//! # async fn run() -> Result<(), feishu_runtime::Error> {
+//! let client = Client::builder().access_token("t-example").build()?;
+//! let mut request = Request::new(&DELETE_MESSAGE);
+//! request.path_param("message_id", "om_dc13264520392913993dd051dba21dcf");
+//! let _: Empty = client.execute(request).await?;
+//! # Ok(())
+//! # }
+//! ```
+
+#![deny(missing_docs)]
+
+mod client;
+mod config;
+mod error;
+mod operation;
+mod path;
+mod request;
+mod response;
+mod secret;
+mod wire;
+
+pub use client::Client;
+pub use config::{BaseUrl, ClientBuilder};
+pub use error::{
+    ApiError, DecodeError, Error, ErrorDetail, FieldViolation, Help, InvalidRequest,
+    PermissionViolation, TransportError, TransportErrorKind,
+};
+pub use operation::{HttpMethod, Operation, RateLimit, TokenType};
+pub use request::{Request, RequestOptions};
+pub use secret::AccessToken;
+pub use wire::{Empty, UnknownValue};

@@ -1,0 +1,122 @@
+//! Requests as assembled by generated code.
+
+use std::fmt;
+
+use crate::error::{Error, InvalidRequest};
+use crate::operation::Operation;
+use crate::secret::AccessToken;
+
+/// One request being assembled by generated code.
+///
+/// Setters never fail; values are checked when the request is executed, so a bad value
+/// surfaces as [`Error::InvalidRequest`] before anything is sent.
+pub struct Request {
+    operation: &'static Operation,
+    pub(crate) path_params: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) options: RequestOptions,
+}
+
+impl Request {
+    /// Starts a request for `operation`.
+    pub fn new(operation: &'static Operation) -> Self {
+        Self {
+            operation,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// Sets the value of the `:name` placeholder in the operation's path; a second call
+    /// for the same name replaces the first.
+    pub fn path_param(&mut self, name: &'static str, value: impl fmt::Display) {
+        let value = value.to_string();
+        match self
+            .path_params
+            .iter_mut()
+            .find(|(param, _)| *param == name)
+        {
+            Some((_, existing)) => *existing = value,
+            None => self.path_params.push((name, value)),
+        }
+    }
+
+    /// Appends a query pair. Call repeatedly for array parameters: the platform expects
+    /// the key repeated (`period_ids=a&period_ids=b`), in call order.
+    pub fn query(&mut self, name: &'static str, value: impl fmt::Display) {
+        self.query.push((name, value.to_string()));
+    }
+
+    /// Serializes `body` as the JSON request body right away, so the request owns no
+    /// borrowed data and can be sent more than once.
+    pub fn json_body<B: serde::Serialize + ?Sized>(&mut self, body: &B) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body).map_err(|error| {
+            InvalidRequest::new(
+                "body",
+                "<unserializable>",
+                format!("must serialize to JSON: {error}"),
+            )
+        })?;
+        self.body = Some(bytes);
+        Ok(())
+    }
+
+    /// Replaces the per-request options (token override, extra headers).
+    pub fn options(&mut self, options: RequestOptions) {
+        self.options = options;
+    }
+
+    /// The operation this request is for.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+}
+
+impl fmt::Debug for Request {
+    // The body may hold secrets (the token endpoints take `app_secret`), so only its size shows.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation.id)
+            .field("path_params", &self.path_params)
+            .field("query", &self.query)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+/// Per-request settings that override the client's.
+#[derive(Clone, Default)]
+pub struct RequestOptions {
+    pub(crate) access_token: Option<AccessToken>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+}
+
+impl RequestOptions {
+    /// Sends this token instead of the client's, e.g. a `user_access_token` for one call.
+    pub fn access_token(mut self, token: impl Into<AccessToken>) -> Self {
+        self.access_token = Some(token.into());
+        self
+    }
+
+    /// Adds a header. It replaces a header of the same name the client would send;
+    /// repeated calls with one name send every value.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    // Header values can be credentials too, so only names are shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("RequestOptions")
+            .field("access_token", &self.access_token)
+            .field("headers", &header_names)
+            .finish()
+    }
+}
