@@ -1,6 +1,7 @@
 //! The crate's error type and the structured parts of a platform error.
 
 use std::fmt;
+use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
@@ -20,6 +21,14 @@ pub enum Error {
     /// The request was rejected before anything was sent.
     #[error(transparent)]
     InvalidRequest(Box<InvalidRequest>),
+    /// The platform's rate limit was hit (HTTP 429, or HTTP 400 with code 99991400) and
+    /// retrying was not allowed or did not help in time.
+    #[error(transparent)]
+    RateLimited(Box<RateLimited>),
+    /// No usable access token: the token endpoint refused the app's credentials or
+    /// ticket, or the call needs a token the client cannot obtain by itself.
+    #[error(transparent)]
+    Auth(Box<AuthError>),
     /// The client configuration is unusable.
     #[error("invalid feishu client configuration: {0}")]
     Config(String),
@@ -30,6 +39,16 @@ impl Error {
     pub fn code(&self) -> Option<i64> {
         match self {
             Self::Api(api) => Some(api.code),
+            Self::RateLimited(limited) => Some(limited.api.code),
+            Self::Auth(auth) => auth.code,
+            _ => None,
+        }
+    }
+
+    /// How long the platform asked the caller to wait, for [`Error::RateLimited`].
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited(limited) => limited.retry_after,
             _ => None,
         }
     }
@@ -39,6 +58,8 @@ impl Error {
         match self {
             Self::Api(api) => api.log_id.as_deref(),
             Self::Decode(decode) => decode.log_id.as_deref(),
+            Self::RateLimited(limited) => limited.api.log_id.as_deref(),
+            Self::Auth(auth) => auth.log_id.as_deref(),
             _ => None,
         }
     }
@@ -48,6 +69,8 @@ impl Error {
         match self {
             Self::Api(api) => Some(api.http_status),
             Self::Decode(decode) => Some(decode.http_status),
+            Self::RateLimited(limited) => Some(limited.api.http_status),
+            Self::Auth(auth) => auth.http_status,
             _ => None,
         }
     }
@@ -77,6 +100,18 @@ impl From<InvalidRequest> for Error {
     }
 }
 
+impl From<RateLimited> for Error {
+    fn from(error: RateLimited) -> Self {
+        Self::RateLimited(Box::new(error))
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(error: AuthError) -> Self {
+        Self::Auth(Box::new(error))
+    }
+}
+
 /// An error reported by the platform in the response envelope.
 #[non_exhaustive]
 #[derive(Clone, Debug)]
@@ -99,6 +134,9 @@ pub struct ApiError {
     pub helps: Vec<Help>,
     /// Further key/value details.
     pub details: Vec<ErrorDetail>,
+    /// The start of the response body (at most 512 bytes, cut on a character boundary),
+    /// for anything the structured fields do not cover.
+    pub raw_body: String,
 }
 
 impl fmt::Display for ApiError {
@@ -115,6 +153,99 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// The platform refused a call because a rate limit was hit.
+#[non_exhaustive]
+#[derive(Clone, Debug)]
+pub struct RateLimited {
+    /// The wait the platform asked for (`x-ogw-ratelimit-reset`), when it said.
+    pub retry_after: Option<Duration>,
+    /// The platform's error as received (code 99991400 or HTTP 429).
+    pub api: ApiError,
+}
+
+impl fmt::Display for RateLimited {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rate limited: {}", self.api)?;
+        if let Some(wait) = self.retry_after {
+            write!(f, "; retry after {} s", wait.as_secs_f64())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RateLimited {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.api)
+    }
+}
+
+/// Why no usable access token could be had.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthErrorKind {
+    /// `app_id` or `app_secret` is wrong (code 99991543).
+    BadCredentials,
+    /// The marketplace `app_ticket` was rejected (code 10012); a resend was requested.
+    TicketInvalid,
+    /// No `app_ticket` has been received for the marketplace app yet; a resend was requested.
+    TicketMissing,
+    /// A marketplace app call needs `RequestOptions::tenant_key`.
+    TenantKeyMissing,
+    /// The endpoint accepts only a user access token, which must be passed per request.
+    UserTokenRequired,
+    /// The client has neither a token nor app credentials for this call.
+    NoCredentials,
+    /// The token endpoint answered with another error code.
+    TokenEndpoint,
+    /// The token endpoint answered with something that is not a token response.
+    /// The body is never kept: it may hold a token.
+    MalformedTokenResponse,
+}
+
+/// Obtaining an access token failed. Never carries the app secret, ticket or any token.
+#[non_exhaustive]
+#[derive(Clone, Debug)]
+pub struct AuthError {
+    /// What went wrong.
+    pub kind: AuthErrorKind,
+    /// The token endpoint's `code`, when it answered with one.
+    pub code: Option<i64>,
+    /// The token endpoint's `msg`, or an explanation written by this crate.
+    pub msg: String,
+    /// HTTP status of the token endpoint's response, when there was one.
+    pub http_status: Option<u16>,
+    /// Log id of the token endpoint's response (`X-Tt-Logid`).
+    pub log_id: Option<String>,
+}
+
+impl AuthError {
+    pub(crate) fn new(kind: AuthErrorKind, msg: impl Into<String>) -> Self {
+        Self {
+            kind,
+            code: None,
+            msg: msg.into(),
+            http_status: None,
+            log_id: None,
+        }
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "feishu authentication failed")?;
+        if let Some(code) = self.code {
+            write!(f, " with code {code}")?;
+        }
+        write!(f, ": {}", self.msg)?;
+        if let Some(status) = self.http_status {
+            write!(f, " (HTTP {status}, log id {})", self.log_id.as_deref().unwrap_or("-"))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AuthError {}
 
 /// One entry of `error.permission_violations`.
 #[non_exhaustive]
@@ -234,7 +365,7 @@ pub enum TransportErrorKind {
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
-    source: reqwest::Error,
+    source: Box<dyn std::error::Error + Send + Sync + 'static>,
 }
 
 impl TransportError {
@@ -248,7 +379,22 @@ impl TransportError {
         } else {
             TransportErrorKind::Other
         };
-        Self { kind, source }
+        Self {
+            kind,
+            source: Box::new(source),
+        }
+    }
+
+    /// The call's total time budget ran out (while waiting, sending or receiving).
+    pub(crate) fn budget_exhausted(budget: Duration) -> Self {
+        Self {
+            kind: TransportErrorKind::Timeout,
+            source: format!(
+                "the call's total time budget of {} s is exhausted",
+                budget.as_secs_f64()
+            )
+            .into(),
+        }
     }
 
     /// What kind of failure this was.
@@ -269,7 +415,7 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        Some(&*self.source)
     }
 }
 

@@ -6,10 +6,16 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, DecodeError, Error};
+use std::time::Duration;
+
+use crate::error::{ApiError, DecodeError, Error, RateLimited};
 
 const LOG_ID_HEADER: &str = "x-tt-logid";
+const RATE_LIMIT_RESET_HEADER: &str = "x-ogw-ratelimit-reset";
 const BODY_START_LIMIT: usize = 512;
+/// The gateway's "request trigger frequency limit" code; older APIs send it with HTTP 400.
+pub(crate) const RATE_LIMITED_CODE: i64 = 99991400;
+const HTTP_TOO_MANY_REQUESTS: u16 = 429;
 
 /// A response as received, before any interpretation.
 #[derive(Debug)]
@@ -26,6 +32,17 @@ impl RawResponse {
             .get(LOG_ID_HEADER)
             .and_then(|value| value.to_str().ok())
             .filter(|value| !value.is_empty())
+    }
+
+    /// `x-ogw-ratelimit-reset`: whole seconds until the gateway's window resets.
+    pub(crate) fn rate_limit_reset(&self) -> Option<Duration> {
+        self.headers
+            .get(RATE_LIMIT_RESET_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<f64>().ok())
+            .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+            // Capped so a garbled header cannot park a caller for days.
+            .map(|seconds| Duration::from_secs_f64(seconds.min(3600.0)))
     }
 }
 
@@ -82,6 +99,17 @@ pub(crate) fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, E
 }
 
 fn api_error(response: &RawResponse, code: i64, envelope: Envelope<'_>) -> Error {
+    let api = api_error_parts(response, code, envelope);
+    if code == RATE_LIMITED_CODE || response.status == HTTP_TOO_MANY_REQUESTS {
+        return Error::from(RateLimited {
+            retry_after: response.rate_limit_reset(),
+            api,
+        });
+    }
+    Error::from(api)
+}
+
+fn api_error_parts(response: &RawResponse, code: i64, envelope: Envelope<'_>) -> ApiError {
     // Each part of `error` is optional and parsed on its own, so one malformed part
     // cannot hide the others or turn the API error into a decode error.
     let mut parts: Map<String, Value> = envelope
@@ -93,7 +121,7 @@ fn api_error(response: &RawResponse, code: i64, envelope: Envelope<'_>) -> Error
         .log_id()
         .map(str::to_owned)
         .or(body_log_id.filter(|id| !id.is_empty()));
-    Error::from(ApiError {
+    ApiError {
         code,
         msg: envelope.msg.unwrap_or_default(),
         http_status: response.status,
@@ -103,7 +131,8 @@ fn api_error(response: &RawResponse, code: i64, envelope: Envelope<'_>) -> Error
         field_violations: part(&mut parts, "field_violations"),
         helps: part(&mut parts, "helps"),
         details: part(&mut parts, "details"),
-    })
+        raw_body: body_start(&response.body),
+    }
 }
 
 fn part<T: DeserializeOwned + Default>(parts: &mut Map<String, Value>, key: &str) -> T {
@@ -125,7 +154,7 @@ fn decode_error(response: &RawResponse, json_path: Option<String>, message: Stri
 
 /// The first [`BODY_START_LIMIT`] bytes as text, never splitting a UTF-8 character;
 /// bodies that are not UTF-8 (some gateway pages) are shown lossily.
-fn body_start(body: &[u8]) -> String {
+pub(crate) fn body_start(body: &[u8]) -> String {
     let mut end = body.len().min(BODY_START_LIMIT);
     if end < body.len() {
         // Step back over continuation bytes (0b10xx_xxxx) to the start of the cut character.

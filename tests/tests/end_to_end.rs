@@ -1,0 +1,311 @@
+//! The generated client against a real HTTP server on 127.0.0.1: what goes
+//! on the wire, and what comes back decoded.
+
+use feishu::common::UserIdType;
+use feishu::okr::v1::{OkrConfirmStatus, OkrLang, OkrPermission, OkrProgressStatus};
+use feishu::performance::v1::{StageTaskStatus, TaskOption};
+use feishu_tests::{CaptureServer, Reply, example_response, json_equivalent};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "t-e2e-secret-token";
+
+fn client(server: &CaptureServer) -> feishu::Client {
+    feishu::Client::builder()
+        .base_url(server.base_url())
+        .access_token(TOKEN)
+        .build()
+        .expect("client builds")
+}
+
+fn okr_example() -> Value {
+    example_response("okr.v1.user_okr.list").expect("the OKR spec has an example response")
+}
+
+fn performance_example() -> Value {
+    example_response("performance.v1.stage_task.find_by_user_list")
+        .expect("the performance spec has an example response")
+}
+
+#[tokio::test]
+async fn okr_list_sends_the_documented_request() {
+    let server = CaptureServer::start(Reply::json(200, okr_example().to_string()))
+        .await
+        .expect("server starts");
+    client(&server)
+        .okr()
+        .v1()
+        .user_okr()
+        .list("ou_abc", 0, 5)
+        .user_id_type(UserIdType::OpenId)
+        .lang(OkrLang::EnUs)
+        .period_ids(["6990181559036610092", "6990181559036610093"])
+        .send()
+        .await
+        .expect("the example response decodes");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.method, "GET");
+    assert_eq!(request.raw_path, "/open-apis/okr/v1/users/ou_abc/okrs");
+    assert_eq!(
+        request.raw_query.as_deref(),
+        Some(
+            "user_id_type=open_id&offset=0&limit=5&lang=en_us\
+             &period_ids=6990181559036610092&period_ids=6990181559036610093"
+        )
+    );
+    assert_eq!(request.headers["authorization"], format!("Bearer {TOKEN}").as_str());
+    assert!(request.headers.get("content-type").is_none(), "a GET carries no body");
+    assert!(request.body.is_empty());
+}
+
+#[tokio::test]
+async fn optional_query_parameters_are_left_out_when_unset() {
+    let server = CaptureServer::start(Reply::json(200, r#"{"code":0,"msg":"ok","data":{}}"#))
+        .await
+        .expect("server starts");
+    client(&server).okr().v1().user_okr().list("ou_abc", 10, 10).send().await.expect("ok");
+    assert_eq!(server.requests()[0].raw_query.as_deref(), Some("offset=10&limit=10"));
+}
+
+#[tokio::test]
+async fn path_parameters_are_percent_encoded_and_never_change_the_path() {
+    let server = CaptureServer::start(Reply::json(200, r#"{"code":0,"msg":"ok","data":{}}"#))
+        .await
+        .expect("server starts");
+    let okr = client(&server);
+    okr.okr().v1().user_okr().list("a/b?c#d", 0, 1).send().await.expect("sent");
+    assert_eq!(
+        server.requests()[0].raw_path,
+        "/open-apis/okr/v1/users/a%2Fb%3Fc%23d/okrs"
+    );
+    for hostile in ["..", ".", ""] {
+        let error = okr
+            .okr()
+            .v1()
+            .user_okr()
+            .list(hostile, 0, 1)
+            .send()
+            .await
+            .expect_err("a dot segment or empty segment is refused");
+        assert!(matches!(error, feishu::Error::InvalidRequest(_)), "{error:?}");
+    }
+    assert_eq!(server.requests().len(), 1, "nothing more was sent");
+}
+
+#[tokio::test]
+async fn okr_example_response_decodes_and_reserializes_to_the_same_json() {
+    let example = okr_example();
+    let server = CaptureServer::start(Reply::json(200, example.to_string()))
+        .await
+        .expect("server starts");
+    let page = client(&server)
+        .okr()
+        .v1()
+        .user_okr()
+        .list("ou_abc", 0, 5)
+        .send()
+        .await
+        .expect("decodes");
+
+    assert_eq!(page.total, Some(14));
+    let okr = &page.okr_list.as_ref().expect("okr_list")[0];
+    assert_eq!(okr.id.as_deref(), Some("7072252816005349396"));
+    assert_eq!(okr.permission, Some(OkrPermission::Full));
+    assert_eq!(okr.confirm_status, Some(OkrConfirmStatus::Confirmed));
+    let objective = &okr.objective_list.as_ref().expect("objectives")[0];
+    assert_eq!(objective.weight, Some(40.0));
+    assert_eq!(objective.deadline.as_deref(), Some("1648656000000"));
+    let progress = objective.progress_rate.as_ref().expect("progress");
+    assert_eq!(progress.status, Some(OkrProgressStatus::Normal));
+    let kr = &objective.kr_list.as_ref().expect("krs")[0];
+    assert_eq!(kr.kr_weight, Some(50.0));
+    #[allow(deprecated)]
+    let weight = kr.weight;
+    assert_eq!(weight, Some(50));
+    assert_eq!(
+        kr.progress_rate.as_ref().and_then(|p| p.status.clone()),
+        Some(OkrProgressStatus::AtRisk)
+    );
+    let mention = &kr.mentioned_user_list.as_ref().expect("mentions")[0];
+    assert_eq!(mention.user_id.as_deref(), Some("6887399402823058952"));
+
+    let reserialized = serde_json::to_value(&page).expect("serializes");
+    assert!(
+        json_equivalent(&reserialized, &example["data"]),
+        "re-serialized:\n{reserialized:#}\nexample data:\n{:#}",
+        example["data"]
+    );
+}
+
+#[tokio::test]
+async fn performance_find_by_user_list_sends_the_documented_request() {
+    let server = CaptureServer::start(Reply::json(200, performance_example().to_string()))
+        .await
+        .expect("server starts");
+    client(&server)
+        .performance()
+        .v1()
+        .stage_task()
+        .find_by_user_list("7235911950407352321", ["bega29ca", "ou_2"])
+        .user_id_type(UserIdType::UserId)
+        .task_option_lists([TaskOption::Todo, TaskOption::Overdue])
+        .after_time("1717142243000")
+        .send()
+        .await
+        .expect("the example response decodes");
+
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.raw_path, "/open-apis/performance/v1/stage_tasks/find_by_user_list");
+    assert_eq!(request.raw_query.as_deref(), Some("user_id_type=user_id"));
+    assert_eq!(request.headers["authorization"], format!("Bearer {TOKEN}").as_str());
+    assert_eq!(request.headers["content-type"], "application/json; charset=utf-8");
+    let body: Value = serde_json::from_slice(&request.body).expect("the body is JSON");
+    assert_eq!(
+        body,
+        json!({
+            "semester_id": "7235911950407352321",
+            "user_id_lists": ["bega29ca", "ou_2"],
+            "task_option_lists": [1, 3],
+            "after_time": "1717142243000"
+        })
+    );
+}
+
+#[tokio::test]
+async fn performance_example_decodes_task_option_as_task_option_id() {
+    let example = performance_example();
+    let server = CaptureServer::start(Reply::json(200, example.to_string()))
+        .await
+        .expect("server starts");
+    let data = client(&server)
+        .performance()
+        .v1()
+        .stage_task()
+        .find_by_user_list("7235911950407352321", ["bega29ca"])
+        .send()
+        .await
+        .expect("decodes");
+
+    let base = data.base.as_ref().expect("base");
+    let name = base.semester_name.as_ref().expect("name");
+    assert_eq!(name.zh_cn.as_deref(), Some("示例周期"));
+    assert_eq!(name.en_us.as_deref(), Some("Demo Semester"));
+    let item = &data.items.as_ref().expect("items")[0];
+    let counts = item.stage_num_lists.as_ref().expect("counts");
+    let options: Vec<_> = counts.iter().map(|c| c.task_option_id.clone()).collect();
+    assert_eq!(
+        options,
+        vec![Some(TaskOption::Todo), Some(TaskOption::Done), Some(TaskOption::Overdue)]
+    );
+    let stages = item.stage_task_info_lists.as_ref().expect("stages");
+    assert_eq!(stages[0].stage_task_status, Some(StageTaskStatus::NeedTodo));
+    assert_eq!(stages[1].stage_task_status, Some(StageTaskStatus::AllDone));
+    assert_eq!(stages[1].task_option_id, Some(TaskOption::Done));
+
+    // Re-serialized, the data is the doc's example with the platform's
+    // field name `task_option_id` where the example says `task_option`.
+    let expected: Value = serde_json::from_str(
+        &example["data"].to_string().replace("\"task_option\":", "\"task_option_id\":"),
+    )
+    .expect("JSON");
+    let reserialized = serde_json::to_value(&data).expect("serializes");
+    assert!(
+        json_equivalent(&reserialized, &expected),
+        "re-serialized:\n{reserialized:#}\nexpected:\n{expected:#}"
+    );
+    assert!(reserialized.to_string().contains("\"task_option_id\":1"));
+}
+
+#[tokio::test]
+async fn unknown_enum_values_unknown_fields_and_sparse_objects_still_decode() {
+    let body = json!({
+        "code": 0,
+        "msg": "success",
+        "data": {
+            "total": 2,
+            "okr_list": [
+                {"id": "1", "permission": 0},
+                {
+                    "id": "2",
+                    "permission": 7,
+                    "confirm_status": 9,
+                    "finished_count": 3,
+                    "objective_list": [{"progress_rate": {"status": "5", "percent": 1}}]
+                }
+            ]
+        }
+    });
+    let server = CaptureServer::start(Reply::json(200, body.to_string()))
+        .await
+        .expect("server starts");
+    let page = client(&server)
+        .okr()
+        .v1()
+        .user_okr()
+        .list("ou_abc", 0, 5)
+        .send()
+        .await
+        .expect("forward-compatible decoding");
+    let list = page.okr_list.expect("okr_list");
+    assert_eq!(list[0].permission, Some(OkrPermission::IdOnly));
+    assert_eq!(list[0].name, None);
+    let unknown = list[1].permission.clone().expect("permission");
+    assert!(matches!(&unknown, OkrPermission::Unknown(v) if *v.wire_value() == 7));
+    assert_eq!(unknown.wire_value(), 7);
+    let status = list[1].objective_list.as_ref().expect("objectives")[0]
+        .progress_rate
+        .as_ref()
+        .and_then(|p| p.status.clone())
+        .expect("status");
+    assert_eq!(status.as_str(), "5");
+    // An unknown value goes back on the wire unchanged.
+    assert_eq!(serde_json::to_value(&status).expect("serializes"), json!("5"));
+}
+
+#[tokio::test]
+async fn an_error_envelope_becomes_an_err_with_code_msg_and_log_id() {
+    let reply = Reply::json(400, r#"{"code":1001003,"msg":"User not found.","data":{}}"#)
+        .header("X-Tt-Logid", "202411221234567890ABCDEF");
+    let server = CaptureServer::start(reply).await.expect("server starts");
+    let error = client(&server)
+        .okr()
+        .v1()
+        .user_okr()
+        .list("ou_missing", 0, 5)
+        .send()
+        .await
+        .expect_err("code 1001003 is an error");
+    assert_eq!(error.code(), Some(1001003));
+    assert_eq!(error.http_status(), Some(400));
+    assert_eq!(error.log_id(), Some("202411221234567890ABCDEF"));
+    let feishu::Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}");
+    };
+    assert_eq!(api.msg, "User not found.");
+    let shown = error.to_string();
+    assert!(shown.contains("1001003") && shown.contains("User not found.") && shown.contains("202411221234567890ABCDEF"), "{shown}");
+    assert!(!format!("{error:?}{shown}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn a_non_json_error_page_is_a_decode_error_with_status_and_body_start() {
+    let mut reply = Reply::json(502, "<html><body>502 Bad Gateway</body></html>");
+    reply.content_type = "text/html";
+    let server = CaptureServer::start(reply).await.expect("server starts");
+    let error = client(&server)
+        .performance()
+        .v1()
+        .stage_task()
+        .find_by_user_list("1", ["u"])
+        .send()
+        .await
+        .expect_err("HTML is not an envelope");
+    let feishu::Error::Decode(decode) = &error else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(decode.http_status, 502);
+    assert!(decode.body_start.starts_with("<html><body>502 Bad Gateway"));
+}
