@@ -31,6 +31,42 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| manifest_dir.to_path_buf())
 }
 
+/// One crate the generator writes: a spec directory, an output directory
+/// (both relative to the workspace root) and the package name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Spec directory, e.g. `spec`.
+    pub spec_dir: &'static str,
+    /// Output directory, e.g. `generated`.
+    pub out_dir: &'static str,
+    /// Package name in the generated `Cargo.toml`.
+    pub package: &'static str,
+}
+
+/// The client crate users depend on.
+pub const MAIN_TARGET: Target = Target {
+    spec_dir: "spec",
+    out_dir: "generated",
+    package: "feishu",
+};
+
+/// Every crate `cargo run -p codegen` writes: the client crate, then the
+/// test-only crates that exercise what the real specs do not use yet
+/// (token paging, hostile names). The golden test checks all of them.
+pub const TARGETS: &[Target] = &[
+    MAIN_TARGET,
+    Target {
+        spec_dir: "tests/specs/paging",
+        out_dir: "tests/generated/paging",
+        package: "feishu-fixture-paging",
+    },
+    Target {
+        spec_dir: "tests/specs/collisions",
+        out_dir: "tests/generated/collisions",
+        package: "feishu-fixture-collisions",
+    },
+];
+
 /// What a successful generation produced.
 #[derive(Debug)]
 pub struct Generation {
@@ -87,16 +123,35 @@ pub enum Failure {
     Emit(#[from] emit::EmitError),
 }
 
-/// Runs the pipeline in memory over every spec file below `spec_dir`.
-/// Paths in diagnostics and headers are shown relative to `display_root`.
-pub fn generate(spec_dir: &Path, display_root: &Path) -> Result<Generation, Failure> {
+/// Runs the pipeline in memory for `target`, whose directories are taken
+/// relative to `root` (the workspace root).
+pub fn generate(target: &Target, root: &Path) -> Result<Generation, Failure> {
+    generate_dir(&root.join(target.spec_dir), root, target.package)
+}
+
+/// Runs the pipeline in memory over every spec file below `spec_dir`,
+/// producing the crate `package`. Paths in diagnostics and headers are shown
+/// relative to `display_root`.
+pub fn generate_dir(
+    spec_dir: &Path,
+    display_root: &Path,
+    package: &str,
+) -> Result<Generation, Failure> {
     let (loaded, diagnostics) = load::load_dir(spec_dir, display_root);
-    finish(&loaded, diagnostics)
+    finish(
+        &loaded,
+        diagnostics,
+        package,
+        &load::display(spec_dir, display_root),
+    )
 }
 
 /// Runs the pipeline over in-memory spec files `(display path, text)`:
 /// for tests and fuzzing, no file system involved.
-pub fn generate_from_sources(sources: &[(&str, &str)]) -> Result<Generation, Failure> {
+pub fn generate_from_sources(
+    sources: &[(&str, &str)],
+    package: &str,
+) -> Result<Generation, Failure> {
     let mut diagnostics = Diagnostics::default();
     let mut loaded = Vec::new();
     for (path, text) in sources {
@@ -105,20 +160,22 @@ pub fn generate_from_sources(sources: &[(&str, &str)]) -> Result<Generation, Fai
             Err(diagnostic) => diagnostics.0.push(*diagnostic),
         }
     }
-    finish(&loaded, diagnostics)
+    finish(&loaded, diagnostics, package, "spec")
 }
 
 /// Resolves and emits loaded specs; `diagnostics` holds the loading problems.
 fn finish(
     loaded: &[load::LoadedSpec],
     mut diagnostics: Diagnostics,
+    package: &str,
+    spec_dir: &str,
 ) -> Result<Generation, Failure> {
     let (model, resolve_diagnostics) = resolve::resolve(loaded);
     diagnostics.0.extend(resolve_diagnostics.0);
     diagnostics.sort();
     match model {
         Some(model) if !diagnostics.has_errors() => {
-            let files = emit::emit(&model)?;
+            let files = emit::emit(&model, package, spec_dir)?;
             Ok(Generation {
                 model,
                 files,

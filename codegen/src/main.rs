@@ -1,47 +1,70 @@
-//! `cargo run -p codegen [-- --check] [--spec DIR] [--out DIR]`
+//! `cargo run -p codegen [-- --check] [--spec DIR --out DIR [--package NAME]]`
 //!
-//! Reads `spec/`, rewrites `generated/`, prints one summary line. With
-//! `--check` it writes nothing and fails if `generated/` is out of date.
+//! Reads the specs, rewrites the generated crates, prints one summary line.
+//! With `--check` it writes nothing and fails if any crate is out of date.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use codegen::output::{self, Drift};
-use codegen::{Failure, generate, workspace_root};
+use codegen::{Failure, Generation, TARGETS, generate_dir, load, workspace_root};
 
-const USAGE: &str = "usage: cargo run -p codegen [-- [--check] [--spec DIR] [--out DIR]]
+const USAGE: &str =
+    "usage: cargo run -p codegen [-- [--check] [--spec DIR --out DIR [--package NAME]]]
 
-Reads the YAML specs and rewrites the generated crate.
+Reads the YAML specs and rewrites the generated crates: generated/ from spec/,
+and the test-only crates under tests/generated/ from tests/specs/.
 
-  --check     write nothing; list stale, missing and extra files and exit 1 if there are any
-  --spec DIR  spec directory (default: <workspace>/spec)
-  --out DIR   generated crate directory (default: <workspace>/generated)
-  -h, --help  show this help";
+  --check         write nothing; list stale, missing and extra files and exit 1
+                  if there are any (for CI and pre-commit hooks)
+  --spec DIR      generate one crate from DIR instead (needs --out)
+  --out DIR       where that crate goes
+  --package NAME  its package name (default: feishu)
+  -h, --help      show this help";
+
+/// One crate to generate.
+struct Job {
+    spec_dir: PathBuf,
+    out_dir: PathBuf,
+    package: String,
+}
 
 struct Args {
     check: bool,
-    spec_dir: PathBuf,
-    out_dir: PathBuf,
+    jobs: Vec<Job>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
     let root = workspace_root();
-    let mut args = Args {
-        check: false,
-        spec_dir: root.join("spec"),
-        out_dir: root.join("generated"),
-    };
+    let (mut check, mut spec, mut out, mut package) = (false, None, None, None);
     let mut iter = std::env::args().skip(1);
     while let Some(arg) = iter.next() {
         match arg.as_str() {
-            "--check" => args.check = true,
-            "--spec" => args.spec_dir = iter.next().ok_or("--spec needs a directory")?.into(),
-            "--out" => args.out_dir = iter.next().ok_or("--out needs a directory")?.into(),
+            "--check" => check = true,
+            "--spec" => spec = Some(iter.next().ok_or("--spec needs a directory")?),
+            "--out" => out = Some(iter.next().ok_or("--out needs a directory")?),
+            "--package" => package = Some(iter.next().ok_or("--package needs a name")?),
             "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    Ok(Some(args))
+    let jobs = match (spec, out) {
+        (None, None) if package.is_none() => TARGETS
+            .iter()
+            .map(|t| Job {
+                spec_dir: root.join(t.spec_dir),
+                out_dir: root.join(t.out_dir),
+                package: t.package.to_owned(),
+            })
+            .collect(),
+        (Some(spec), Some(out)) => vec![Job {
+            spec_dir: spec.into(),
+            out_dir: out.into(),
+            package: package.unwrap_or_else(|| "feishu".to_owned()),
+        }],
+        _ => return Err("--spec, --out and --package go together: give --spec and --out".into()),
+    };
+    Ok(Some(Args { check, jobs }))
 }
 
 fn main() -> ExitCode {
@@ -56,69 +79,107 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let generation = match generate(&args.spec_dir, &workspace_root()) {
-        Ok(generation) => generation,
-        Err(Failure::Spec(diagnostics)) => {
-            eprintln!("{diagnostics}");
-            eprintln!(
-                "codegen: nothing written; fix the spec errors above and run `cargo run -p codegen` again"
-            );
-            return ExitCode::FAILURE;
-        }
-        Err(error @ Failure::Emit(_)) => {
-            eprintln!("{error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    if !generation.warnings.0.is_empty() {
-        eprintln!("{}", generation.warnings);
-    }
-    let counts = format!(
-        "{} services, {} endpoints, {} types",
-        generation.service_count(),
-        generation.endpoint_count(),
-        generation.type_count()
-    );
-    let out_shown = codegen::load::display(&args.out_dir, &workspace_root());
-    if args.check {
-        return match output::compare(&args.out_dir, &generation.files) {
-            Ok(drift) if drift.is_empty() => {
-                println!(
-                    "codegen --check: {counts}; {} files up to date in {out_shown}/",
-                    generation.files.len()
-                );
-                ExitCode::SUCCESS
-            }
-            Ok(drift) => {
-                for d in &drift {
-                    println!("{d}");
+    let root = workspace_root();
+
+    // Generate everything in memory first: a spec error anywhere means
+    // nothing is written anywhere.
+    let mut generations: Vec<(&Job, Generation)> = Vec::new();
+    let mut failed = false;
+    for job in &args.jobs {
+        match generate_dir(&job.spec_dir, &root, &job.package) {
+            Ok(generation) => {
+                if !generation.warnings.0.is_empty() {
+                    eprintln!("{}", generation.warnings);
                 }
-                let count = |f: fn(&Drift) -> bool| drift.iter().filter(|d| f(d)).count();
-                println!(
-                    "codegen --check: {out_shown}/ is out of date ({} stale, {} missing, {} extra); run `cargo run -p codegen`",
-                    count(|d| matches!(d, Drift::Stale(_))),
-                    count(|d| matches!(d, Drift::Missing(_))),
-                    count(|d| matches!(d, Drift::Extra(_))),
-                );
-                ExitCode::FAILURE
+                generations.push((job, generation));
+            }
+            Err(Failure::Spec(diagnostics)) => {
+                eprintln!("{diagnostics}");
+                failed = true;
+            }
+            Err(error @ Failure::Emit(_)) => {
+                eprintln!("{error}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        eprintln!(
+            "codegen: nothing written; fix the errors above and run `cargo run -p codegen` again"
+        );
+        return ExitCode::FAILURE;
+    }
+    let Some((_, main)) = generations.first() else {
+        return ExitCode::SUCCESS;
+    };
+    let counts = format!(
+        "{} services, {} endpoints, {} types; {} crate{}",
+        main.service_count(),
+        main.endpoint_count(),
+        main.type_count(),
+        generations.len(),
+        if generations.len() == 1 { "" } else { "s" }
+    );
+
+    if args.check {
+        return check(&generations, &root, &counts);
+    }
+    let mut total = output::WriteSummary::default();
+    for (job, generation) in &generations {
+        match output::write_tree(&job.out_dir, &generation.files) {
+            Ok(summary) => {
+                total.written += summary.written;
+                total.unchanged += summary.unchanged;
+                total.removed += summary.removed;
             }
             Err(error) => {
-                eprintln!("error: cannot read {out_shown}/: {error}");
-                ExitCode::from(2)
+                eprintln!(
+                    "error: cannot write {}/: {error}; it was left as it was",
+                    load::display(&job.out_dir, &root)
+                );
+                return ExitCode::from(2);
             }
+        }
+    }
+    println!(
+        "codegen: {counts}; files: {} written, {} unchanged, {} removed",
+        total.written, total.unchanged, total.removed
+    );
+    ExitCode::SUCCESS
+}
+
+fn check(generations: &[(&Job, Generation)], root: &std::path::Path, counts: &str) -> ExitCode {
+    let mut all = Vec::new();
+    let mut files = 0;
+    for (job, generation) in generations {
+        let shown = load::display(&job.out_dir, root);
+        files += generation.files.len();
+        match output::compare(&job.out_dir, &generation.files) {
+            Ok(drift) => all.extend(drift.into_iter().map(|d| (shown.clone(), d))),
+            Err(error) => {
+                eprintln!("error: cannot read {shown}/: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if all.is_empty() {
+        println!("codegen --check: {counts}; all {files} files up to date");
+        return ExitCode::SUCCESS;
+    }
+    for (dir, drift) in &all {
+        let (kind, path) = match drift {
+            Drift::Stale(p) => ("stale:  ", p),
+            Drift::Missing(p) => ("missing:", p),
+            Drift::Extra(p) => ("extra:  ", p),
         };
+        println!("{kind} {dir}/{path}");
     }
-    match output::write_tree(&args.out_dir, &generation.files) {
-        Ok(summary) => {
-            println!(
-                "codegen: {counts}; files: {} written, {} unchanged, {} removed",
-                summary.written, summary.unchanged, summary.removed
-            );
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: cannot write {out_shown}/: {error}; it was left as it was");
-            ExitCode::from(2)
-        }
-    }
+    let count = |f: fn(&Drift) -> bool| all.iter().filter(|(_, d)| f(d)).count();
+    println!(
+        "codegen --check: out of date ({} stale, {} missing, {} extra); run `cargo run -p codegen`",
+        count(|d| matches!(d, Drift::Stale(_))),
+        count(|d| matches!(d, Drift::Missing(_))),
+        count(|d| matches!(d, Drift::Extra(_))),
+    );
+    ExitCode::FAILURE
 }

@@ -283,9 +283,42 @@ pub enum Shape {
     Named(TypeRef),
 }
 
+/// How an operation pages through results.
+#[derive(Clone, Debug)]
+pub enum Paging {
+    /// `offset`/`limit` in the request, a `total` in the response.
+    Offset {
+        /// The offset parameter (a query parameter of type int).
+        offset: Field,
+        /// The response field with the total count, if any.
+        total: Option<RustIdent>,
+        /// The response field with the items.
+        items: RustIdent,
+        /// The item type.
+        item_type: TypeRef,
+    },
+    /// `page_token` in the request, `has_more`/`page_token` in the response.
+    PageToken {
+        /// The request's token parameter.
+        token: Field,
+        /// Whether the token travels in the body (else the query).
+        token_in_body: bool,
+        /// The response's `has_more` field, if any.
+        has_more: Option<RustIdent>,
+        /// The response field with the next token.
+        next_token: RustIdent,
+        /// The response field with the items.
+        items: RustIdent,
+        /// The item type.
+        item_type: TypeRef,
+    },
+}
+
 /// One row of the error table.
 #[derive(Clone, Debug)]
 pub struct ErrorCode {
+    /// The variant name in the operation's error-code enum.
+    pub rust_name: RustIdent,
     /// HTTP status.
     pub status: u16,
     /// Envelope code.
@@ -343,4 +376,8 @@ pub struct Operation {
     pub example_request: Option<String>,
     /// The doc's example response envelope, as JSON text.
     pub example_response: Option<String>,
+    /// The paging style, when the endpoint pages.
+    pub paging: Option<Paging>,
+    /// Name of the error-code enum (`ListUserOkrErrorCode`).
+    pub error_code_type: RustIdent,
 }

@@ -12,7 +12,9 @@ use crate::ident::{Case, RustIdent, sanitize};
 use crate::load::LoadedSpec;
 use crate::model::*;
 use crate::source::{Segment, SourceFile, YamlPath, key_path};
-use crate::spec::{EnumValueSpec, FieldSpec, MethodSpec, ShapeSpec, SpecFile, TypeSpec};
+use crate::spec::{
+    EnumValueSpec, FieldSpec, MethodSpec, PagingSpec, ShapeSpec, SpecFile, TypeSpec,
+};
 use crate::suggest::did_you_mean;
 
 const PRIMITIVES: &[&str] = &["string", "int", "int64", "float", "bool"];
@@ -1153,10 +1155,11 @@ impl Resolver {
 
         let mut errors = Vec::new();
         let mut codes = BTreeSet::new();
+        let mut error_names: HashMap<String, i64> = HashMap::new();
         for (i, error) in method.errors.iter().enumerate() {
+            let mut p = at("errors");
+            p.push(Segment::Index(i));
             if !codes.insert(error.code) {
-                let mut p = at("errors");
-                p.push(Segment::Index(i));
                 self.error(
                     source,
                     &p,
@@ -1166,7 +1169,31 @@ impl Resolver {
                 );
                 ok = false;
             }
+            let rust_name = self.rust_name_for(
+                source,
+                &p,
+                &error_name_from_message(&error.message),
+                error.rust_name.as_deref(),
+                Case::UpperCamel,
+            );
+            if let Some(other) = error_names.insert(rust_name.source.clone(), error.code) {
+                self.error(
+                    source,
+                    &p,
+                    false,
+                    format!(
+                        "error codes {other} and {} both become the variant `{}`",
+                        error.code, rust_name.source
+                    ),
+                    Some(
+                        "add `rust_name:` to one of the rows, e.g. `rust_name: user_not_found`"
+                            .into(),
+                    ),
+                );
+                ok = false;
+            }
             errors.push(ErrorCode {
+                rust_name,
                 status: error.status,
                 code: error.code,
                 message: error.message.clone(),
@@ -1192,10 +1219,33 @@ impl Resolver {
                 }
             }
         }
+        let paging = match &method.paging {
+            None => None,
+            Some(spec) => {
+                let paging = self.resolve_paging(
+                    source,
+                    &at("paging"),
+                    spec,
+                    &query_params,
+                    body.as_ref(),
+                    response.as_ref(),
+                );
+                ok &= paging.is_some();
+                paging
+            }
+        };
         if !ok {
             return None;
         }
+        let error_code_type = RustIdent {
+            source: format!(
+                "{}ErrorCode",
+                request_type.source.trim_end_matches("Request")
+            ),
+        };
         Some(Operation {
+            paging,
+            error_code_type,
             action: ctx.action.to_owned(),
             id: format!(
                 "{}.{}.{}.{}",
@@ -1318,6 +1368,224 @@ impl Resolver {
         }
     }
 
+    fn resolve_paging(
+        &mut self,
+        source: &SourceFile,
+        path: &YamlPath,
+        spec: &PagingSpec,
+        query_params: &[Field],
+        body: Option<&Shape>,
+        response: Option<&Shape>,
+    ) -> Option<Paging> {
+        let at = |key: &str| {
+            let mut p = path.clone();
+            p.push(Segment::Key(key.to_owned()));
+            p
+        };
+        let Some(Shape::Inline {
+            fields: response_fields,
+            ..
+        }) = response
+        else {
+            self.error(
+                source,
+                path,
+                true,
+                "paging needs a `response` with inline `fields`".into(),
+                Some("describe the response data with `fields:` so the page's items, total or token can be found".into()),
+            );
+            return None;
+        };
+        let find_response = |name: &str| response_fields.iter().find(|f| f.wire_name == name);
+        let mut ok = true;
+        let items = match find_response(&spec.items) {
+            Some(Field {
+                ty: TypeRef::Array(inner),
+                rust_name,
+                ..
+            }) => Some((rust_name.clone(), (**inner).clone())),
+            Some(_) => {
+                self.error(
+                    source,
+                    &at("items"),
+                    false,
+                    format!("`{}` is not an array field of the response", spec.items),
+                    Some(
+                        "name the response field that holds the page's items, e.g. `items`".into(),
+                    ),
+                );
+                None
+            }
+            None => {
+                let names: Vec<&str> = response_fields
+                    .iter()
+                    .map(|f| f.wire_name.as_str())
+                    .collect();
+                self.error(
+                    source,
+                    &at("items"),
+                    false,
+                    format!("the response has no field `{}`", spec.items),
+                    Some(match did_you_mean(&spec.items, names.iter().copied()) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => format!("the response fields are: {}", names.join(", ")),
+                    }),
+                );
+                None
+            }
+        };
+        match spec.style.as_str() {
+            "offset" => {
+                let offset_name = spec.offset.as_deref().unwrap_or("offset");
+                let offset = query_params.iter().find(|p| p.wire_name == offset_name);
+                if !matches!(
+                    offset,
+                    Some(Field {
+                        ty: TypeRef::Int | TypeRef::Int64,
+                        ..
+                    })
+                ) {
+                    self.error(
+                        source,
+                        &at("style"),
+                        false,
+                        format!("offset paging needs an integer query parameter `{offset_name}`"),
+                        Some("declare it under `query_params:` with `type: int`, or name it with `offset:`".into()),
+                    );
+                    ok = false;
+                }
+                let total = match spec.total.as_deref() {
+                    Some(name) => match find_response(name) {
+                        Some(Field {
+                            ty: TypeRef::Int | TypeRef::Int64,
+                            rust_name,
+                            ..
+                        }) => Some(rust_name.clone()),
+                        _ => {
+                            self.error(
+                                source,
+                                &at("total"),
+                                false,
+                                format!("the response has no integer field `{name}`"),
+                                Some("name the response field that holds the total count".into()),
+                            );
+                            ok = false;
+                            None
+                        }
+                    },
+                    None => find_response("total")
+                        .filter(|f| matches!(f.ty, TypeRef::Int | TypeRef::Int64))
+                        .map(|f| f.rust_name.clone()),
+                };
+                let (Some((items, item_type)), Some(offset), true) = (items, offset, ok) else {
+                    return None;
+                };
+                Some(Paging::Offset {
+                    offset: offset.clone(),
+                    total,
+                    items,
+                    item_type,
+                })
+            }
+            "page_token" => {
+                let token_name = spec.page_token.as_deref().unwrap_or("page_token");
+                let body_fields: &[Field] = match body {
+                    Some(Shape::Inline { fields, .. }) => fields,
+                    _ => &[],
+                };
+                let in_query = query_params.iter().find(|p| p.wire_name == token_name);
+                let in_body = body_fields.iter().find(|p| p.wire_name == token_name);
+                let token_in_body = in_query.is_none() && in_body.is_some();
+                let token = in_query.or(in_body);
+                if !matches!(
+                    token,
+                    Some(Field {
+                        ty: TypeRef::String,
+                        required: false,
+                        ..
+                    })
+                ) {
+                    self.error(
+                        source,
+                        &at("style"),
+                        false,
+                        format!("token paging needs an optional string parameter `{token_name}` (query or body)"),
+                        Some("declare it under `query_params:` with `type: string`, or name it with `page_token:`".into()),
+                    );
+                    ok = false;
+                }
+                let has_more_name = spec.has_more.as_deref().unwrap_or("has_more");
+                let has_more = match find_response(has_more_name) {
+                    Some(Field {
+                        ty: TypeRef::Bool,
+                        rust_name,
+                        ..
+                    }) => Some(rust_name.clone()),
+                    None if spec.has_more.is_none() => None,
+                    _ => {
+                        self.error(
+                            source,
+                            &at("has_more"),
+                            false,
+                            format!("the response has no bool field `{has_more_name}`"),
+                            Some(
+                                "name the response field that says whether more pages follow"
+                                    .into(),
+                            ),
+                        );
+                        ok = false;
+                        None
+                    }
+                };
+                let next_name = spec.next_page_token.as_deref().unwrap_or("page_token");
+                let next_token = match find_response(next_name) {
+                    Some(Field {
+                        ty: TypeRef::String,
+                        rust_name,
+                        ..
+                    }) => Some(rust_name.clone()),
+                    _ => {
+                        self.error(
+                            source,
+                            &at("style"),
+                            false,
+                            format!("the response has no string field `{next_name}` with the next page's token"),
+                            Some("name it with `next_page_token:`".into()),
+                        );
+                        ok = false;
+                        None
+                    }
+                };
+                let (Some((items, item_type)), Some(token), Some(next_token), true) =
+                    (items, token, next_token, ok)
+                else {
+                    return None;
+                };
+                Some(Paging::PageToken {
+                    token: token.clone(),
+                    token_in_body,
+                    has_more,
+                    next_token,
+                    items,
+                    item_type,
+                })
+            }
+            other => {
+                self.error(
+                    source,
+                    &at("style"),
+                    false,
+                    format!("unknown paging style `{other}`"),
+                    Some(match did_you_mean(other, ["offset", "page_token"]) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => "the styles are `offset` (offset/limit/total) and `page_token` (page_token/has_more)".into(),
+                    }),
+                );
+                None
+            }
+        }
+    }
+
     fn warn_unused(&mut self, specs: &[LoadedSpec]) {
         for (index, loaded) in specs.iter().enumerate() {
             for name in loaded.spec.types.keys() {
@@ -1390,6 +1658,21 @@ fn parse_rate_limit(text: &str) -> Result<RateLimit, ()> {
         requests,
         per_seconds,
     })
+}
+
+/// `User not found.` becomes `UserNotFound`: the first sentence, at most six
+/// words, so a long message still gives a readable variant name.
+fn error_name_from_message(message: &str) -> String {
+    let first = message
+        .split(['.', '。', ',', '，', ':', '：'])
+        .next()
+        .unwrap_or(message);
+    let words: Vec<&str> = first.split_whitespace().take(6).collect();
+    if words.is_empty() {
+        "unknown_code".to_owned()
+    } else {
+        words.join("_")
+    }
 }
 
 /// A YAML scalar or structure as compact JSON text (for docs and messages).

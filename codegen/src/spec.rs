@@ -164,6 +164,28 @@ pub struct MethodSpec {
     pub errors: Vec<ErrorSpec>,
     /// The doc's example JSON.
     pub examples: Option<ExamplesSpec>,
+    /// How the endpoint pages through results.
+    pub paging: Option<PagingSpec>,
+}
+
+/// An endpoint's paging style and the names it uses.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagingSpec {
+    /// `offset` (offset/limit with a total) or `page_token` (page_token/has_more).
+    pub style: String,
+    /// The response field holding the page's items (an array).
+    pub items: String,
+    /// Offset style: the request's offset parameter. Default `offset`.
+    pub offset: Option<String>,
+    /// Offset style: the response's total count field. Default `total` when present.
+    pub total: Option<String>,
+    /// Token style: the request's page-token parameter (query or body). Default `page_token`.
+    pub page_token: Option<String>,
+    /// Token style: the response's `has_more` field. Default `has_more`.
+    pub has_more: Option<String>,
+    /// Token style: the response field with the next token. Default `page_token`.
+    pub next_page_token: Option<String>,
 }
 
 /// A body or response: inline fields or a named type.
@@ -189,6 +211,9 @@ pub struct ErrorSpec {
     pub message: String,
     /// The doc's troubleshooting advice.
     pub advice: Option<String>,
+    /// The variant name in the operation's error-code enum (any case);
+    /// derived from the message's first sentence when absent.
+    pub rust_name: Option<String>,
 }
 
 /// The doc's example JSON, as text copied from the page.

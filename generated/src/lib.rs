@@ -3,25 +3,23 @@
 
 //! Typed client for the Feishu (Lark) Open Platform, generated from the YAML specs in `spec/`.
 //!
-//! Operations follow the platform's own hierarchy, service · version · resource · action, so a doc
-//! URL such as `/document/performance-v1/stage_task/find_by_user_list` leads straight to
-//! `client.performance().v1().stage_task().find_by_user_list(…)`. Required parameters are the
-//! method's arguments; optional ones are chained setters; `.send().await` returns
-//! `Result<_, feishu::Error>`.
+//! Operations follow the platform's own hierarchy, service · version · resource · action, as in the doc
+//! URLs: `/document/<service>-<version>/<resource>/<action>` is
+//! `client.<service>().<version>().<resource>().<action>(…)`. Required parameters are the method's
+//! arguments; optional ones are chained setters; `.send().await` returns `Result<_, feishu::Error>`.
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), feishu::Error> {
+//! # fn main() -> Result<(), feishu::Error> {
 //! let client = feishu::Client::builder()
 //!     .access_token("t-your-tenant-access-token")
 //!     .build()?;
-//! let page = client.okr().v1().user_okr().list("ou_123", 0, 10).send().await?;
-//! println!("{} OKRs in all", page.total.unwrap_or_default());
+//! # let _ = client;
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Each service is a cargo feature (all on by default), so a crate that needs only OKR can
-//! depend on `feishu` with `default-features = false, features = ["okr"]`.
+//! Each service is a cargo feature (all on by default), so a crate that needs one service can depend on
+//! `feishu` with `default-features = false, features = ["okr"]`.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 pub use ::feishu_runtime as runtime;

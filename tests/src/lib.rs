@@ -107,8 +107,8 @@ impl CaptureServer {
                             body,
                         });
                     }
-                    let status =
-                        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                    let status = StatusCode::from_u16(reply.status)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                     let mut response = (status, reply.body).into_response();
                     let headers = response.headers_mut();
                     if let Ok(value) = reply.content_type.parse() {
@@ -142,7 +142,10 @@ impl CaptureServer {
 
     /// The requests received so far.
     pub fn requests(&self) -> Vec<Captured> {
-        self.captured.lock().map(|log| log.clone()).unwrap_or_default()
+        self.captured
+            .lock()
+            .map(|log| log.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -155,7 +158,7 @@ impl Drop for CaptureServer {
 /// The example response JSON of an operation, from the spec via the model,
 /// so the tests use the doc's example exactly as transcribed.
 pub fn example_response(operation_id: &str) -> Option<serde_json::Value> {
-    let generation = codegen::generate(&workspace_root().join("spec"), &workspace_root()).ok()?;
+    let generation = codegen::generate(&codegen::MAIN_TARGET, &workspace_root()).ok()?;
     let text = generation
         .model
         .services

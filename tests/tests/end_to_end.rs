@@ -55,8 +55,14 @@ async fn okr_list_sends_the_documented_request() {
              &period_ids=6990181559036610092&period_ids=6990181559036610093"
         )
     );
-    assert_eq!(request.headers["authorization"], format!("Bearer {TOKEN}").as_str());
-    assert!(request.headers.get("content-type").is_none(), "a GET carries no body");
+    assert_eq!(
+        request.headers["authorization"],
+        format!("Bearer {TOKEN}").as_str()
+    );
+    assert!(
+        request.headers.get("content-type").is_none(),
+        "a GET carries no body"
+    );
     assert!(request.body.is_empty());
 }
 
@@ -65,8 +71,18 @@ async fn optional_query_parameters_are_left_out_when_unset() {
     let server = CaptureServer::start(Reply::json(200, r#"{"code":0,"msg":"ok","data":{}}"#))
         .await
         .expect("server starts");
-    client(&server).okr().v1().user_okr().list("ou_abc", 10, 10).send().await.expect("ok");
-    assert_eq!(server.requests()[0].raw_query.as_deref(), Some("offset=10&limit=10"));
+    client(&server)
+        .okr()
+        .v1()
+        .user_okr()
+        .list("ou_abc", 10, 10)
+        .send()
+        .await
+        .expect("ok");
+    assert_eq!(
+        server.requests()[0].raw_query.as_deref(),
+        Some("offset=10&limit=10")
+    );
 }
 
 #[tokio::test]
@@ -75,7 +91,13 @@ async fn path_parameters_are_percent_encoded_and_never_change_the_path() {
         .await
         .expect("server starts");
     let okr = client(&server);
-    okr.okr().v1().user_okr().list("a/b?c#d", 0, 1).send().await.expect("sent");
+    okr.okr()
+        .v1()
+        .user_okr()
+        .list("a/b?c#d", 0, 1)
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(
         server.requests()[0].raw_path,
         "/open-apis/okr/v1/users/a%2Fb%3Fc%23d/okrs"
@@ -89,7 +111,10 @@ async fn path_parameters_are_percent_encoded_and_never_change_the_path() {
             .send()
             .await
             .expect_err("a dot segment or empty segment is refused");
-        assert!(matches!(error, feishu::Error::InvalidRequest(_)), "{error:?}");
+        assert!(
+            matches!(error, feishu::Error::InvalidRequest(_)),
+            "{error:?}"
+        );
     }
     assert_eq!(server.requests().len(), 1, "nothing more was sent");
 }
@@ -158,10 +183,19 @@ async fn performance_find_by_user_list_sends_the_documented_request() {
 
     let request = &server.requests()[0];
     assert_eq!(request.method, "POST");
-    assert_eq!(request.raw_path, "/open-apis/performance/v1/stage_tasks/find_by_user_list");
+    assert_eq!(
+        request.raw_path,
+        "/open-apis/performance/v1/stage_tasks/find_by_user_list"
+    );
     assert_eq!(request.raw_query.as_deref(), Some("user_id_type=user_id"));
-    assert_eq!(request.headers["authorization"], format!("Bearer {TOKEN}").as_str());
-    assert_eq!(request.headers["content-type"], "application/json; charset=utf-8");
+    assert_eq!(
+        request.headers["authorization"],
+        format!("Bearer {TOKEN}").as_str()
+    );
+    assert_eq!(
+        request.headers["content-type"],
+        "application/json; charset=utf-8"
+    );
     let body: Value = serde_json::from_slice(&request.body).expect("the body is JSON");
     assert_eq!(
         body,
@@ -198,7 +232,11 @@ async fn performance_example_decodes_task_option_as_task_option_id() {
     let options: Vec<_> = counts.iter().map(|c| c.task_option_id.clone()).collect();
     assert_eq!(
         options,
-        vec![Some(TaskOption::Todo), Some(TaskOption::Done), Some(TaskOption::Overdue)]
+        vec![
+            Some(TaskOption::Todo),
+            Some(TaskOption::Done),
+            Some(TaskOption::Overdue)
+        ]
     );
     let stages = item.stage_task_info_lists.as_ref().expect("stages");
     assert_eq!(stages[0].stage_task_status, Some(StageTaskStatus::NeedTodo));
@@ -208,7 +246,9 @@ async fn performance_example_decodes_task_option_as_task_option_id() {
     // Re-serialized, the data is the doc's example with the platform's
     // field name `task_option_id` where the example says `task_option`.
     let expected: Value = serde_json::from_str(
-        &example["data"].to_string().replace("\"task_option\":", "\"task_option_id\":"),
+        &example["data"]
+            .to_string()
+            .replace("\"task_option\":", "\"task_option_id\":"),
     )
     .expect("JSON");
     let reserialized = serde_json::to_value(&data).expect("serializes");
@@ -262,7 +302,10 @@ async fn unknown_enum_values_unknown_fields_and_sparse_objects_still_decode() {
         .expect("status");
     assert_eq!(status.as_str(), "5");
     // An unknown value goes back on the wire unchanged.
-    assert_eq!(serde_json::to_value(&status).expect("serializes"), json!("5"));
+    assert_eq!(
+        serde_json::to_value(&status).expect("serializes"),
+        json!("5")
+    );
 }
 
 #[tokio::test]
@@ -286,7 +329,12 @@ async fn an_error_envelope_becomes_an_err_with_code_msg_and_log_id() {
     };
     assert_eq!(api.msg, "User not found.");
     let shown = error.to_string();
-    assert!(shown.contains("1001003") && shown.contains("User not found.") && shown.contains("202411221234567890ABCDEF"), "{shown}");
+    assert!(
+        shown.contains("1001003")
+            && shown.contains("User not found.")
+            && shown.contains("202411221234567890ABCDEF"),
+        "{shown}"
+    );
     assert!(!format!("{error:?}{shown}").contains(TOKEN));
 }
 

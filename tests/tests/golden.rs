@@ -5,19 +5,31 @@ use std::fs;
 use std::path::Path;
 
 use codegen::output::{Drift, compare};
+use codegen::{MAIN_TARGET, TARGETS, Target};
 use feishu_tests::workspace_root;
 
 const FIX: &str = "run `cargo run -p codegen` and commit the result";
 
-fn generate() -> codegen::Generation {
-    let root = workspace_root();
-    match codegen::generate(&root.join("spec"), &root) {
+fn generate_target(target: &Target) -> codegen::Generation {
+    match codegen::generate(target, &workspace_root()) {
         Ok(generation) => generation,
-        Err(failure) => panic!("the specs in spec/ do not generate:\n{failure}"),
+        Err(failure) => panic!(
+            "the specs in {}/ do not generate:\n{failure}",
+            target.spec_dir
+        ),
     }
 }
 
-fn diff_report(dir: &Path, generation: &codegen::Generation, drift: &[Drift]) -> String {
+fn generate() -> codegen::Generation {
+    generate_target(&MAIN_TARGET)
+}
+
+fn diff_report(
+    target: &Target,
+    dir: &Path,
+    generation: &codegen::Generation,
+    drift: &[Drift],
+) -> String {
     let mut report = String::new();
     for d in drift {
         report.push_str(&format!("{d}\n"));
@@ -34,7 +46,10 @@ fn diff_report(dir: &Path, generation: &codegen::Generation, drift: &[Drift]) ->
                 &diff
                     .unified_diff()
                     .context_radius(2)
-                    .header(&format!("generated/{path} (on disk)"), "generated from spec/")
+                    .header(
+                        &format!("{}/{path} (on disk)", target.out_dir),
+                        &format!("generated from {}/", target.spec_dir),
+                    )
                     .to_string(),
             );
         }
@@ -42,27 +57,41 @@ fn diff_report(dir: &Path, generation: &codegen::Generation, drift: &[Drift]) ->
     report
 }
 
+/// Every generated crate (the client and the test-only fixtures) is exactly
+/// what its specs produce.
 #[test]
-fn generated_crate_matches_the_specs() {
-    let generation = generate();
-    let dir = workspace_root().join("generated");
-    let drift = compare(&dir, &generation.files).expect("generated/ is readable");
-    assert!(
-        drift.is_empty(),
-        "generated/ is out of date with spec/:\n{}\nTo fix: {FIX}.",
-        diff_report(&dir, &generation, &drift)
-    );
+fn generated_crates_match_their_specs() {
+    let mut report = String::new();
+    for target in TARGETS {
+        let generation = generate_target(target);
+        let dir = workspace_root().join(target.out_dir);
+        let drift = compare(&dir, &generation.files).expect("the generated crate is readable");
+        if !drift.is_empty() {
+            report.push_str(&format!(
+                "{}/ is out of date with {}/:\n{}\n",
+                target.out_dir,
+                target.spec_dir,
+                diff_report(target, &dir, &generation, &drift)
+            ));
+        }
+    }
+    assert!(report.is_empty(), "{report}To fix: {FIX}.");
 }
 
 #[test]
 fn every_generated_file_names_its_spec_and_the_command() {
-    for file in &generate().files {
-        let first = file.contents.lines().next().unwrap_or_default();
-        assert!(
-            first.contains("@generated") && first.contains("cargo run -p codegen") && first.contains("spec/"),
-            "{} starts with {first:?}",
-            file.path
-        );
+    for target in TARGETS {
+        for file in generate_target(target).files {
+            let first = file.contents.lines().next().unwrap_or_default();
+            assert!(
+                first.contains("@generated")
+                    && first.contains("`cargo run -p codegen`")
+                    && first.contains(&format!("from {}/", target.spec_dir)),
+                "{}/{} starts with {first:?}",
+                target.out_dir,
+                file.path
+            );
+        }
     }
 }
 
@@ -85,7 +114,10 @@ fn edited_missing_and_stray_files_are_all_reported() {
         fs::create_dir_all(target.parent().expect("files live in a directory")).expect("mkdir");
         fs::write(&target, &file.contents).expect("write");
     }
-    assert_eq!(compare(&scratch, &generation.files).expect("readable"), vec![]);
+    assert_eq!(
+        compare(&scratch, &generation.files).expect("readable"),
+        vec![]
+    );
 
     fs::write(scratch.join("src/lib.rs"), "// edited by hand\n").expect("write");
     fs::remove_file(scratch.join("src/common.rs")).expect("remove");
@@ -111,21 +143,35 @@ fn a_spec_description_change_changes_the_output() {
     let common = read("spec/common.yaml");
     let okr = read("spec/okr/v1.yaml");
     let performance = read("spec/performance/v1.yaml");
-    let edited = okr.replacen("description: 目标用户id", "description: 目标用户 ID（已修改）", 1);
+    let edited = okr.replacen(
+        "description: 目标用户id",
+        "description: 目标用户 ID（已修改）",
+        1,
+    );
     assert_ne!(edited, okr, "the description to edit was not found");
-    let original = codegen::generate_from_sources(&[
-        ("spec/common.yaml", &common),
-        ("spec/okr/v1.yaml", &okr),
-        ("spec/performance/v1.yaml", &performance),
-    ])
+    let original = codegen::generate_from_sources(
+        &[
+            ("spec/common.yaml", &common),
+            ("spec/okr/v1.yaml", &okr),
+            ("spec/performance/v1.yaml", &performance),
+        ],
+        "feishu",
+    )
     .expect("specs generate");
-    let changed = codegen::generate_from_sources(&[
-        ("spec/common.yaml", &common),
-        ("spec/okr/v1.yaml", &edited),
-        ("spec/performance/v1.yaml", &performance),
-    ])
+    let changed = codegen::generate_from_sources(
+        &[
+            ("spec/common.yaml", &common),
+            ("spec/okr/v1.yaml", &edited),
+            ("spec/performance/v1.yaml", &performance),
+        ],
+        "feishu",
+    )
     .expect("edited specs generate");
-    assert_eq!(original.files, generate().files, "in-memory and on-disk specs must agree");
+    assert_eq!(
+        original.files,
+        generate().files,
+        "in-memory and on-disk specs must agree"
+    );
     let differing: Vec<&str> = original
         .files
         .iter()

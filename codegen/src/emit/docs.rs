@@ -60,6 +60,16 @@ pub fn description(docs: &Docs) -> String {
     out
 }
 
+/// An intra-doc link to `path::member`, or plain code when `member` is a
+/// raw identifier (`r#type`), which rustdoc links cannot name.
+pub fn member_link(path: &str, member: &crate::ident::RustIdent) -> String {
+    if member.source.starts_with("r#") {
+        format!("`{path}::{}`", member.source)
+    } else {
+        format!("[`{path}::{}`]", member.source)
+    }
+}
+
 /// An inline code span that survives any backticks in `text`.
 pub fn code(text: &str) -> String {
     let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);

@@ -4,11 +4,8 @@
 use crate::emit::tree::distinct_services;
 use crate::model::Model;
 
-/// The package name users write in their `Cargo.toml`.
-pub const PACKAGE_NAME: &str = "feishu";
-
-/// `Cargo.toml` of the generated crate, without the header comment.
-pub fn cargo_toml(model: &Model) -> String {
+/// `Cargo.toml` of the generated crate `package`, without the header comment.
+pub fn cargo_toml(model: &Model, package: &str) -> String {
     let services = distinct_services(model);
     let names: Vec<String> = services.iter().map(|s| format!("\"{}\"", s.name)).collect();
     let mut features = format!("[features]\ndefault = [{}]\n", names.join(", "));
@@ -17,7 +14,7 @@ pub fn cargo_toml(model: &Model) -> String {
     }
     format!(
         r#"[package]
-name = "{PACKAGE_NAME}"
+name = "{package}"
 version = "0.1.0"
 description = "Typed client for the Feishu (Lark) Open Platform, generated from spec/."
 keywords = ["feishu", "lark", "api", "client"]

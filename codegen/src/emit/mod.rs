@@ -4,13 +4,12 @@
 //! comments are not tokens.
 
 mod docs;
+mod extras;
 mod manifest;
 mod operation;
 mod paths;
 mod tree;
 mod types;
-
-pub use manifest::PACKAGE_NAME;
 
 use proc_macro2::TokenStream;
 
@@ -41,15 +40,30 @@ pub struct EmitError {
 /// The command that regenerates the crate, named in every header.
 pub const REGENERATE_COMMAND: &str = "cargo run -p codegen";
 
-/// Every file of the generated crate, sorted by path.
-pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
-    let all_specs = "spec/";
+/// Every file of the generated crate `package`, sorted by path. `spec_dir`
+/// is the spec directory as shown in headers (`spec`).
+pub fn emit(model: &Model, package: &str, spec_dir: &str) -> Result<Vec<GeneratedFile>, EmitError> {
+    let all_specs = format!("{spec_dir}/");
+    let common_spec = if model.common.spec_file.is_empty() {
+        all_specs.as_str()
+    } else {
+        model.common.spec_file.as_str()
+    };
     let mut files = vec![
-        text_file("Cargo.toml", all_specs, '#', manifest::cargo_toml(model)),
-        rust_file("src/lib.rs", all_specs, tree::lib_rs(model))?,
+        text_file(
+            "Cargo.toml",
+            &all_specs,
+            '#',
+            manifest::cargo_toml(model, package),
+        ),
+        rust_file(
+            "src/lib.rs",
+            &all_specs,
+            tree::lib_rs(model, package, spec_dir),
+        )?,
         rust_file(
             "src/common.rs",
-            &model.common.spec_file,
+            common_spec,
             tree::common_mod(&model.common),
         )?,
     ];

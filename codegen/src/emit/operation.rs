@@ -4,9 +4,9 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::emit::docs;
 use crate::emit::paths::{argument, rust_type};
 use crate::emit::types::{deprecated_attr, field_attrs, response_struct};
+use crate::emit::{docs, extras};
 use crate::model::{Field, HttpMethod, Operation, Resource, Service, Shape, TokenType, TypeRef};
 
 /// Emits `src/<service>/<version>/<resource>.rs`.
@@ -26,16 +26,15 @@ pub fn resource_module(service: &Service, resource: &Resource) -> TokenStream {
     };
     let accessor = resource.accessor_type.to_ident();
     let version_accessor = format_ident!("{}", version_accessor_name(service));
-    let resource_method = resource.module.to_ident();
     let service_module = service.module.to_ident();
     let version_module = service.version_module.to_ident();
     let accessor_doc = docs::doc_attrs(&format!(
-        "The {} operations. Get it with [`crate::{}::{}::{}::{}`].",
+        "The {} operations. Get it with {}.",
         docs::code(&resource.name),
-        service_module,
-        version_module,
-        version_accessor,
-        resource_method,
+        docs::member_link(
+            &format!("crate::{service_module}::{version_module}::{version_accessor}"),
+            &resource.module
+        ),
     ));
     let methods = resource.operations.iter().map(operation_method);
     let items = resource.operations.iter().map(operation_items);
@@ -295,7 +294,7 @@ fn operation_doc(op: &Operation) -> String {
             "Optional parameters are set on the returned builder: ".to_owned()
                 + &optional
                     .iter()
-                    .map(|p| format!("[`{}::{}`]", op.request_type.source, p.rust_name.unraw()))
+                    .map(|p| docs::member_link(&op.request_type.source, &p.rust_name))
                     .collect::<Vec<_>>()
                     .join(", ")
                 + ".",
@@ -430,7 +429,11 @@ fn operation_items(op: &Operation) -> TokenStream {
     let path_calls = op.path_params.iter().map(|p| {
         let ident = p.rust_name.to_ident();
         let wire = &p.wire_name;
-        quote!(request.path_param(#wire, &self.#ident);)
+        if is_copy(&p.ty) {
+            quote!(request.path_param(#wire, self.#ident);)
+        } else {
+            quote!(request.path_param(#wire, &self.#ident);)
+        }
     });
     let query_calls = op.query_params.iter().map(|p| {
         let ident = p.rust_name.to_ident();
@@ -504,7 +507,9 @@ fn operation_items(op: &Operation) -> TokenStream {
             response_struct(&ident, doc, fields)
         }
     });
-    let _ = Span::call_site();
+    let validation = extras::validation(op);
+    let paging = extras::paging(op);
+    let error_codes = extras::error_codes(op);
     quote! {
         #static_doc
         static #operation_static: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
@@ -538,6 +543,7 @@ fn operation_items(op: &Operation) -> TokenStream {
 
             #send_doc
             pub async fn send(self) -> ::std::result::Result<#response, ::feishu_runtime::Error> {
+                #validation
                 let mut request = ::feishu_runtime::Request::new(&#operation_static);
                 #(#path_calls)*
                 #(#query_calls)*
@@ -548,6 +554,10 @@ fn operation_items(op: &Operation) -> TokenStream {
         }
 
         #(#inline_structs)*
+
+        #paging
+
+        #error_codes
     }
 }
 

@@ -11,29 +11,27 @@ use crate::emit::types::type_def;
 use crate::model::{Model, Namespace, Service};
 
 /// `src/lib.rs`.
-pub fn lib_rs(model: &Model) -> TokenStream {
-    let crate_doc = inner_doc_attrs(concat!(
-        "Typed client for the Feishu (Lark) Open Platform, generated from the YAML specs in `spec/`.\n",
-        "\n",
-        "Operations follow the platform's own hierarchy, service · version · resource · action, so a doc\n",
-        "URL such as `/document/performance-v1/stage_task/find_by_user_list` leads straight to\n",
-        "`client.performance().v1().stage_task().find_by_user_list(…)`. Required parameters are the\n",
-        "method's arguments; optional ones are chained setters; `.send().await` returns\n",
-        "`Result<_, feishu::Error>`.\n",
-        "\n",
-        "```no_run\n",
-        "# async fn run() -> Result<(), feishu::Error> {\n",
-        "let client = feishu::Client::builder()\n",
-        "    .access_token(\"t-your-tenant-access-token\")\n",
-        "    .build()?;\n",
-        "let page = client.okr().v1().user_okr().list(\"ou_123\", 0, 10).send().await?;\n",
-        "println!(\"{} OKRs in all\", page.total.unwrap_or_default());\n",
-        "# Ok(())\n",
-        "# }\n",
-        "```\n",
-        "\n",
-        "Each service is a cargo feature (all on by default), so a crate that needs only OKR can\n",
-        "depend on `feishu` with `default-features = false, features = [\"okr\"]`.",
+pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
+    let lib = package.replace('-', "_");
+    let first_service = distinct_services(model)
+        .first()
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| "okr".to_owned());
+    let crate_doc = inner_doc_attrs(&format!(
+        "Typed client for the Feishu (Lark) Open Platform, generated from the YAML specs in `{spec_dir}/`.\n\n\
+         Operations follow the platform's own hierarchy, service · version · resource · action, as in the doc\n\
+         URLs: `/document/<service>-<version>/<resource>/<action>` is\n\
+         `client.<service>().<version>().<resource>().<action>(…)`. Required parameters are the method's\n\
+         arguments; optional ones are chained setters; `.send().await` returns `Result<_, {lib}::Error>`.\n\n\
+         ```no_run\n\
+         # fn main() -> Result<(), {lib}::Error> {{\n\
+         let client = {lib}::Client::builder()\n    .access_token(\"t-your-tenant-access-token\")\n    .build()?;\n\
+         # let _ = client;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```\n\n\
+         Each service is a cargo feature (all on by default), so a crate that needs one service can depend on\n\
+         `{package}` with `default-features = false, features = [\"{first_service}\"]`."
     ));
     let services = distinct_services(model);
     let modules = services.iter().map(|service| {
@@ -159,9 +157,9 @@ pub fn service_mod(model: &Model, service: &Service) -> TokenStream {
     let module_doc = inner_doc_attrs(&text);
     let accessor = format_ident!("{}", service_accessor_name(service));
     let accessor_doc = docs::doc_attrs(&format!(
-        "The {} service. Get it with [`crate::Client::{}`].",
+        "The {} service. Get it with {}.",
         docs::code(&service.name),
-        service.module.unraw()
+        docs::member_link("crate::Client", &service.module)
     ));
     let version_modules = versions.iter().map(|v| {
         let module = v.version_module.to_ident();
@@ -214,15 +212,16 @@ pub fn version_mod(service: &Service) -> TokenStream {
     ));
     let accessor = format_ident!("{}", version_accessor_name(service));
     let accessor_doc = docs::doc_attrs(&format!(
-        "Version {} of the {} service. Get it with [`crate::{}::{}Service::{}`].",
+        "Version {} of the {} service. Get it with {}.",
         docs::code(&service.version),
         docs::code(&service.name),
-        service.module.unraw(),
-        {
-            use heck::ToUpperCamelCase;
-            service.name.to_upper_camel_case()
-        },
-        service.version_module.unraw()
+        docs::member_link(
+            &format!("crate::{}::{}Service", service.module.source, {
+                use heck::ToUpperCamelCase;
+                service.name.to_upper_camel_case()
+            }),
+            &service.version_module
+        )
     ));
     let resource_modules = service.resources.iter().map(|r| {
         let module = r.module.to_ident();
@@ -271,8 +270,9 @@ pub fn version_mod(service: &Service) -> TokenStream {
 
 /// `src/common.rs`.
 pub fn common_mod(common: &Namespace) -> TokenStream {
-    let module_doc =
-        inner_doc_attrs("Types shared by every service, defined once in `spec/common.yaml`.");
+    let module_doc = inner_doc_attrs(
+        "Types shared by every service, defined once in the shared-definitions spec file.",
+    );
     let types = namespace_types(common);
     quote! {
         #module_doc

@@ -252,7 +252,9 @@ pub struct OkrObjectiveKr {
     /// Milliseconds since the Unix epoch, carried as a string.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deadline: ::std::option::Option<::std::string::String>,
-    /// 该KR提到的人员列表
+    /// 该Objective提到的人员列表
+    ///
+    /// Users mentioned by this key result (the doc reuses the objective's wording).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mentioned_user_list: ::std::option::Option<
         ::std::vec::Vec<crate::okr::v1::OkrObjectiveAlignedObjectiveOwner>,

@@ -33,8 +33,8 @@ impl<'a> UserOkrResource<'a> {
     /// # Arguments
     ///
     /// - `user_id`: 目标用户id. Example: `"ou-asdasdasdasdasd"`.
-    /// - `offset`: 请求列表的偏移(对应响应体的 okr_list 字段)，offset\>=0. At least 0. Example: `0`.
-    /// - `limit`: 列表长度，0-10. Range: 0 to 10 inclusive. Example: `5`.
+    /// - `offset`: 请求列表的偏移(对应响应体的 okr_list 字段),offset\>=0. At least 0. Example: `0`.
+    /// - `limit`: 列表长度,0-10. Range: 0 to 10 inclusive. Example: `5`.
     ///
     /// Optional parameters are set on the returned builder: [`ListUserOkrRequest::user_id_type`], [`ListUserOkrRequest::lang`], [`ListUserOkrRequest::period_ids`].
     ///
@@ -113,7 +113,7 @@ impl ListUserOkrRequest {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
-    /// 请求OKR的语言版本(比如@的人名)，lang=en_us/zh_cn
+    /// 请求OKR的语言版本(比如@的人名),lang=en_us/zh_cn
     ///
     /// Example: `"zh_cn"`.
     /// Server default: `"zh_cn"`.
@@ -121,7 +121,7 @@ impl ListUserOkrRequest {
         self.lang = ::std::option::Option::Some(value);
         self
     }
-    /// period_id列表，最多10个
+    /// period_id列表,最多10个
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 10 items.
@@ -158,6 +158,28 @@ impl ListUserOkrRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<ListUserOkrResponse, ::feishu_runtime::Error> {
+        let value = self.offset;
+        ::feishu_runtime::validate::check_range(
+            "offset",
+            ::std::convert::From::from(value),
+            ::std::option::Option::Some(0f64),
+            ::std::option::Option::None,
+        )?;
+        let value = self.limit;
+        ::feishu_runtime::validate::check_range(
+            "limit",
+            ::std::convert::From::from(value),
+            ::std::option::Option::Some(0f64),
+            ::std::option::Option::Some(10f64),
+        )?;
+        if let ::std::option::Option::Some(values) = &self.period_ids {
+            ::feishu_runtime::validate::check_items(
+                "period_ids",
+                values.len(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(10usize),
+            )?;
+        }
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
         request.path_param("user_id", &self.user_id);
         if let ::std::option::Option::Some(value) = &self.user_id_type {
@@ -192,4 +214,152 @@ pub struct ListUserOkrResponse {
     /// OKR 列表
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub okr_list: ::std::option::Option<::std::vec::Vec<crate::okr::v1::OkrBatch>>,
+}
+impl ::feishu_runtime::paginate::OffsetPage for ListUserOkrResponse {
+    fn item_count(&self) -> usize {
+        self.okr_list.as_ref().map_or(0, ::std::vec::Vec::len)
+    }
+    fn total(&self) -> ::std::option::Option<u64> {
+        self.total.and_then(|total| ::std::convert::TryFrom::try_from(total).ok())
+    }
+}
+impl ListUserOkrRequest {
+    /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `offset`: each request starts where the previous page ended, and the stream ends at the response's total or on an empty page. An error is yielded once and ends the stream.
+    ///
+    /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
+    pub fn pages(self) -> ::feishu_runtime::paginate::PageStream<ListUserOkrResponse> {
+        ::feishu_runtime::paginate::offset_pages(
+            ::std::convert::From::from(self.offset),
+            move |offset| {
+                let mut request = ::std::clone::Clone::clone(&self);
+                request.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
+                    .unwrap_or(i32::MAX);
+                request.send()
+            },
+        )
+    }
+    /// Every item of every page (`okr_list`), fetched lazily; see [`ListUserOkrRequest::pages`].
+    pub fn items(
+        self,
+    ) -> ::feishu_runtime::paginate::PageStream<crate::okr::v1::OkrBatch> {
+        ::feishu_runtime::paginate::items(
+            self.pages(),
+            |page| page.okr_list.unwrap_or_default(),
+        )
+    }
+}
+/// The error codes documented for `okr.v1.user_okr.list`. Turn an error into one with [`ListUserOkrErrorCode::from_error`]:
+///
+/// ```ignore
+/// match ListUserOkrErrorCode::from_error(&error) {
+///     Some(code) => eprintln!("{}: {}", code.code(), code.advice()),
+///     None => eprintln!("{error}"),
+/// }
+/// ```
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ListUserOkrErrorCode {
+    /// `1009999` (HTTP 500): Unknown error. Please contact Feishu Assistant or your customer success manager.
+    ///
+    /// 内部错误，请联系飞书助手或您的客户成功经理
+    UnknownError,
+    /// `1009998` (HTTP 500): system exception
+    ///
+    /// 系统异常
+    SystemException,
+    /// `1001001` (HTTP 400): Invalid parameters. Please check document and modify accordingly.
+    ///
+    /// 无效的参数，请对照文档检查输入的参数
+    InvalidParameters,
+    /// `1001002` (HTTP 400): No permission.
+    ///
+    /// 您无权访问该接口，请确认您的登录凭证
+    NoPermission,
+    /// `1001003` (HTTP 400): User not found.
+    ///
+    /// 用户不存在
+    UserNotFound,
+    /// `1001004` (HTTP 400): OKR data not found.
+    ///
+    /// 对应ID的数据不存在
+    OkrDataNotFound,
+}
+impl ListUserOkrErrorCode {
+    /// The documented code, if `code` is one of this endpoint's.
+    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
+        match code {
+            1009999 => ::std::option::Option::Some(Self::UnknownError),
+            1009998 => ::std::option::Option::Some(Self::SystemException),
+            1001001 => ::std::option::Option::Some(Self::InvalidParameters),
+            1001002 => ::std::option::Option::Some(Self::NoPermission),
+            1001003 => ::std::option::Option::Some(Self::UserNotFound),
+            1001004 => ::std::option::Option::Some(Self::OkrDataNotFound),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The documented code carried by an API error, if any.
+    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
+        error.code().and_then(Self::from_code)
+    }
+    /// The envelope's `code`.
+    pub fn code(self) -> i64 {
+        match self {
+            Self::UnknownError => 1009999,
+            Self::SystemException => 1009998,
+            Self::InvalidParameters => 1001001,
+            Self::NoPermission => 1001002,
+            Self::UserNotFound => 1001003,
+            Self::OkrDataNotFound => 1001004,
+        }
+    }
+    /// The HTTP status the doc gives for this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::UnknownError => 500u16,
+            Self::SystemException => 500u16,
+            Self::InvalidParameters => 400u16,
+            Self::NoPermission => 400u16,
+            Self::UserNotFound => 400u16,
+            Self::OkrDataNotFound => 400u16,
+        }
+    }
+    /// The doc's message.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::UnknownError => {
+                "Unknown error. Please contact Feishu Assistant or your customer success manager."
+            }
+            Self::SystemException => "system exception",
+            Self::InvalidParameters => {
+                "Invalid parameters. Please check document and modify accordingly."
+            }
+            Self::NoPermission => "No permission.",
+            Self::UserNotFound => "User not found.",
+            Self::OkrDataNotFound => "OKR data not found.",
+        }
+    }
+    /// The doc's troubleshooting advice (empty when the doc gives none).
+    pub fn advice(self) -> &'static str {
+        match self {
+            Self::UnknownError => {
+                "内部错误，请联系飞书助手或您的客户成功经理"
+            }
+            Self::SystemException => "系统异常",
+            Self::InvalidParameters => {
+                "无效的参数，请对照文档检查输入的参数"
+            }
+            Self::NoPermission => {
+                "您无权访问该接口，请确认您的登录凭证"
+            }
+            Self::UserNotFound => "用户不存在",
+            Self::OkrDataNotFound => "对应ID的数据不存在",
+        }
+    }
 }

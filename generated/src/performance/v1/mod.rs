@@ -37,7 +37,7 @@ impl<'a> PerformanceV1<'a> {
 )]
 #[non_exhaustive]
 pub struct SemesterBaseInfo {
-    /// 周期 ID
+    /// 周期 ID，详情可查看获取周期
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// Example: `"7235911950407352321"`.
@@ -112,8 +112,6 @@ pub struct StageTaskStatusNum {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_option_id: ::std::option::Option<crate::performance::v1::TaskOption>,
     /// 环节任务数量
-    ///
-    /// At least 0.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stage_num: ::std::option::Option<i32>,
 }
@@ -148,8 +146,6 @@ pub struct StageTaskInfo {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deadline: ::std::option::Option<::std::string::String>,
     /// 未完成的任务数量
-    ///
-    /// At least 0.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub need_todo_count: ::std::option::Option<i32>,
     /// 处理任务的系统页面链接

@@ -174,6 +174,20 @@ impl FindByUserListStageTaskRequest {
         FindByUserListStageTaskResponse,
         ::feishu_runtime::Error,
     > {
+        ::feishu_runtime::validate::check_items(
+            "user_id_lists",
+            self.body.user_id_lists.len(),
+            ::std::option::Option::Some(1usize),
+            ::std::option::Option::Some(50usize),
+        )?;
+        if let ::std::option::Option::Some(values) = &self.body.task_option_lists {
+            ::feishu_runtime::validate::check_items(
+                "task_option_lists",
+                values.len(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(3usize),
+            )?;
+        }
         let mut request = ::feishu_runtime::Request::new(&FIND_BY_USER_LIST_OPERATION);
         if let ::std::option::Option::Some(value) = &self.user_id_type {
             request.query("user_id_type", value);
@@ -241,4 +255,75 @@ pub struct FindByUserListStageTaskResponse {
     /// 周期任务
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<crate::performance::v1::StageTask>>,
+}
+/// The error codes documented for `performance.v1.stage_task.find_by_user_list`. Turn an error into one with [`FindByUserListStageTaskErrorCode::from_error`]:
+///
+/// ```ignore
+/// match FindByUserListStageTaskErrorCode::from_error(&error) {
+///     Some(code) => eprintln!("{}: {}", code.code(), code.advice()),
+///     None => eprintln!("{error}"),
+/// }
+/// ```
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum FindByUserListStageTaskErrorCode {
+    /// `1580101` (HTTP 500): internal error
+    ///
+    /// 请根据实际报错信息定位或咨询技术支持
+    InternalError,
+    /// `1580102` (HTTP 400): param is invalid
+    ///
+    /// 检查参数是否正确，例如类型，大小
+    ParamIsInvalid,
+}
+impl FindByUserListStageTaskErrorCode {
+    /// The documented code, if `code` is one of this endpoint's.
+    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
+        match code {
+            1580101 => ::std::option::Option::Some(Self::InternalError),
+            1580102 => ::std::option::Option::Some(Self::ParamIsInvalid),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The documented code carried by an API error, if any.
+    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
+        error.code().and_then(Self::from_code)
+    }
+    /// The envelope's `code`.
+    pub fn code(self) -> i64 {
+        match self {
+            Self::InternalError => 1580101,
+            Self::ParamIsInvalid => 1580102,
+        }
+    }
+    /// The HTTP status the doc gives for this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::InternalError => 500u16,
+            Self::ParamIsInvalid => 400u16,
+        }
+    }
+    /// The doc's message.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::InternalError => "internal error",
+            Self::ParamIsInvalid => "param is invalid",
+        }
+    }
+    /// The doc's troubleshooting advice (empty when the doc gives none).
+    pub fn advice(self) -> &'static str {
+        match self {
+            Self::InternalError => {
+                "请根据实际报错信息定位或咨询技术支持"
+            }
+            Self::ParamIsInvalid => "检查参数是否正确，例如类型，大小",
+        }
+    }
 }

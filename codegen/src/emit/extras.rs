@@ -1,0 +1,334 @@
+//! Per-operation extras driven by the spec: checks of documented limits
+//! before sending, lazy paginators, and the typed error-code enum.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::docs;
+use crate::emit::paths::rust_type;
+use crate::model::{Field, Operation, Paging, Shape, TypeRef};
+
+/// Statements at the top of `send` that reject out-of-range values before
+/// anything is sent: one per documented limit.
+pub fn validation(op: &Operation) -> TokenStream {
+    let params = op.path_params.iter().chain(&op.query_params).map(|p| {
+        let ident = p.rust_name.to_ident();
+        (p, quote!(self.#ident))
+    });
+    let body_fields: &[Field] = match &op.body {
+        Some(Shape::Inline { fields, .. }) => fields,
+        _ => &[],
+    };
+    let body = body_fields.iter().map(|p| {
+        let ident = p.rust_name.to_ident();
+        (p, quote!(self.body.#ident))
+    });
+    let checks = params
+        .chain(body)
+        .filter_map(|(field, place)| check(field, place));
+    quote!(#(#checks)*)
+}
+
+fn option_f64(value: Option<f64>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn option_usize(value: Option<u32>) -> TokenStream {
+    match value {
+        Some(v) => {
+            let v = v as usize;
+            quote!(::std::option::Option::Some(#v))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn check(field: &Field, place: TokenStream) -> Option<TokenStream> {
+    let wire = &field.wire_name;
+    let c = &field.constraints;
+    match &field.ty {
+        TypeRef::Int | TypeRef::Int64 | TypeRef::Float if c.min.is_some() || c.max.is_some() => {
+            let (min, max) = (option_f64(c.min), option_f64(c.max));
+            // i64 and f64 limits are documentation-sized numbers; the cast
+            // only matters beyond 2^53, far outside any documented range.
+            let as_f64 = match field.ty {
+                TypeRef::Int => quote!(::std::convert::From::from(value)),
+                _ => quote!(value as f64),
+            };
+            let check =
+                quote!(::feishu_runtime::validate::check_range(#wire, #as_f64, #min, #max)?;);
+            Some(if field.required {
+                quote! {
+                    let value = #place;
+                    #check
+                }
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(value) = #place {
+                        #check
+                    }
+                }
+            })
+        }
+        TypeRef::Array(_) if c.min_items.is_some() || c.max_items.is_some() => {
+            let (min, max) = (option_usize(c.min_items), option_usize(c.max_items));
+            Some(if field.required {
+                quote!(::feishu_runtime::validate::check_items(#wire, #place.len(), #min, #max)?;)
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(values) = &#place {
+                        ::feishu_runtime::validate::check_items(#wire, values.len(), #min, #max)?;
+                    }
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The paging trait impl on the response and `pages()`/`items()` on the
+/// request builder.
+pub fn paging(op: &Operation) -> TokenStream {
+    let (Some(paging), Some(Shape::Inline { rust_name, .. })) = (&op.paging, &op.response) else {
+        return TokenStream::new();
+    };
+    let response = rust_name.to_ident();
+    let request = op.request_type.to_ident();
+    let (items_field, item_type) = match paging {
+        Paging::Offset {
+            items, item_type, ..
+        }
+        | Paging::PageToken {
+            items, item_type, ..
+        } => (items.to_ident(), rust_type(item_type)),
+    };
+    let item_count = quote! {
+        fn item_count(&self) -> usize {
+            self.#items_field.as_ref().map_or(0, ::std::vec::Vec::len)
+        }
+    };
+    let (page_impl, pages_body, style_doc) = match paging {
+        Paging::Offset { offset, total, .. } => {
+            let total_body = match total {
+                Some(total) => {
+                    let total = total.to_ident();
+                    quote!(self.#total.and_then(|total| ::std::convert::TryFrom::try_from(total).ok()))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            let offset_ident = offset.rust_name.to_ident();
+            let offset_ty = rust_type(&offset.ty);
+            let (start, assign) = if offset.required {
+                (
+                    quote!(::std::convert::From::from(self.#offset_ident)),
+                    quote!(request.#offset_ident = <#offset_ty as ::std::convert::TryFrom<i64>>::try_from(offset).unwrap_or(#offset_ty::MAX);),
+                )
+            } else {
+                (
+                    quote!(self.#offset_ident.map_or(0, ::std::convert::From::from)),
+                    quote!(request.#offset_ident = ::std::option::Option::Some(<#offset_ty as ::std::convert::TryFrom<i64>>::try_from(offset).unwrap_or(#offset_ty::MAX));),
+                )
+            };
+            (
+                quote! {
+                    impl ::feishu_runtime::paginate::OffsetPage for #response {
+                        #item_count
+                        fn total(&self) -> ::std::option::Option<u64> {
+                            #total_body
+                        }
+                    }
+                },
+                quote! {
+                    ::feishu_runtime::paginate::offset_pages(#start, move |offset| {
+                        let mut request = ::std::clone::Clone::clone(&self);
+                        #assign
+                        request.send()
+                    })
+                },
+                format!(
+                    "Pages follow by {}: each request starts where the previous page ended, and the stream ends at the response's total or on an empty page.",
+                    docs::code(&offset.wire_name)
+                ),
+            )
+        }
+        Paging::PageToken {
+            token,
+            token_in_body,
+            has_more,
+            next_token,
+            ..
+        } => {
+            let token_ident = token.rust_name.to_ident();
+            let place = if *token_in_body {
+                quote!(self.body.#token_ident)
+            } else {
+                quote!(self.#token_ident)
+            };
+            let assign = if *token_in_body {
+                quote!(request.body.#token_ident = token;)
+            } else {
+                quote!(request.#token_ident = token;)
+            };
+            let next = next_token.to_ident();
+            let has_more_body = match has_more {
+                Some(field) => {
+                    let field = field.to_ident();
+                    quote!(self.#field)
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            (
+                quote! {
+                    impl ::feishu_runtime::paginate::TokenPage for #response {
+                        #item_count
+                        fn has_more(&self) -> ::std::option::Option<bool> {
+                            #has_more_body
+                        }
+                        fn page_token(&self) -> ::std::option::Option<&str> {
+                            self.#next.as_deref()
+                        }
+                    }
+                },
+                quote! {
+                    let start = ::std::clone::Clone::clone(&#place);
+                    ::feishu_runtime::paginate::token_pages(start, move |token| {
+                        let mut request = ::std::clone::Clone::clone(&self);
+                        #assign
+                        request.send()
+                    })
+                },
+                format!(
+                    "Pages follow by {}: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token.",
+                    docs::code(&token.wire_name)
+                ),
+            )
+        }
+    };
+    let pages_doc = docs::doc_attrs(&format!(
+        "Every page of results, fetched lazily as the stream is polled, starting with this request. {style_doc} An error is yielded once and ends the stream.\n\nUse it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`)."
+    ));
+    let items_doc = docs::doc_attrs(&format!(
+        "Every item of every page ({}), fetched lazily; see [`{}::pages`].",
+        docs::code(&format!("{}", items_field)),
+        op.request_type.source
+    ));
+    quote! {
+        #page_impl
+
+        impl #request {
+            #pages_doc
+            pub fn pages(self) -> ::feishu_runtime::paginate::PageStream<#response> {
+                #pages_body
+            }
+
+            #items_doc
+            pub fn items(self) -> ::feishu_runtime::paginate::PageStream<#item_type> {
+                ::feishu_runtime::paginate::items(self.pages(), |page| page.#items_field.unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// The operation's documented error codes as an enum a caller can match.
+pub fn error_codes(op: &Operation) -> TokenStream {
+    if op.errors.is_empty() {
+        return TokenStream::new();
+    }
+    let name = op.error_code_type.to_ident();
+    let doc = docs::doc_attrs(&format!(
+        "The error codes documented for {}. Turn an error into one with [`{}::from_error`]:\n\n\
+         ```ignore\nmatch {}::from_error(&error) {{\n    Some(code) => eprintln!(\"{{}}: {{}}\", code.code(), code.advice()),\n    None => eprintln!(\"{{error}}\"),\n}}\n```",
+        docs::code(&op.id),
+        op.error_code_type.source,
+        op.error_code_type.source,
+    ));
+    let variants = op.errors.iter().map(|e| {
+        let ident = e.rust_name.to_ident();
+        let mut text = format!(
+            "`{}` (HTTP {}): {}",
+            e.code,
+            e.status,
+            docs::escape(&e.message)
+        );
+        if let Some(advice) = &e.advice {
+            text.push_str(&format!("\n\n{}", docs::escape(advice)));
+        }
+        let doc = docs::doc_attrs(&text);
+        quote!(#doc #ident,)
+    });
+    let idents: Vec<_> = op.errors.iter().map(|e| e.rust_name.to_ident()).collect();
+    let codes: Vec<_> = op
+        .errors
+        .iter()
+        .map(|e| proc_macro2::Literal::i64_unsuffixed(e.code))
+        .collect();
+    let statuses: Vec<_> = op.errors.iter().map(|e| e.status).collect();
+    let messages: Vec<_> = op.errors.iter().map(|e| e.message.as_str()).collect();
+    let advices: Vec<_> = op
+        .errors
+        .iter()
+        .map(|e| e.advice.as_deref().unwrap_or(""))
+        .collect();
+    let from_code_doc =
+        docs::doc_attrs("The documented code, if `code` is one of this endpoint's.");
+    let from_error_doc = docs::doc_attrs("The documented code carried by an API error, if any.");
+    let code_doc = docs::doc_attrs("The envelope's `code`.");
+    let status_doc = docs::doc_attrs("The HTTP status the doc gives for this code.");
+    let message_doc = docs::doc_attrs("The doc's message.");
+    let advice_doc =
+        docs::doc_attrs("The doc's troubleshooting advice (empty when the doc gives none).");
+    quote! {
+        #doc
+        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            #from_code_doc
+            pub fn from_code(code: i64) -> ::std::option::Option<Self> {
+                match code {
+                    #(#codes => ::std::option::Option::Some(Self::#idents),)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            #from_error_doc
+            pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
+                error.code().and_then(Self::from_code)
+            }
+
+            #code_doc
+            pub fn code(self) -> i64 {
+                match self {
+                    #(Self::#idents => #codes,)*
+                }
+            }
+
+            #status_doc
+            pub fn http_status(self) -> u16 {
+                match self {
+                    #(Self::#idents => #statuses,)*
+                }
+            }
+
+            #message_doc
+            pub fn message(self) -> &'static str {
+                match self {
+                    #(Self::#idents => #messages,)*
+                }
+            }
+
+            #advice_doc
+            pub fn advice(self) -> &'static str {
+                match self {
+                    #(Self::#idents => #advices,)*
+                }
+            }
+        }
+    }
+}
