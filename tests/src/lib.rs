@@ -62,7 +62,30 @@ pub struct Reply {
     pub content_type: &'static str,
 }
 
+impl Captured {
+    /// The value of the first query parameter `name` (not percent-decoded).
+    pub fn query_value(&self, name: &str) -> Option<String> {
+        self.raw_query.as_deref()?.split('&').find_map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (key == name).then(|| value.to_owned())
+        })
+    }
+
+    /// The body as JSON (`Null` when empty or not JSON).
+    pub fn json_body(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
 impl Reply {
+    /// A success envelope around `data`.
+    pub fn data(data: serde_json::Value) -> Self {
+        Self::json(
+            200,
+            serde_json::json!({"code": 0, "msg": "success", "data": data}).to_string(),
+        )
+    }
+
     /// A JSON reply.
     pub fn json(status: u16, body: impl Into<String>) -> Self {
         Reply {
@@ -81,31 +104,43 @@ impl Reply {
 }
 
 /// An HTTP server on 127.0.0.1 that records every request and answers each
-/// with the same configured reply. Stops when dropped.
+/// with a reply computed from it. Stops when dropped.
 pub struct CaptureServer {
     base_url: String,
     captured: Arc<Mutex<Vec<Captured>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
+type Script = Arc<dyn Fn(&Captured) -> Reply + Send + Sync>;
+
 impl CaptureServer {
-    /// Starts the server on a free port.
+    /// Starts a server that answers every request with `reply`.
     pub async fn start(reply: Reply) -> std::io::Result<Self> {
+        Self::scripted(move |_| reply.clone()).await
+    }
+
+    /// Starts a server that answers each request with `script(request)`.
+    pub async fn scripted(
+        script: impl Fn(&Captured) -> Reply + Send + Sync + 'static,
+    ) -> std::io::Result<Self> {
         let captured: Arc<Mutex<Vec<Captured>>> = Arc::default();
         let log = Arc::clone(&captured);
+        let script: Script = Arc::new(script);
         let app = axum::Router::new().fallback(
             move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                 let log = Arc::clone(&log);
-                let reply = reply.clone();
+                let script = Arc::clone(&script);
                 async move {
+                    let request = Captured {
+                        method,
+                        raw_path: uri.path().to_owned(),
+                        raw_query: uri.query().map(str::to_owned),
+                        headers,
+                        body,
+                    };
+                    let reply = script(&request);
                     if let Ok(mut log) = log.lock() {
-                        log.push(Captured {
-                            method,
-                            raw_path: uri.path().to_owned(),
-                            raw_query: uri.query().map(str::to_owned),
-                            headers,
-                            body,
-                        });
+                        log.push(request);
                     }
                     let status = StatusCode::from_u16(reply.status)
                         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

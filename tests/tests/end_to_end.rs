@@ -2,7 +2,9 @@
 //! on the wire, and what comes back decoded.
 
 use feishu::common::UserIdType;
+use feishu::okr::v1::user_okr::ListUserOkrErrorCode;
 use feishu::okr::v1::{OkrConfirmStatus, OkrLang, OkrPermission, OkrProgressStatus};
+use feishu::performance::v1::stage_task::FindByUserListStageTaskErrorCode;
 use feishu::performance::v1::{StageTaskStatus, TaskOption};
 use feishu_tests::{CaptureServer, Reply, example_response, json_equivalent};
 use serde_json::{Value, json};
@@ -328,6 +330,16 @@ async fn an_error_envelope_becomes_an_err_with_code_msg_and_log_id() {
         panic!("expected an API error, got {error:?}");
     };
     assert_eq!(api.msg, "User not found.");
+    // The spec's error table is a typed enum the caller can match on.
+    let code = ListUserOkrErrorCode::from_error(&error).expect("a documented code");
+    assert_eq!(code, ListUserOkrErrorCode::UserNotFound);
+    assert_eq!((code.code(), code.http_status()), (1001003, 400));
+    assert_eq!(code.advice(), "用户不存在");
+    assert_eq!(ListUserOkrErrorCode::from_code(1580102), None);
+    assert_eq!(
+        FindByUserListStageTaskErrorCode::from_code(1580102),
+        Some(FindByUserListStageTaskErrorCode::ParamIsInvalid)
+    );
     let shown = error.to_string();
     assert!(
         shown.contains("1001003")
