@@ -9,10 +9,12 @@
 pub mod diagnostic;
 pub mod emit;
 pub mod ident;
+mod keys;
 pub mod load;
 pub mod model;
 pub mod output;
 pub mod resolve;
+pub mod schema;
 pub mod source;
 pub mod spec;
 mod suggest;
@@ -155,10 +157,9 @@ pub fn generate_from_sources(
     let mut diagnostics = Diagnostics::default();
     let mut loaded = Vec::new();
     for (path, text) in sources {
-        match load::load_str(path, text) {
-            Ok(spec) => loaded.push(spec),
-            Err(diagnostic) => diagnostics.0.push(*diagnostic),
-        }
+        let (spec, problems) = load::load_str(path, text);
+        loaded.extend(spec);
+        diagnostics.0.extend(problems);
     }
     finish(&loaded, diagnostics, package, "spec")
 }

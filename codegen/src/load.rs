@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
-use crate::source::SourceFile;
+use crate::keys::check_keys;
+use crate::schema::spec_schema;
+use crate::source::{Segment, SourceFile, YamlPath};
 use crate::spec::SpecFile;
-use crate::suggest::did_you_mean;
 
 /// A spec file that parsed.
 #[derive(Debug)]
@@ -35,10 +36,11 @@ pub fn load_dir(spec_dir: &Path, display_root: &Path) -> (Vec<LoadedSpec>, Diagn
     for path in files {
         let shown = display(&path, display_root);
         match std::fs::read_to_string(&path) {
-            Ok(text) => match load_str(&shown, &text) {
-                Ok(spec) => loaded.push(spec),
-                Err(diagnostic) => diagnostics.0.push(*diagnostic),
-            },
+            Ok(text) => {
+                let (spec, problems) = load_str(&shown, &text);
+                loaded.extend(spec);
+                diagnostics.0.extend(problems);
+            }
             Err(error) => diagnostics.0.push(file_diagnostic(
                 &shown,
                 format!("cannot read the file: {error}"),
@@ -49,25 +51,125 @@ pub fn load_dir(spec_dir: &Path, display_root: &Path) -> (Vec<LoadedSpec>, Diagn
     (loaded, diagnostics)
 }
 
-/// Parses one spec file's text.
-pub fn load_str(display_path: &str, text: &str) -> Result<LoadedSpec, Box<Diagnostic>> {
+/// Parses one spec file's text. Every key problem of the file is reported
+/// at once; unknown keys are then dropped so the file can still be resolved
+/// (and its other mistakes reported in the same run). A file that cannot be
+/// deserialized at all gives no spec.
+pub fn load_str(display_path: &str, text: &str) -> (Option<LoadedSpec>, Vec<Diagnostic>) {
     let source = SourceFile::new(display_path, text);
     if text.trim().is_empty() {
-        return Err(Box::new(
+        let empty = source.diagnostic_at(
+            Severity::Error,
+            Position { line: 1, column: 1 },
+            "the spec file is empty",
+            Some(
+                "a service file needs `service`, `version` and `resources`; see spec/README.md"
+                    .into(),
+            ),
+        );
+        return (None, vec![empty]);
+    }
+    // Duplicate keys first: serde_yaml rejects them with less to go on.
+    let duplicates: Vec<Diagnostic> = source
+        .duplicate_keys()
+        .iter()
+        .map(|d| {
+            let key = match d.path.last() {
+                Some(Segment::Key(key)) => key.as_str(),
+                _ => "",
+            };
             source.diagnostic_at(
                 Severity::Error,
-                Position { line: 1, column: 1 },
-                "the spec file is empty",
-                Some(
-                    "a service file needs `service`, `version` and `resources`; see spec/README.md"
-                        .into(),
+                d.again,
+                format!(
+                    "`{key}` is defined twice in `{}` (first at line {})",
+                    show_path(&d.path[..d.path.len().saturating_sub(1)]),
+                    d.first.line
                 ),
-            ),
-        ));
+                Some("a name may appear once: remove one of them or rename it".into()),
+            )
+        })
+        .collect();
+    if !duplicates.is_empty() {
+        return (None, duplicates);
     }
-    match serde_yaml::from_str::<SpecFile>(text) {
-        Ok(spec) => Ok(LoadedSpec { source, spec }),
-        Err(error) => Err(Box::new(yaml_error(&source, &error))),
+    let mut document: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(document) => document,
+        Err(error) => return (None, vec![yaml_error(&source, &error)]),
+    };
+    let mut problems = check_keys(&source, &mut document, spec_schema());
+    match serde_path_to_error::deserialize::<_, SpecFile>(document) {
+        Ok(spec) => (Some(LoadedSpec { source, spec }), problems),
+        Err(error) => {
+            let path = yaml_path(error.path());
+            let inner = error.into_inner().to_string();
+            let message = match inner.find(" at line ") {
+                Some(cut) => inner[..cut].to_owned(),
+                None => inner,
+            };
+            let at = source.value_position(&path);
+            let place = if path.is_empty() {
+                String::new()
+            } else {
+                format!("`{}`: ", show_path(&path))
+            };
+            // A missing required key is already reported by the key check.
+            if !message.starts_with("missing field") || problems.is_empty() {
+                problems.push(source.diagnostic_at(
+                    Severity::Error,
+                    at,
+                    format!("{place}{message}"),
+                    Some(type_help(&message)),
+                ));
+            }
+            (None, problems)
+        }
+    }
+}
+
+fn yaml_path(path: &serde_path_to_error::Path) -> YamlPath {
+    use serde_path_to_error::Segment as S;
+    path.iter()
+        .filter_map(|segment| match segment {
+            S::Seq { index } => Some(Segment::Index(*index)),
+            S::Map { key } => Some(Segment::Key(key.clone())),
+            S::Enum { variant } => Some(Segment::Key(variant.clone())),
+            S::Unknown => None,
+        })
+        .collect()
+}
+
+/// `resources.user_okr.methods.list.tokens[0]`.
+pub fn show_path(path: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+fn type_help(message: &str) -> String {
+    if message.contains("expected a sequence") {
+        "write a list: `[a, b]` or one `- item` per line".into()
+    } else if message.contains("expected a string") {
+        "quote the value to make it a string".into()
+    } else if message.contains("expected a boolean") {
+        "write `true` or `false`".into()
+    } else if message.contains("expected u16")
+        || message.contains("expected i64")
+        || message.contains("expected u32")
+    {
+        "write a whole number".into()
+    } else {
+        "spec/README.md gives the type of every key".into()
     }
 }
 
@@ -85,27 +187,12 @@ fn yaml_error(source: &SourceFile, error: &serde_yaml::Error) -> Diagnostic {
         Some(cut) => full[..cut].to_owned(),
         None => full,
     };
-    let help = unknown_field_help(&message).or_else(|| missing_field_help(&message));
-    source.diagnostic_at(Severity::Error, position, message, help)
-}
-
-/// For "unknown field `tpye`, expected one of `type`, …" suggests the closest key.
-fn unknown_field_help(message: &str) -> Option<String> {
-    let rest = message.split("unknown field `").nth(1)?;
-    let (unknown, expected) = rest.split_once('`')?;
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    Some(match did_you_mean(unknown, candidates.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => format!("the keys allowed here are: {}", candidates.join(", ")),
-    })
-}
-
-fn missing_field_help(message: &str) -> Option<String> {
-    let rest = message.split("missing field `").nth(1)?;
-    let (missing, _) = rest.split_once('`')?;
-    Some(format!(
-        "add `{missing}:` here; spec/README.md lists the keys each section needs"
-    ))
+    source.diagnostic_at(
+        Severity::Error,
+        position,
+        format!("invalid YAML: {message}"),
+        Some("check the indentation and quoting on this line and the one before it; a value containing `: `, `#` or a leading `[`, `{` or `*` needs quotes".into()),
+    )
 }
 
 fn collect_yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -126,12 +213,22 @@ fn collect_yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()>
 /// A path relative to `root`, with `/` separators on every platform so that
 /// diagnostics and generated headers are the same everywhere.
 pub fn display(path: &Path, root: &Path) -> String {
+    use std::path::Component;
     let relative = path.strip_prefix(root).unwrap_or(path);
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut out = String::new();
+    for component in relative.components() {
+        match component {
+            Component::RootDir => out.push('/'),
+            Component::Prefix(prefix) => out.push_str(&prefix.as_os_str().to_string_lossy()),
+            other => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&other.as_os_str().to_string_lossy());
+            }
+        }
+    }
+    out
 }
 
 fn file_diagnostic(file: &str, message: String, help: &str) -> Diagnostic {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use codegen::output::{self, Drift};
+use codegen::schema::{SCHEMA_PATH, schema_file_contents};
 use codegen::{Failure, Generation, TARGETS, generate_dir, load, workspace_root};
 
 const USAGE: &str =
@@ -32,6 +33,8 @@ struct Job {
 struct Args {
     check: bool,
     jobs: Vec<Job>,
+    /// Whether to write the editor schema too (the default run).
+    schema: bool,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -48,6 +51,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
+    let schema = spec.is_none();
     let jobs = match (spec, out) {
         (None, None) if package.is_none() => TARGETS
             .iter()
@@ -64,7 +68,11 @@ fn parse_args() -> Result<Option<Args>, String> {
         }],
         _ => return Err("--spec, --out and --package go together: give --spec and --out".into()),
     };
-    Ok(Some(Args { check, jobs }))
+    Ok(Some(Args {
+        check,
+        jobs,
+        schema,
+    }))
 }
 
 fn main() -> ExitCode {
@@ -121,10 +129,24 @@ fn main() -> ExitCode {
         if generations.len() == 1 { "" } else { "s" }
     );
 
+    let schema_path = root.join(SCHEMA_PATH);
+    let schema = schema_file_contents();
     if args.check {
-        return check(&generations, &root, &counts);
+        let schema_stale = args.schema
+            && std::fs::read_to_string(&schema_path).ok().as_deref() != Some(schema.as_str());
+        return check(&generations, &root, &counts, schema_stale);
     }
     let mut total = output::WriteSummary::default();
+    if args.schema {
+        match output::write_file(&schema_path, &schema) {
+            Ok(true) => total.written += 1,
+            Ok(false) => total.unchanged += 1,
+            Err(error) => {
+                eprintln!("error: cannot write {SCHEMA_PATH}: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     for (job, generation) in &generations {
         match output::write_tree(&job.out_dir, &generation.files) {
             Ok(summary) => {
@@ -148,9 +170,20 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn check(generations: &[(&Job, Generation)], root: &std::path::Path, counts: &str) -> ExitCode {
+fn check(
+    generations: &[(&Job, Generation)],
+    root: &std::path::Path,
+    counts: &str,
+    schema_stale: bool,
+) -> ExitCode {
     let mut all = Vec::new();
     let mut files = 0;
+    if schema_stale {
+        all.push((
+            String::from("codegen"),
+            Drift::Stale("spec.schema.json".into()),
+        ));
+    }
     for (job, generation) in generations {
         let shown = load::display(&job.out_dir, root);
         files += generation.files.len();

@@ -174,3 +174,23 @@ fn remove_if_present(path: &Path) -> io::Result<()> {
         _ => Ok(()),
     }
 }
+
+/// Writes one file unless it already holds `contents`, through a temporary
+/// file and a rename so a reader never sees it half-written. Returns whether
+/// it wrote.
+pub fn write_file(path: &Path, contents: &str) -> io::Result<bool> {
+    if fs::read(path).ok().as_deref() == Some(contents.as_bytes()) {
+        return Ok(false);
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path has no file name"))?
+        .to_string_lossy();
+    let temporary = path.with_file_name(format!(".{name}.tmp"));
+    fs::write(&temporary, contents)?;
+    if let Err(error) = fs::rename(&temporary, path) {
+        let _ = fs::remove_file(&temporary);
+        return Err(error);
+    }
+    Ok(true)
+}

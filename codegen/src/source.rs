@@ -45,6 +45,18 @@ pub struct SourceFile {
     /// The file's text.
     pub text: String,
     spots: HashMap<YamlPath, Spot>,
+    duplicates: Vec<DuplicateKey>,
+}
+
+/// A mapping key written twice; YAML parsers silently keep the last one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The path of the repeated key.
+    pub path: YamlPath,
+    /// Where it first appears.
+    pub first: Position,
+    /// Where it appears again.
+    pub again: Position,
 }
 
 impl SourceFile {
@@ -54,15 +66,21 @@ impl SourceFile {
         let text = text.into();
         let mut indexer = Indexer::default();
         let mut parser = Parser::new_from_str(&text);
-        let spots = match parser.load(&mut indexer, false) {
-            Ok(()) => indexer.spots,
-            Err(_) => HashMap::new(),
+        let (spots, duplicates) = match parser.load(&mut indexer, false) {
+            Ok(()) => (indexer.spots, indexer.duplicates),
+            Err(_) => (HashMap::new(), Vec::new()),
         };
         SourceFile {
             display_path: display_path.into(),
             text,
             spots,
+            duplicates,
         }
+    }
+
+    /// Keys written twice in one mapping.
+    pub fn duplicate_keys(&self) -> &[DuplicateKey] {
+        &self.duplicates
     }
 
     /// Position of the value at `path`, or of its closest indexed ancestor.
@@ -123,6 +141,7 @@ impl SourceFile {
 #[derive(Default)]
 struct Indexer {
     spots: HashMap<YamlPath, Spot>,
+    duplicates: Vec<DuplicateKey>,
     stack: Vec<Frame>,
     path: YamlPath,
 }
@@ -159,13 +178,24 @@ impl Indexer {
                 }
                 Some((key, key_at)) => {
                     self.path.push(Segment::Key(key));
-                    self.spots.insert(
-                        self.path.clone(),
-                        Spot {
-                            key: Some(key_at),
-                            value: at,
-                        },
-                    );
+                    let spot = Spot {
+                        key: Some(key_at),
+                        value: at,
+                    };
+                    if let Some(first) = self.spots.insert(self.path.clone(), spot) {
+                        // Keep pointing at the first definition, and index the
+                        // repeat under a path no lookup uses, so its children do
+                        // not count as duplicates too.
+                        self.spots.insert(self.path.clone(), first);
+                        self.duplicates.push(DuplicateKey {
+                            path: self.path.clone(),
+                            first: first.key.unwrap_or(first.value),
+                            again: key_at,
+                        });
+                        if let Some(Segment::Key(last)) = self.path.last_mut() {
+                            last.push_str(&format!("\u{0}{}", self.duplicates.len()));
+                        }
+                    }
                     false
                 }
             },

@@ -3,11 +3,12 @@
 //! silently. `spec/README.md` documents each key.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// One spec file: either a service-version file (`service` and `version` set)
 /// or the shared-definitions file (neither set).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpecFile {
     /// Service name as in the URL, e.g. `okr`.
@@ -30,7 +31,7 @@ pub struct SpecFile {
 }
 
 /// A named type: a struct (`fields`) or an enum (`enum`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeSpec {
     /// Chinese description.
@@ -47,10 +48,11 @@ pub struct TypeSpec {
 }
 
 /// One documented enum value.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValueSpec {
     /// The wire value: a string (`"-1"`, `open_id`) or an integer (`0`).
+    #[schemars(with = "serde_json::Value")]
     pub value: serde_yaml::Value,
     /// The Rust variant name (any case); derived from a string value when absent.
     pub rust_name: Option<String>,
@@ -64,7 +66,7 @@ pub struct EnumValueSpec {
 }
 
 /// A struct field or a request parameter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// Uses the shared parameter of this name; keys given here override it.
@@ -83,8 +85,10 @@ pub struct FieldSpec {
     /// Overrides the Rust name derived from the wire name.
     pub rust_name: Option<String>,
     /// The doc's example value.
+    #[schemars(with = "Option<serde_json::Value>")]
     pub example: Option<serde_yaml::Value>,
     /// The server-side default.
+    #[schemars(with = "Option<serde_json::Value>")]
     pub default: Option<serde_yaml::Value>,
     /// Smallest allowed number.
     pub min: Option<f64>,
@@ -97,6 +101,7 @@ pub struct FieldSpec {
     /// What a string carries: `int64`, `timestamp_ms` or `url`.
     pub format: Option<String>,
     /// `true`, or a note saying what to use instead.
+    #[schemars(with = "Option<serde_json::Value>")]
     pub deprecated: Option<serde_yaml::Value>,
     /// Other wire names accepted when decoding.
     #[serde(default)]
@@ -107,7 +112,7 @@ pub struct FieldSpec {
 }
 
 /// A resource: a group of methods.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceSpec {
     /// Chinese description.
@@ -119,7 +124,7 @@ pub struct ResourceSpec {
 }
 
 /// One endpoint.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MethodSpec {
     /// The doc page's title.
@@ -169,7 +174,7 @@ pub struct MethodSpec {
 }
 
 /// An endpoint's paging style and the names it uses.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PagingSpec {
     /// `offset` (offset/limit with a total) or `page_token` (page_token/has_more).
@@ -189,7 +194,7 @@ pub struct PagingSpec {
 }
 
 /// A body or response: inline fields or a named type.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShapeSpec {
     /// Inline fields, keyed by wire name.
@@ -200,7 +205,7 @@ pub struct ShapeSpec {
 }
 
 /// One row of the doc's error-code table.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorSpec {
     /// HTTP status code.
@@ -217,7 +222,7 @@ pub struct ErrorSpec {
 }
 
 /// The doc's example JSON, as text copied from the page.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExamplesSpec {
     /// Example request body.

@@ -181,3 +181,59 @@ fn a_spec_description_change_changes_the_output() {
         .collect();
     assert_eq!(differing, vec!["src/okr/v1/user_okr.rs"]);
 }
+
+/// The editor schema is derived from codegen's types and committed.
+#[test]
+fn editor_schema_matches_the_spec_types() {
+    let path = workspace_root().join(codegen::schema::SCHEMA_PATH);
+    let committed = fs::read_to_string(&path).unwrap_or_default();
+    let expected = codegen::schema::schema_file_contents();
+    if committed != expected {
+        let diff = similar::TextDiff::from_lines(committed.as_str(), expected.as_str());
+        panic!(
+            "{} is out of date:\n{}\nTo fix: {FIX}.",
+            codegen::schema::SCHEMA_PATH,
+            diff.unified_diff().context_radius(2)
+        );
+    }
+}
+
+/// Every spec file names the schema in a modeline that resolves to it, so
+/// editors validate and complete it while a person types.
+#[test]
+fn every_spec_file_points_editors_at_the_schema() {
+    let root = workspace_root();
+    let schema = root.join(codegen::schema::SCHEMA_PATH);
+    let mut checked = 0;
+    for target in TARGETS {
+        let mut stack = vec![root.join(target.spec_dir)];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir).expect("spec dir") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
+                    continue;
+                }
+                let text = fs::read_to_string(&path).expect("spec");
+                let first = text.lines().next().unwrap_or_default();
+                let relative = first
+                    .strip_prefix("# yaml-language-server: $schema=")
+                    .unwrap_or_else(|| {
+                        panic!("{} must start with the schema modeline", path.display())
+                    });
+                let resolved = path.parent().expect("dir").join(relative);
+                assert_eq!(
+                    resolved.canonicalize().ok(),
+                    schema.canonicalize().ok(),
+                    "{}: the modeline points at {relative}",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 5, "found only {checked} spec files");
+}
