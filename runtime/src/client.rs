@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::Url;
 use reqwest::header::{
@@ -13,11 +13,15 @@ use tracing::Instrument;
 use tracing::field;
 
 use crate::config::ClientBuilder;
-use crate::error::{Error, InvalidRequest, TransportError};
+use crate::error::{AuthError, AuthErrorKind, Error, InvalidRequest, TransportError};
+use crate::operation::{Operation, TokenType};
 use crate::path;
+use crate::ratelimit::RateLimiters;
 use crate::request::Request;
 use crate::response::{self, RawResponse};
+use crate::retry::{self, RetryPolicy, Verdict};
 use crate::secret::AccessToken;
+use crate::token::{TokenKind, TokenManager, is_token_invalid};
 
 const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
@@ -36,15 +40,39 @@ pub(crate) struct ClientInner {
     pub(crate) access_token: Option<AccessToken>,
     pub(crate) timeout: Duration,
     pub(crate) user_agent: HeaderValue,
+    pub(crate) tokens: Option<TokenManager>,
+    pub(crate) limiters: RateLimiters,
+    pub(crate) retry: RetryPolicy,
 }
 
-/// A request checked and turned into wire form; built once so that a retry (later)
-/// re-sends exactly the same bytes without re-validating.
+/// A request checked and turned into wire form; built once so that a retry re-sends
+/// exactly the same bytes without re-validating.
 struct PreparedRequest {
+    operation: &'static Operation,
     method: reqwest::Method,
     url: Url,
+    /// Everything but `Authorization`, which may change between attempts.
     headers: HeaderMap,
     body: Option<Vec<u8>>,
+    token: TokenChoice,
+    /// The tenant whose share of the rate limit this call uses.
+    tenant_key: Option<String>,
+}
+
+/// Where the bearer token of a call comes from.
+enum TokenChoice {
+    /// Passed by the caller (per request or fixed on the client); never refreshed.
+    Fixed(HeaderValue),
+    /// Managed by the client; may be evicted and fetched again.
+    Managed(TokenKind),
+    /// No token at all (or the caller set `Authorization` as a custom header).
+    None,
+}
+
+/// What one attempt produced, and the managed token it used.
+struct Attempt<T> {
+    result: Result<T, Error>,
+    managed_token: Option<AccessToken>,
 }
 
 impl Client {
@@ -66,11 +94,22 @@ impl Client {
 
     /// Sends one request and decodes the envelope's `data` into `T`.
     ///
+    /// The token is, in order: the request's own
+    /// [`access_token`](crate::RequestOptions::access_token), the client's fixed one, or
+    /// a token the client manages from its app credentials. The call waits for its share
+    /// of the endpoint's rate limit before each attempt. Idempotent operations are
+    /// retried on transport failures, 5xx responses and rate limiting, within the
+    /// [`RetryPolicy`]. When the platform rejects a managed token, the token is evicted
+    /// and the call is sent once more with a fresh one, whatever the operation: the
+    /// platform did not act on a request it could not authenticate.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidRequest`] if a parameter is unusable (nothing is sent),
-    /// [`Error::Transport`] if no response arrived, [`Error::Api`] if the platform
-    /// reported an error, [`Error::Decode`] if the response is not what `T` expects.
+    /// [`Error::Auth`] if no token could be had, [`Error::Transport`] if no response
+    /// arrived (or the total budget ran out), [`Error::RateLimited`] if the platform kept
+    /// refusing for rate limiting, [`Error::Api`] if the platform reported an error,
+    /// [`Error::Decode`] if the response is not what `T` expects.
     pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
         let operation = request.operation();
         let span = tracing::info_span!(
@@ -78,14 +117,27 @@ impl Client {
             operation = operation.id,
             method = operation.method.as_str(),
             path = operation.path,
+            attempt = field::Empty,
             http.status = field::Empty,
             code = field::Empty,
             log_id = field::Empty,
+            latency_ms = field::Empty,
         );
         async move {
+            let started = Instant::now();
             let result = self.execute_in_span(&request).await;
-            if let Err(error) = &result {
-                tracing::debug!(error = %error, "feishu request failed");
+            let span = tracing::Span::current();
+            span.record("latency_ms", started.elapsed().as_millis());
+            match &result {
+                Ok(_) => {
+                    span.record("code", 0);
+                }
+                Err(error) => {
+                    if let Some(code) = error.code() {
+                        span.record("code", code);
+                    }
+                    tracing::debug!(error = %error, "feishu request failed");
+                }
             }
             result
         }
@@ -95,24 +147,118 @@ impl Client {
 
     async fn execute_in_span<T: DeserializeOwned>(&self, request: &Request) -> Result<T, Error> {
         let prepared = self.prepare(request)?;
-        let raw = self.send_once(&prepared).await?;
+        let budget = self.inner.retry.total_budget;
+        let deadline = Instant::now() + budget;
+        tokio::time::timeout(budget, self.attempts(&prepared, deadline))
+            .await
+            .unwrap_or_else(|_| Err(TransportError::budget_exhausted(budget).into()))
+    }
+
+    /// The retry loop.
+    async fn attempts<T: DeserializeOwned>(
+        &self,
+        prepared: &PreparedRequest,
+        deadline: Instant,
+    ) -> Result<T, Error> {
+        let policy = &self.inner.retry;
         let span = tracing::Span::current();
-        span.record("http.status", raw.status);
-        if let Some(log_id) = raw.log_id() {
-            span.record("log_id", log_id);
-        }
-        let result = response::decode(&raw);
-        match &result {
-            Ok(_) => {
-                span.record("code", 0);
+        let mut token_retried = false;
+        let mut retries = 0_u32;
+        for attempt in 1_u32.. {
+            span.record("attempt", attempt);
+            let Attempt {
+                result,
+                managed_token,
+            } = self.attempt(prepared, deadline).await;
+            let error = match result {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            if let (TokenChoice::Managed(kind), Some(used), false) =
+                (&prepared.token, &managed_token, token_retried)
+                && is_token_invalid(&error)
+                && let Some(tokens) = &self.inner.tokens
+            {
+                token_retried = true;
+                tokens
+                    .evict(*kind, prepared.tenant_key.as_deref(), used)
+                    .await;
+                tracing::debug!(
+                    attempt,
+                    code = error.code(),
+                    "token rejected; retrying once"
+                );
+                continue;
             }
-            Err(error) => {
-                if let Some(code) = error.code() {
-                    span.record("code", code);
+            if !prepared.operation.idempotent || retries + 1 >= policy.max_attempts {
+                return Err(error);
+            }
+            let wait = match retry::classify(&error) {
+                Verdict::Fail => return Err(error),
+                Verdict::Backoff | Verdict::Wait(None) => policy.backoff(retries + 1),
+                Verdict::Wait(Some(wait)) => retry::server_wait(wait),
+            };
+            if Instant::now() + wait >= deadline {
+                // Waiting would overrun the budget: the real error says more than a timeout.
+                return Err(error);
+            }
+            retries += 1;
+            tracing::debug!(
+                attempt,
+                wait_ms = wait.as_millis(),
+                error = %error,
+                "retrying feishu request"
+            );
+            tokio::time::sleep(wait).await;
+        }
+        // `1_u32..` only ends after u32::MAX attempts, which max_attempts rules out.
+        Err(TransportError::budget_exhausted(policy.total_budget).into())
+    }
+
+    /// Token, rate-limit slot, one HTTP exchange, decoding.
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        prepared: &PreparedRequest,
+        deadline: Instant,
+    ) -> Attempt<T> {
+        let mut managed_token = None;
+        let result = async {
+            let authorization = match &prepared.token {
+                TokenChoice::Fixed(value) => Some(value.clone()),
+                TokenChoice::Managed(kind) => {
+                    let tokens = self.inner.tokens.as_ref().ok_or_else(|| {
+                        AuthError::new(AuthErrorKind::NoCredentials, "no app credentials")
+                    })?;
+                    let token = tokens.token(*kind, prepared.tenant_key.as_deref()).await?;
+                    let value = bearer(&token)?;
+                    managed_token = Some(token);
+                    Some(value)
                 }
+                TokenChoice::None => None,
+            };
+            // After the token: a slow token fetch must not bunch up requests that
+            // were spaced out by the limiter.
+            self.inner
+                .limiters
+                .acquire(prepared.operation, prepared.tenant_key.as_deref())
+                .await;
+            let timeout = self
+                .inner
+                .timeout
+                .min(deadline.saturating_duration_since(Instant::now()));
+            let raw = self.send_once(prepared, authorization, timeout).await?;
+            let span = tracing::Span::current();
+            span.record("http.status", raw.status);
+            if let Some(log_id) = raw.log_id() {
+                span.record("log_id", log_id);
             }
+            response::decode(&raw)
         }
-        result
+        .await;
+        Attempt {
+            result,
+            managed_token,
+        }
     }
 
     fn prepare(&self, request: &Request) -> Result<PreparedRequest, Error> {
@@ -126,18 +272,11 @@ impl Client {
 
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        let token = request
-            .options
-            .access_token
-            .as_ref()
-            .or(self.inner.access_token.as_ref());
-        if let Some(token) = token {
-            headers.insert(AUTHORIZATION, bearer(token)?);
-        }
         if request.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
         }
         let extra = custom_headers(&request.options.headers)?;
+        let custom_authorization = extra.iter().any(|(name, _)| name == AUTHORIZATION);
         // All removals first, so repeated custom names keep every value.
         for (name, _) in &extra {
             headers.remove(name);
@@ -145,26 +284,74 @@ impl Client {
         for (name, value) in extra {
             headers.append(name, value);
         }
+        let token = if custom_authorization {
+            TokenChoice::None
+        } else {
+            self.choose_token(request)?
+        };
+        let tenant_key = request.options.tenant_key.clone();
 
         Ok(PreparedRequest {
+            operation,
             method: operation.method.to_reqwest(),
             url,
             headers,
             body: request.body.clone(),
+            token,
+            tenant_key,
         })
     }
 
-    /// One HTTP exchange, no interpretation of the response; the place where retries
-    /// and rate limiting will wrap around.
-    async fn send_once(&self, prepared: &PreparedRequest) -> Result<RawResponse, Error> {
+    fn choose_token(&self, request: &Request) -> Result<TokenChoice, Error> {
+        let explicit = request
+            .options
+            .access_token
+            .as_ref()
+            .or(self.inner.access_token.as_ref());
+        if let Some(token) = explicit {
+            return Ok(TokenChoice::Fixed(bearer(token)?));
+        }
+        let types = request.operation().token_types;
+        let has = |kind| types.contains(&kind);
+        if self.inner.tokens.is_some() {
+            if has(TokenType::Tenant) {
+                return Ok(TokenChoice::Managed(TokenKind::Tenant));
+            }
+            if has(TokenType::App) {
+                return Ok(TokenChoice::Managed(TokenKind::App));
+            }
+        }
+        if has(TokenType::User) && !has(TokenType::Tenant) && !has(TokenType::App) {
+            return Err(AuthError::new(
+                AuthErrorKind::UserTokenRequired,
+                "this endpoint accepts only a user access token: pass one with \
+                 RequestOptions::access_token(...)",
+            )
+            .into());
+        }
+        // Nothing to send; the platform's answer (99991661) says what is missing.
+        Ok(TokenChoice::None)
+    }
+
+    /// One HTTP exchange, no interpretation of the response.
+    async fn send_once(
+        &self,
+        prepared: &PreparedRequest,
+        authorization: Option<HeaderValue>,
+        timeout: Duration,
+    ) -> Result<RawResponse, Error> {
+        let mut headers = prepared.headers.clone();
+        if let Some(value) = authorization {
+            headers.insert(AUTHORIZATION, value);
+        }
         let mut builder = self
             .inner
             .http
             .request(prepared.method.clone(), prepared.url.clone())
-            .headers(prepared.headers.clone())
+            .headers(headers)
             // Per request as well as on the built client, so a caller-supplied
             // `reqwest::Client` still honours the configured timeout.
-            .timeout(self.inner.timeout);
+            .timeout(timeout);
         if let Some(body) = &prepared.body {
             builder = builder.body(body.clone());
         }
@@ -222,6 +409,8 @@ impl fmt::Debug for Client {
             .field("access_token", &self.inner.access_token)
             .field("timeout", &self.inner.timeout)
             .field("user_agent", &self.inner.user_agent)
+            .field("tokens", &self.inner.tokens)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }

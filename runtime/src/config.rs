@@ -1,7 +1,9 @@
 //! Client configuration.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -9,7 +11,13 @@ use reqwest::header::HeaderValue;
 
 use crate::client::{Client, ClientInner};
 use crate::error::Error;
-use crate::secret::AccessToken;
+use crate::operation::RateLimit;
+use crate::ratelimit::RateLimiters;
+use crate::retry::RetryPolicy;
+use crate::secret::{AccessToken, Secret};
+use crate::token::{
+    AppKind, AppTicketStore, Endpoints, InMemoryTokenCache, TokenCache, TokenManager,
+};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -35,13 +43,19 @@ pub struct ClientBuilder<C = Client> {
     connect_timeout: Duration,
     user_agent: String,
     http_client: Option<reqwest::Client>,
+    app: Option<AppCredentials>,
+    token_cache: Option<Arc<dyn TokenCache>>,
+    retry: RetryPolicy,
+    rate_limiting: bool,
+    rate_limit_overrides: HashMap<&'static str, RateLimit>,
     // `fn() -> C` keeps the builder Send + Sync whatever `C` is.
     _client: PhantomData<fn() -> C>,
 }
 
 impl<C: From<Client>> ClientBuilder<C> {
     /// A builder with the defaults: [`BaseUrl::FEISHU`], no token, 30 s timeout,
-    /// 10 s connect timeout, user agent `feishu-rust/<version>`.
+    /// 10 s connect timeout, user agent `feishu-rust/<version>`, [`RetryPolicy::new`],
+    /// client-side rate limiting on, tokens cached in memory.
     pub fn new() -> Self {
         Self {
             base_url: BaseUrl::FEISHU.to_owned(),
@@ -50,6 +64,11 @@ impl<C: From<Client>> ClientBuilder<C> {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             http_client: None,
+            app: None,
+            token_cache: None,
+            retry: RetryPolicy::new(),
+            rate_limiting: true,
+            rate_limit_overrides: HashMap::new(),
             _client: PhantomData,
         }
     }
@@ -60,7 +79,68 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Sets the bearer token sent on every request that does not bring its own.
+    /// Configures a self-built app: the client fetches `tenant_access_token` (and
+    /// `app_access_token` where an endpoint needs one) itself, caches and refreshes it.
+    pub fn app_credentials(
+        mut self,
+        app_id: impl Into<String>,
+        app_secret: impl Into<String>,
+    ) -> Self {
+        self.app = Some(AppCredentials {
+            app_id: app_id.into(),
+            app_secret: Secret::new(app_secret),
+            kind: AppKind::SelfBuilt,
+        });
+        self
+    }
+
+    /// Configures a marketplace (store) app. Its tokens need the `app_ticket` the
+    /// platform pushes about once an hour, which the application's event handler puts
+    /// into `tickets`; each request names its tenant with
+    /// [`RequestOptions::tenant_key`](crate::RequestOptions::tenant_key).
+    pub fn marketplace_app(
+        mut self,
+        app_id: impl Into<String>,
+        app_secret: impl Into<String>,
+        tickets: Arc<dyn AppTicketStore>,
+    ) -> Self {
+        self.app = Some(AppCredentials {
+            app_id: app_id.into(),
+            app_secret: Secret::new(app_secret),
+            kind: AppKind::Marketplace(tickets),
+        });
+        self
+    }
+
+    /// Keeps managed tokens in `cache` instead of this client's own memory, e.g. to
+    /// share them between processes.
+    pub fn token_cache(mut self, cache: Arc<dyn TokenCache>) -> Self {
+        self.token_cache = Some(cache);
+        self
+    }
+
+    /// Sets how failed calls are retried and how long a call may take in total.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Turns client-side enforcement of the endpoints' documented quotas on (the
+    /// default) or off.
+    pub fn rate_limiting(mut self, enabled: bool) -> Self {
+        self.rate_limiting = enabled;
+        self
+    }
+
+    /// Uses `limit` instead of the documented quota for the operation with this id
+    /// (e.g. a quota agreed with the platform, or a time-compressed one in tests).
+    pub fn rate_limit_override(mut self, operation_id: &'static str, limit: RateLimit) -> Self {
+        self.rate_limit_overrides.insert(operation_id, limit);
+        self
+    }
+
+    /// Sets the bearer token sent on every request that does not bring its own; it wins
+    /// over tokens managed through [`app_credentials`](Self::app_credentials).
     pub fn access_token(mut self, token: impl Into<AccessToken>) -> Self {
         self.access_token = Some(token.into());
         self
@@ -111,12 +191,27 @@ impl<C: From<Client>> ClientBuilder<C> {
                     Error::Config(format!("cannot create the HTTP client: {error}"))
                 })?,
         };
+        let tokens = self.app.map(|app| {
+            let endpoints = Endpoints {
+                http: http.clone(),
+                base_url: base_url.clone(),
+                timeout: self.timeout,
+                user_agent: user_agent.clone(),
+            };
+            let cache = self
+                .token_cache
+                .unwrap_or_else(|| Arc::new(InMemoryTokenCache::default()));
+            TokenManager::new(app.app_id, app.app_secret, app.kind, cache, endpoints)
+        });
         Ok(C::from(Client::from_inner(ClientInner {
             http,
             base_url,
             access_token: self.access_token,
             timeout: self.timeout,
             user_agent,
+            tokens,
+            limiters: RateLimiters::new(self.rate_limiting, self.rate_limit_overrides),
+            retry: self.retry,
         })))
     }
 }
@@ -136,6 +231,28 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client.is_some())
+            .field("app", &self.app)
+            .field("token_cache", &self.token_cache)
+            .field("retry", &self.retry)
+            .field("rate_limiting", &self.rate_limiting)
+            .field("rate_limit_overrides", &self.rate_limit_overrides)
+            .finish()
+    }
+}
+
+/// App id and secret as configured; the secret never shows in `Debug`.
+struct AppCredentials {
+    app_id: String,
+    app_secret: Secret,
+    kind: AppKind,
+}
+
+impl fmt::Debug for AppCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppCredentials")
+            .field("app_id", &self.app_id)
+            .field("app_secret", &self.app_secret)
+            .field("marketplace", &matches!(self.kind, AppKind::Marketplace(_)))
             .finish()
     }
 }

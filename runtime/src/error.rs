@@ -239,7 +239,11 @@ impl fmt::Display for AuthError {
         }
         write!(f, ": {}", self.msg)?;
         if let Some(status) = self.http_status {
-            write!(f, " (HTTP {status}, log id {})", self.log_id.as_deref().unwrap_or("-"))?;
+            write!(
+                f,
+                " (HTTP {status}, log id {})",
+                self.log_id.as_deref().unwrap_or("-")
+            )?;
         }
         Ok(())
     }

@@ -4,7 +4,9 @@
 //! [`Operation`], assembles a [`Request`] for it and hands that to [`Client::execute`].
 //! This crate owns everything that is the same for every endpoint: configuration,
 //! URL building and percent-encoding, headers, the `{code, msg, data}` response
-//! envelope and the [`Error`] type.
+//! envelope and the [`Error`] type, managed access tokens, retries, client-side rate
+//! limiting, constraint checks ([`validate`]), paging ([`paginate`]) and a tracing span
+//! per call.
 //!
 //! ```no_run
 //! use feishu_runtime::{Client, Empty, HttpMethod, Operation, Request, TokenType};
@@ -33,19 +35,31 @@ mod client;
 mod config;
 mod error;
 mod operation;
+pub mod paginate;
 mod path;
+mod ratelimit;
 mod request;
 mod response;
+mod retry;
 mod secret;
+mod token;
+pub mod validate;
 mod wire;
 
 pub use client::Client;
 pub use config::{BaseUrl, ClientBuilder};
 pub use error::{
-    ApiError, DecodeError, Error, ErrorDetail, FieldViolation, Help, InvalidRequest,
-    PermissionViolation, TransportError, TransportErrorKind,
+    ApiError, AuthError, AuthErrorKind, DecodeError, Error, ErrorDetail, FieldViolation, Help,
+    InvalidRequest, PermissionViolation, RateLimited, TransportError, TransportErrorKind,
 };
+/// Stream traits for consuming [`paginate`] streams.
+pub use futures::stream::{Stream, StreamExt, TryStreamExt};
 pub use operation::{HttpMethod, Operation, RateLimit, TokenType};
 pub use request::{Request, RequestOptions};
+pub use retry::RetryPolicy;
 pub use secret::AccessToken;
+pub use token::{
+    AppTicketStore, CachedToken, InMemoryAppTicketStore, InMemoryTokenCache, TokenCache, TokenKey,
+    TokenKind,
+};
 pub use wire::{Empty, UnknownValue};

@@ -92,6 +92,7 @@ impl fmt::Debug for Request {
 #[derive(Clone, Default)]
 pub struct RequestOptions {
     pub(crate) access_token: Option<AccessToken>,
+    pub(crate) tenant_key: Option<String>,
     pub(crate) headers: Vec<(&'static str, String)>,
 }
 
@@ -99,6 +100,13 @@ impl RequestOptions {
     /// Sends this token instead of the client's, e.g. a `user_access_token` for one call.
     pub fn access_token(mut self, token: impl Into<AccessToken>) -> Self {
         self.access_token = Some(token.into());
+        self
+    }
+
+    /// Names the tenant a marketplace app acts in for this call: selects the managed
+    /// `tenant_access_token` and the tenant's share of the rate limit.
+    pub fn tenant_key(mut self, key: impl Into<String>) -> Self {
+        self.tenant_key = Some(key.into());
         self
     }
 
@@ -116,6 +124,7 @@ impl fmt::Debug for RequestOptions {
         let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
         f.debug_struct("RequestOptions")
             .field("access_token", &self.access_token)
+            .field("tenant_key", &self.tenant_key)
             .field("headers", &header_names)
             .finish()
     }

@@ -602,7 +602,7 @@ fn body_struct(name: &Ident, doc: TokenStream, fields: &[Field]) -> TokenStream 
         } else {
             quote! {
                 #attrs
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
                 pub #ident: ::std::option::Option<#ty>,
             }
         }

@@ -36,7 +36,7 @@ pub fn response_struct(
         let name = field.rust_name.to_ident();
         quote! {
             #attrs
-            #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             pub #name: ::std::option::Option<#ty>,
         }
     });

@@ -1,0 +1,189 @@
+//! One handler for every route: record, apply an injected fault, enforce the quota,
+//! check the token, then answer.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::to_bytes;
+use axum::extract::Request;
+use axum::http::request::Parts;
+use axum::response::Response;
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+
+use crate::reply::Reply;
+use crate::state::{Inner, State};
+use crate::{Fault, RecordedRequest, Route, fixtures};
+
+const BODY_LIMIT: usize = 1 << 20;
+
+pub(crate) async fn handle(state: Arc<State>, route: Route, request: Request) -> Response {
+    let at = state.started.elapsed();
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, BODY_LIMIT)
+        .await
+        .unwrap_or_default()
+        .to_vec();
+    // Logged on arrival, so a request whose client gave up (a slow answer) still shows;
+    // its status stays 0 until an answer is sent.
+    let (entry, fault) = state.with(|inner| {
+        inner.log.push(RecordedRequest {
+            route,
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        name.as_str().to_owned(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: body.clone(),
+            at,
+            status: 0,
+            code: None,
+            tenant_key: None,
+        });
+        let fault = inner.faults.get_mut(&route).and_then(VecDeque::pop_front);
+        (inner.log.len() - 1, fault)
+    });
+    let injected = match fault {
+        Some(Fault::Slow(delay)) => {
+            tokio::time::sleep(delay).await;
+            None
+        }
+        Some(fault) => Some(fault_reply(route, &fault)),
+        None => None,
+    };
+    state.with(|inner| {
+        let (reply, tenant_key, dropped) = match injected {
+            Some((reply, dropped)) => (reply, None, dropped),
+            None => {
+                let (reply, tenant_key) = answer(inner, &state, route, &parts, &body);
+                (reply, tenant_key, false)
+            }
+        };
+        let log_id = format!("mock-log-{:06}", inner.next_log_id);
+        inner.next_log_id += 1;
+        // `clear_log` may have run meanwhile; then there is nothing to update.
+        if let Some(recorded) = inner
+            .log
+            .get_mut(entry)
+            .filter(|r| r.at == at && r.route == route)
+        {
+            recorded.status = if dropped { 0 } else { reply.status };
+            recorded.code = reply.code;
+            recorded.tenant_key = tenant_key;
+        }
+        reply.into_response(&log_id)
+    })
+}
+
+pub(crate) async fn not_found() -> Response {
+    Reply::error(404, 404, "mock: no such route").into_response("mock-log-404")
+}
+
+/// The reply for `fault`, and whether it drops the connection.
+fn fault_reply(route: Route, fault: &Fault) -> (Reply, bool) {
+    let reply = match fault {
+        Fault::ServerError => {
+            let (code, msg) = match route {
+                Route::OkrList => (1009999, "Unknown error. Please contact Feishu Assistant."),
+                Route::StageTaskFind => (1580101, "internal error"),
+                _ => (1, "internal error"),
+            };
+            Reply::error(500, code, msg)
+        }
+        Fault::DropConnection => return (Reply::dropped(), true),
+        Fault::MalformedJson => Reply::raw(
+            200,
+            "application/json; charset=utf-8",
+            r#"{"code":0,"msg":"success","data":{"total":3,"okr_list":[{"id":"#,
+        ),
+        Fault::HtmlBadGateway => Reply::raw(
+            502,
+            "text/html",
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+        ),
+        Fault::TokenInvalid { http_status } => Reply::token_invalid(*http_status),
+        Fault::RateLimited {
+            http_status,
+            reset_seconds,
+        } => Reply::rate_limited(*http_status, 0, *reset_seconds),
+        // Handled by the caller: it only delays the normal answer.
+        Fault::Slow(_) => Reply::error(500, 1, "mock: unexpected slow fault"),
+    };
+    (reply, false)
+}
+
+/// The normal answer, and the tenant of the bearer token used.
+fn answer(
+    inner: &mut Inner,
+    state: &State,
+    route: Route,
+    parts: &Parts,
+    body: &[u8],
+) -> (Reply, Option<String>) {
+    if let Err((limit, reset)) = inner.quotas.admit(route, state.started, Instant::now()) {
+        return (Reply::rate_limited(429, limit, reset), None);
+    }
+    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let tokens = &mut inner.tokens;
+    let reply = match route {
+        Route::TenantTokenInternal => tokens.tenant_internal(&json),
+        Route::AppTokenInternal => tokens.app_internal(&json),
+        Route::AppToken => tokens.app_token(&json),
+        Route::TenantToken => tokens.tenant_token(&json),
+        Route::TicketResend => tokens.resend(&json),
+        Route::OkrList | Route::StageTaskFind => {
+            let authorization = parts
+                .headers
+                .get("authorization")
+                .and_then(|value| value.to_str().ok());
+            let tenant_key = match tokens.authorize(authorization) {
+                Ok(tenant_key) => tenant_key,
+                Err(reply) => return (reply, None),
+            };
+            let reply = if route == Route::OkrList {
+                let user_id = okr_user_id(parts.uri.path());
+                let query = query_pairs(parts.uri.query().unwrap_or_default());
+                fixtures::okr_list(&inner.okr_users, &user_id, &query)
+            } else {
+                fixtures::stage_tasks(&json)
+            };
+            return (reply, tenant_key);
+        }
+    };
+    (reply, None)
+}
+
+/// The decoded `:user_id` segment of `/open-apis/okr/v1/users/:user_id/okrs`.
+fn okr_user_id(path: &str) -> String {
+    let segment = path
+        .trim_end_matches("/okrs")
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    percent_decode_str(segment).decode_utf8_lossy().into_owned()
+}
+
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    let decode = |text: &str| {
+        percent_decode_str(&text.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(key), decode(value))
+        })
+        .collect()
+}

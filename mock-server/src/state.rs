@@ -1,0 +1,47 @@
+//! Everything the mock remembers, behind one lock that is never held across an await.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, PoisonError};
+use std::time::Instant;
+
+use crate::quota::Quotas;
+use crate::tokens::Tokens;
+use crate::{Fault, RecordedRequest, Route};
+
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) started: Instant,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) tokens: Tokens,
+    pub(crate) quotas: Quotas,
+    pub(crate) faults: HashMap<Route, VecDeque<Fault>>,
+    /// user id -> (position, for distinct ids; number of OKRs)
+    pub(crate) okr_users: HashMap<String, (usize, usize)>,
+    pub(crate) log: Vec<RecordedRequest>,
+    pub(crate) next_log_id: u64,
+}
+
+impl State {
+    pub(crate) fn new() -> Self {
+        Self {
+            started: Instant::now(),
+            inner: Mutex::new(Inner {
+                tokens: Tokens::new(),
+                quotas: Quotas::default(),
+                faults: HashMap::new(),
+                okr_users: HashMap::new(),
+                log: Vec::new(),
+                next_log_id: 1,
+            }),
+        }
+    }
+
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
+        // A panicking test thread must not take the server down for the others.
+        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
