@@ -116,7 +116,7 @@ pub struct I18n {
     ///
     /// Wire name: `zh-CN`.
     #[serde(rename = "zh-CN")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zh_cn: ::std::option::Option<::std::string::String>,
     /// 英文名称
     ///
@@ -124,6 +124,6 @@ pub struct I18n {
     ///
     /// Wire name: `en-US`.
     #[serde(rename = "en-US")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub en_us: ::std::option::Option<::std::string::String>,
 }

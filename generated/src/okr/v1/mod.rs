@@ -41,31 +41,31 @@ pub struct OkrBatch {
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// Example: `"7072252816005349396"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// OKR的访问权限
     ///
     /// What the caller may see of this OKR.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub permission: ::std::option::Option<crate::okr::v1::OkrPermission>,
     /// OKR 周期 ID
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// Example: `"7067724095781142548"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_id: ::std::option::Option<::std::string::String>,
     /// 名称
     ///
     /// Example: `"2022 年 3 月"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Objective列表
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub objective_list: ::std::option::Option<
         ::std::vec::Vec<crate::okr::v1::OkrObjective>,
     >,
     /// OKR确认状态
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub confirm_status: ::std::option::Option<crate::okr::v1::OkrConfirmStatus>,
 }
 /// OKR 中的一个 Objective
@@ -86,86 +86,86 @@ pub struct OkrObjective {
     /// Objective ID
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// 权限
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub permission: ::std::option::Option<crate::okr::v1::OkrPermission>,
     /// Objective 内容
     ///
     /// Example: `"需求@刘三"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
     /// Objective 备注内容
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_report: ::std::option::Option<::std::string::String>,
     /// Objective 分数(0 - 100)
     ///
     /// Range: 0 to 100 inclusive.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<i32>,
     /// Objective的权重(0 - 100)
     ///
     /// Range: 0 to 100 inclusive.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
     /// Objective进度
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_rate: ::std::option::Option<crate::okr::v1::OkrObjectiveProgressRate>,
     /// Objective KeyResult 列表
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kr_list: ::std::option::Option<::std::vec::Vec<crate::okr::v1::OkrObjectiveKr>>,
     /// 对齐到该Objective的Objective列表
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aligned_objective_list: ::std::option::Option<
         ::std::vec::Vec<crate::okr::v1::OkrObjectiveAlignedObjective>,
     >,
     /// 该Objective对齐到的Objective列表
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aligning_objective_list: ::std::option::Option<
         ::std::vec::Vec<crate::okr::v1::OkrObjectiveAlignedObjective>,
     >,
     /// 该Objective的进度列表
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_record_list: ::std::option::Option<
         ::std::vec::Vec<crate::okr::v1::ProgressRecordSimplify>,
     >,
     /// 最后一次进度百分比更新时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_rate_percent_last_updated_time: ::std::option::Option<
         ::std::string::String,
     >,
     /// 最后一次状态更新时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_rate_status_last_updated_time: ::std::option::Option<
         ::std::string::String,
     >,
     /// 最后一次在侧边栏新增或者编辑进展的时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_record_last_updated_time: ::std::option::Option<::std::string::String>,
     /// 最后一次编辑备注的时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_report_last_updated_time: ::std::option::Option<::std::string::String>,
     /// 最后一次打分更新时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub score_last_updated_time: ::std::option::Option<::std::string::String>,
     /// 截止时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deadline: ::std::option::Option<::std::string::String>,
     /// 该Objective提到的人员列表
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mentioned_user_list: ::std::option::Option<
         ::std::vec::Vec<crate::okr::v1::OkrObjectiveAlignedObjectiveOwner>,
     >,
@@ -188,74 +188,74 @@ pub struct OkrObjectiveKr {
     /// Key Result ID
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// KeyResult 内容
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
     /// KeyResult打分(0 - 100)
     ///
     /// Range: 0 to 100 inclusive.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<i32>,
     /// KeyResult权重(0 - 100)(废弃)
     ///
     /// Range: 0 to 100 inclusive.
     /// Deprecated: 已废弃，请使用 kr_weight。Use `kr_weight` instead.
     #[deprecated(note = "已废弃，请使用 kr_weight。Use `kr_weight` instead.")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<i32>,
     /// KeyResult的权重(0 - 100)
     ///
     /// Range: 0 to 100 inclusive.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kr_weight: ::std::option::Option<f64>,
     /// KR进度
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_rate: ::std::option::Option<crate::okr::v1::OkrObjectiveProgressRate>,
     /// 该KR的进度列表
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_record_list: ::std::option::Option<
         ::std::vec::Vec<crate::okr::v1::ProgressRecordSimplify>,
     >,
     /// 最后一次进度百分比更新时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_rate_percent_last_updated_time: ::std::option::Option<
         ::std::string::String,
     >,
     /// 最后一次状态更新时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_rate_status_last_updated_time: ::std::option::Option<
         ::std::string::String,
     >,
     /// 最后一次在侧边栏新增或者编辑进展的时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_record_last_updated_time: ::std::option::Option<::std::string::String>,
     /// 最后一次编辑备注的时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress_report_last_updated_time: ::std::option::Option<::std::string::String>,
     /// 最后一次打分更新时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub score_last_updated_time: ::std::option::Option<::std::string::String>,
     /// 截止时间 毫秒
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deadline: ::std::option::Option<::std::string::String>,
     /// 该Objective提到的人员列表
     ///
     /// Users mentioned by this key result (the doc reuses the objective's wording).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mentioned_user_list: ::std::option::Option<
         ::std::vec::Vec<crate::okr::v1::OkrObjectiveAlignedObjectiveOwner>,
     >,
@@ -278,10 +278,10 @@ pub struct OkrObjectiveProgressRate {
     /// Objective 进度百分比 \>= 0
     ///
     /// At least 0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub percent: ::std::option::Option<i32>,
     /// Objective 进度状态
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::okr::v1::OkrProgressStatus>,
 }
 /// OKR 进展记录
@@ -302,7 +302,7 @@ pub struct ProgressRecordSimplify {
     /// OKR 进展记录ID
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
 /// 对齐关系中的一个 Objective
@@ -323,15 +323,15 @@ pub struct OkrObjectiveAlignedObjective {
     /// Objective的ID
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// OKR的ID
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub okr_id: ::std::option::Option<::std::string::String>,
     /// 该Objective的Owner
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<crate::okr::v1::OkrObjectiveAlignedObjectiveOwner>,
 }
 /// Objective 的负责人或被提到的人
@@ -352,13 +352,13 @@ pub struct OkrObjectiveAlignedObjectiveOwner {
     /// 用户的 open_id
     ///
     /// Example: `"ou_a79faffdb6aee3618f0da4d42b192466"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub open_id: ::std::option::Option<::std::string::String>,
     /// 用户的 user_id
     ///
     /// Example: `"6887399402823058952"`.
     /// Returned only with the field scope `contact:user.employee_id:readonly`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 /// OKR 的访问权限

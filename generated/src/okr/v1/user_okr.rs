@@ -209,10 +209,10 @@ impl ListUserOkrRequest {
 #[non_exhaustive]
 pub struct ListUserOkrResponse {
     /// OKR周期总数
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
     /// OKR 列表
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub okr_list: ::std::option::Option<::std::vec::Vec<crate::okr::v1::OkrBatch>>,
 }
 impl ::feishu_runtime::paginate::OffsetPage for ListUserOkrResponse {
@@ -292,17 +292,43 @@ pub enum ListUserOkrErrorCode {
     OkrDataNotFound,
 }
 impl ListUserOkrErrorCode {
+    const ALL: [Self; 6usize] = [
+        Self::UnknownError,
+        Self::SystemException,
+        Self::InvalidParameters,
+        Self::NoPermission,
+        Self::UserNotFound,
+        Self::OkrDataNotFound,
+    ];
+    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
+        (
+            1009999,
+            500u16,
+            "Unknown error. Please contact Feishu Assistant or your customer success manager.",
+            "内部错误，请联系飞书助手或您的客户成功经理",
+        ),
+        (1009998, 500u16, "system exception", "系统异常"),
+        (
+            1001001,
+            400u16,
+            "Invalid parameters. Please check document and modify accordingly.",
+            "无效的参数，请对照文档检查输入的参数",
+        ),
+        (
+            1001002,
+            400u16,
+            "No permission.",
+            "您无权访问该接口，请确认您的登录凭证",
+        ),
+        (1001003, 400u16, "User not found.", "用户不存在"),
+        (1001004, 400u16, "OKR data not found.", "对应ID的数据不存在"),
+    ];
+    fn row(self) -> (i64, u16, &'static str, &'static str) {
+        Self::ROWS[self as usize]
+    }
     /// The documented code, if `code` is one of this endpoint's.
     pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        match code {
-            1009999 => ::std::option::Option::Some(Self::UnknownError),
-            1009998 => ::std::option::Option::Some(Self::SystemException),
-            1001001 => ::std::option::Option::Some(Self::InvalidParameters),
-            1001002 => ::std::option::Option::Some(Self::NoPermission),
-            1001003 => ::std::option::Option::Some(Self::UserNotFound),
-            1001004 => ::std::option::Option::Some(Self::OkrDataNotFound),
-            _ => ::std::option::Option::None,
-        }
+        Self::ALL.into_iter().find(|known| known.code() == code)
     }
     /// The documented code carried by an API error, if any.
     pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
@@ -310,56 +336,18 @@ impl ListUserOkrErrorCode {
     }
     /// The envelope's `code`.
     pub fn code(self) -> i64 {
-        match self {
-            Self::UnknownError => 1009999,
-            Self::SystemException => 1009998,
-            Self::InvalidParameters => 1001001,
-            Self::NoPermission => 1001002,
-            Self::UserNotFound => 1001003,
-            Self::OkrDataNotFound => 1001004,
-        }
+        self.row().0
     }
     /// The HTTP status the doc gives for this code.
     pub fn http_status(self) -> u16 {
-        match self {
-            Self::UnknownError => 500u16,
-            Self::SystemException => 500u16,
-            Self::InvalidParameters => 400u16,
-            Self::NoPermission => 400u16,
-            Self::UserNotFound => 400u16,
-            Self::OkrDataNotFound => 400u16,
-        }
+        self.row().1
     }
     /// The doc's message.
     pub fn message(self) -> &'static str {
-        match self {
-            Self::UnknownError => {
-                "Unknown error. Please contact Feishu Assistant or your customer success manager."
-            }
-            Self::SystemException => "system exception",
-            Self::InvalidParameters => {
-                "Invalid parameters. Please check document and modify accordingly."
-            }
-            Self::NoPermission => "No permission.",
-            Self::UserNotFound => "User not found.",
-            Self::OkrDataNotFound => "OKR data not found.",
-        }
+        self.row().2
     }
     /// The doc's troubleshooting advice (empty when the doc gives none).
     pub fn advice(self) -> &'static str {
-        match self {
-            Self::UnknownError => {
-                "内部错误，请联系飞书助手或您的客户成功经理"
-            }
-            Self::SystemException => "系统异常",
-            Self::InvalidParameters => {
-                "无效的参数，请对照文档检查输入的参数"
-            }
-            Self::NoPermission => {
-                "您无权访问该接口，请确认您的登录凭证"
-            }
-            Self::UserNotFound => "用户不存在",
-            Self::OkrDataNotFound => "对应ID的数据不存在",
-        }
+        self.row().3
     }
 }

@@ -41,22 +41,22 @@ pub struct SemesterBaseInfo {
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// Example: `"7235911950407352321"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub semester_id: ::std::option::Option<::std::string::String>,
     /// 周期名称
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub semester_name: ::std::option::Option<crate::common::I18n>,
     /// 周期开始时间，毫秒时间戳
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1684684800000"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// 周期结束时间，毫秒时间戳
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1748707140000"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 /// 一个用户的周期任务
@@ -77,15 +77,15 @@ pub struct StageTask {
     /// 用户 ID，与入参 `user_id_type` 类型一致
     ///
     /// Example: `"bega29ca"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// 各分类的任务数
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stage_num_lists: ::std::option::Option<
         ::std::vec::Vec<crate::performance::v1::StageTaskStatusNum>,
     >,
     /// 环节任务信息
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stage_task_info_lists: ::std::option::Option<
         ::std::vec::Vec<crate::performance::v1::StageTaskInfo>,
     >,
@@ -109,10 +109,10 @@ pub struct StageTaskStatusNum {
     ///
     /// Also accepted when decoding: `task_option`.
     #[serde(alias = "task_option")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_option_id: ::std::option::Option<crate::performance::v1::TaskOption>,
     /// 环节任务数量
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stage_num: ::std::option::Option<i32>,
 }
 /// 环节任务信息
@@ -134,27 +134,27 @@ pub struct StageTaskInfo {
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// Example: `"7270346432875692033"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stage_id: ::std::option::Option<::std::string::String>,
     /// 环节名称
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<crate::common::I18n>,
     /// 环节截止时间，毫秒时间戳
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1717142244000"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deadline: ::std::option::Option<::std::string::String>,
     /// 未完成的任务数量
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub need_todo_count: ::std::option::Option<i32>,
     /// 处理任务的系统页面链接
     ///
     /// A URL.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub jump_url: ::std::option::Option<::std::string::String>,
     /// 环节任务状态
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stage_task_status: ::std::option::Option<
         crate::performance::v1::StageTaskStatus,
     >,
@@ -162,7 +162,7 @@ pub struct StageTaskInfo {
     ///
     /// Also accepted when decoding: `task_option`.
     #[serde(alias = "task_option")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_option_id: ::std::option::Option<crate::performance::v1::TaskOption>,
 }
 /// 任务分类

@@ -221,7 +221,7 @@ pub struct FindByUserListStageTaskRequestBody {
     ///
     /// At most 3 items.
     /// Example: `[1,2,3]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_option_lists: ::std::option::Option<
         ::std::vec::Vec<crate::performance::v1::TaskOption>,
     >,
@@ -229,13 +229,13 @@ pub struct FindByUserListStageTaskRequestBody {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub after_time: ::std::option::Option<::std::string::String>,
     /// 任务截止时间最大值，毫秒时间戳，填写则查询在此时间之前截止的任务
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub before_time: ::std::option::Option<::std::string::String>,
 }
 /// The response `data` of `performance.v1.stage_task.find_by_user_list`.
@@ -250,10 +250,10 @@ pub struct FindByUserListStageTaskRequestBody {
 #[non_exhaustive]
 pub struct FindByUserListStageTaskResponse {
     /// 周期基本信息
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base: ::std::option::Option<crate::performance::v1::SemesterBaseInfo>,
     /// 周期任务
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<crate::performance::v1::StageTask>>,
 }
 /// The error codes documented for `performance.v1.stage_task.find_by_user_list`. Turn an error into one with [`FindByUserListStageTaskErrorCode::from_error`]:
@@ -284,13 +284,27 @@ pub enum FindByUserListStageTaskErrorCode {
     ParamIsInvalid,
 }
 impl FindByUserListStageTaskErrorCode {
+    const ALL: [Self; 2usize] = [Self::InternalError, Self::ParamIsInvalid];
+    const ROWS: [(i64, u16, &'static str, &'static str); 2usize] = [
+        (
+            1580101,
+            500u16,
+            "internal error",
+            "请根据实际报错信息定位或咨询技术支持",
+        ),
+        (
+            1580102,
+            400u16,
+            "param is invalid",
+            "检查参数是否正确，例如类型，大小",
+        ),
+    ];
+    fn row(self) -> (i64, u16, &'static str, &'static str) {
+        Self::ROWS[self as usize]
+    }
     /// The documented code, if `code` is one of this endpoint's.
     pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        match code {
-            1580101 => ::std::option::Option::Some(Self::InternalError),
-            1580102 => ::std::option::Option::Some(Self::ParamIsInvalid),
-            _ => ::std::option::Option::None,
-        }
+        Self::ALL.into_iter().find(|known| known.code() == code)
     }
     /// The documented code carried by an API error, if any.
     pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
@@ -298,32 +312,18 @@ impl FindByUserListStageTaskErrorCode {
     }
     /// The envelope's `code`.
     pub fn code(self) -> i64 {
-        match self {
-            Self::InternalError => 1580101,
-            Self::ParamIsInvalid => 1580102,
-        }
+        self.row().0
     }
     /// The HTTP status the doc gives for this code.
     pub fn http_status(self) -> u16 {
-        match self {
-            Self::InternalError => 500u16,
-            Self::ParamIsInvalid => 400u16,
-        }
+        self.row().1
     }
     /// The doc's message.
     pub fn message(self) -> &'static str {
-        match self {
-            Self::InternalError => "internal error",
-            Self::ParamIsInvalid => "param is invalid",
-        }
+        self.row().2
     }
     /// The doc's troubleshooting advice (empty when the doc gives none).
     pub fn advice(self) -> &'static str {
-        match self {
-            Self::InternalError => {
-                "请根据实际报错信息定位或咨询技术支持"
-            }
-            Self::ParamIsInvalid => "检查参数是否正确，例如类型，大小",
-        }
+        self.row().3
     }
 }

@@ -34,106 +34,106 @@ impl<'a> CollisionsV1<'a> {
 #[non_exhaustive]
 pub struct Type {
     /// 关键字 type
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// 关键字 ref
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#ref: ::std::option::Option<::std::string::String>,
     /// 关键字 self
     ///
     /// Wire name: `self`.
     #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<::std::string::String>,
     /// 关键字 crate
     ///
     /// Wire name: `crate`.
     #[serde(rename = "crate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub crate_: ::std::option::Option<::std::string::String>,
     /// 关键字 super
     ///
     /// Wire name: `super`.
     #[serde(rename = "super")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub super_: ::std::option::Option<::std::string::String>,
     /// 关键字 Self
     ///
     /// Wire name: `Self`.
     #[serde(rename = "Self")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub self_type: ::std::option::Option<::std::string::String>,
     /// 关键字 async
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#async: ::std::option::Option<::std::string::String>,
     /// 关键字 fn
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#fn: ::std::option::Option<i32>,
     /// 与标准库类型同名的字段
     ///
     /// Wire name: `Option`.
     #[serde(rename = "Option")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub option: ::std::option::Option<crate::collisions::v1::Option>,
     /// 与标准库类型同名的字段
     ///
     /// Wire name: `Result`.
     #[serde(rename = "Result")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<crate::collisions::v1::Result>,
     /// 与标准库类型同名的字段
     ///
     /// Wire name: `Box`.
     #[serde(rename = "Box")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#box: ::std::option::Option<crate::collisions::v1::Box>,
     /// 与标准库类型同名的字段
     ///
     /// Wire name: `String`.
     #[serde(rename = "String")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub string: ::std::option::Option<crate::collisions::v1::String>,
     /// 与标准库类型同名的字段
     ///
     /// Wire name: `Vec`.
     #[serde(rename = "Vec")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vec: ::std::option::Option<::std::vec::Vec<crate::collisions::v1::Vec>>,
     /// 带连字符
     ///
     /// Wire name: `zh-CN`.
     #[serde(rename = "zh-CN")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zh_cn: ::std::option::Option<::std::string::String>,
     /// 以数字开头
     ///
     /// Wire name: `2fa`.
     #[serde(rename = "2fa")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub n2fa: ::std::option::Option<bool>,
     /// 中文字段名
     ///
     /// Wire name: `名称`.
     #[serde(rename = "名称")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub u540d_u79f0: ::std::option::Option<::std::string::String>,
     /// 大写字段名
     ///
     /// Wire name: `USER_ID`.
     #[serde(rename = "USER_ID")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// 驼峰字段名
     ///
     /// Wire name: `userID`.
     #[serde(rename = "userID")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id_camel: ::std::option::Option<::std::string::String>,
     /// 名为 Self 的枚举
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<crate::collisions::v1::Self_>,
     /// 名为 crate 的整数枚举
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<crate::collisions::v1::Crate>,
 }
 /// 名为 Option 的类型
@@ -150,13 +150,13 @@ pub struct Type {
 #[non_exhaustive]
 pub struct Option {
     /// 名为 some 的字段
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub some: ::std::option::Option<::std::string::String>,
     /// 名为 None 的字段
     ///
     /// Wire name: `None`.
     #[serde(rename = "None")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub none: ::std::option::Option<bool>,
 }
 /// 名为 Result 的类型
@@ -176,13 +176,13 @@ pub struct Result {
     ///
     /// Wire name: `Ok`.
     #[serde(rename = "Ok")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ok: ::std::option::Option<::std::string::String>,
     /// 名为 Err 的字段
     ///
     /// Wire name: `Err`.
     #[serde(rename = "Err")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub err: ::std::option::Option<::std::string::String>,
 }
 /// 名为 Box 的类型
@@ -199,7 +199,7 @@ pub struct Result {
 #[non_exhaustive]
 pub struct Box {
     /// 一个数
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<f64>,
 }
 /// 名为 String 的类型
@@ -216,7 +216,7 @@ pub struct Box {
 #[non_exhaustive]
 pub struct String {
     /// 长度
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub len: ::std::option::Option<i64>,
 }
 /// 名为 Vec 的类型
@@ -233,7 +233,7 @@ pub struct String {
 #[non_exhaustive]
 pub struct Vec {
     /// 条目
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// 名为 Self 的枚举

@@ -184,12 +184,12 @@ pub struct RefTypeRequestBody {
     ///
     /// Wire name: `Result`.
     #[serde(rename = "Result")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<crate::collisions::v1::Result>,
     /// 中文字段名
     ///
     /// Wire name: `名称`.
     #[serde(rename = "名称")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub u540d_u79f0: ::std::option::Option<::std::string::String>,
 }

@@ -153,13 +153,13 @@ impl ListItemRequest {
 #[non_exhaustive]
 pub struct ListItemResponse {
     /// 条目列表
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<crate::paging_fixture::v1::Item>>,
     /// 下一页的分页标记
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_token: ::std::option::Option<::std::string::String>,
     /// 是否还有更多项
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
 impl ::feishu_runtime::paginate::TokenPage for ListItemResponse {
@@ -268,7 +268,7 @@ pub struct SearchItemRequestBody {
     /// 搜索词
     pub query: ::std::string::String,
     /// 分页标记，在请求体中
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 /// The response `data` of `paging_fixture.v1.item.search`.
@@ -283,13 +283,13 @@ pub struct SearchItemRequestBody {
 #[non_exhaustive]
 pub struct SearchItemResponse {
     /// 结果
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub found: ::std::option::Option<::std::vec::Vec<crate::paging_fixture::v1::Item>>,
     /// 下一页的分页标记
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_cursor: ::std::option::Option<::std::string::String>,
     /// 是否还有更多项
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub more: ::std::option::Option<bool>,
 }
 impl ::feishu_runtime::paginate::TokenPage for SearchItemResponse {
