@@ -15,6 +15,8 @@ fn client(server: &CaptureServer) -> feishu::Client {
     feishu::Client::builder()
         .base_url(server.base_url())
         .access_token(TOKEN)
+        // Each test checks exactly one exchange; retries are tested elsewhere.
+        .retry_policy(feishu::RetryPolicy::none())
         .build()
         .expect("client builds")
 }

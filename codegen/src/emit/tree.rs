@@ -86,7 +86,7 @@ pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
         #[rustfmt::skip]
         pub use ::feishu_runtime as runtime;
         #[rustfmt::skip]
-        pub use ::feishu_runtime::{AccessToken, ApiError, BaseUrl, ClientBuilder, DecodeError, Empty, Error, InvalidRequest, RequestOptions, TransportError, TransportErrorKind, UnknownValue};
+        pub use ::feishu_runtime::{AccessToken, ApiError, AppTicketStore, AuthError, AuthErrorKind, BaseUrl, ClientBuilder, DecodeError, Empty, Error, InMemoryAppTicketStore, InMemoryTokenCache, InvalidRequest, RateLimited, RequestOptions, RetryPolicy, StreamExt, TokenCache, TransportError, TransportErrorKind, TryStreamExt, UnknownValue};
 
         #[rustfmt::skip]
         pub mod common;

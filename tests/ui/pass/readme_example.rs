@@ -1,24 +1,32 @@
+use feishu::TryStreamExt;
 use feishu::common::UserIdType;
 use feishu::performance::v1::TaskOption;
+use feishu::performance::v1::stage_task::FindByUserListStageTaskErrorCode;
 
 #[tokio::main]
 async fn main() -> Result<(), feishu::Error> {
-    let Ok(token) = std::env::var("FEISHU_TENANT_ACCESS_TOKEN") else {
-        eprintln!("set FEISHU_TENANT_ACCESS_TOKEN to run this example");
+    let (Ok(app_id), Ok(app_secret)) = (
+        std::env::var("FEISHU_APP_ID"),
+        std::env::var("FEISHU_APP_SECRET"),
+    ) else {
+        eprintln!("set FEISHU_APP_ID and FEISHU_APP_SECRET to run this example");
         return Ok(());
     };
-    let client = feishu::Client::builder().access_token(token).build()?;
+    // The client fetches, caches and refreshes the tenant access token itself,
+    // retries transient failures and keeps to each endpoint's rate limit.
+    let client = feishu::Client::builder()
+        .app_credentials(app_id, app_secret)
+        .build()?;
 
-    // GET /open-apis/okr/v1/users/:user_id/okrs
-    let page = client
+    // GET /open-apis/okr/v1/users/:user_id/okrs, every page, lazily.
+    let mut okrs = client
         .okr()
         .v1()
         .user_okr()
         .list("ou_7d8a6e6df7621556ce0d21922b676706", 0, 10)
         .user_id_type(UserIdType::OpenId)
-        .send()
-        .await?;
-    for okr in page.okr_list.unwrap_or_default() {
+        .items();
+    while let Some(okr) = okrs.try_next().await? {
         println!("{} {}", okr.id.unwrap_or_default(), okr.name.unwrap_or_default());
     }
 
@@ -38,8 +46,14 @@ async fn main() -> Result<(), feishu::Error> {
                 println!("{}: {pending} stages", user.user_id.unwrap_or_default());
             }
         }
-        Err(error) if error.code() == Some(1580102) => eprintln!("invalid parameters: {error}"),
-        Err(error) => return Err(error),
+        Err(error) => match FindByUserListStageTaskErrorCode::from_error(&error) {
+            // The endpoint's documented codes are an enum.
+            Some(FindByUserListStageTaskErrorCode::ParamIsInvalid) => {
+                eprintln!("check the semester and user IDs: {error}");
+            }
+            // Display shows the code, message and log id that support asks for.
+            _ => return Err(error),
+        },
     }
     Ok(())
 }

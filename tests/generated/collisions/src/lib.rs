@@ -25,8 +25,10 @@
 pub use ::feishu_runtime as runtime;
 #[rustfmt::skip]
 pub use ::feishu_runtime::{
-    AccessToken, ApiError, BaseUrl, ClientBuilder, DecodeError, Empty, Error,
-    InvalidRequest, RequestOptions, TransportError, TransportErrorKind, UnknownValue,
+    AccessToken, ApiError, AppTicketStore, AuthError, AuthErrorKind, BaseUrl,
+    ClientBuilder, DecodeError, Empty, Error, InMemoryAppTicketStore, InMemoryTokenCache,
+    InvalidRequest, RateLimited, RequestOptions, RetryPolicy, StreamExt, TokenCache,
+    TransportError, TransportErrorKind, TryStreamExt, UnknownValue,
 };
 #[rustfmt::skip]
 pub mod common;
