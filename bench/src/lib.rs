@@ -121,26 +121,36 @@ fn method(service: &str, res: &str, action: &str, limit: u32) -> String {
         )
     };
     match action {
-        "list" => head("列出", "GET", &format!("{res}s"))
-            + &format!(
-                "        paging: {{style: offset, items: items, total: total}}\n        query_params:\n          user_id_type: {{ref: user_id_type}}\n          offset: {{type: int, required: true, min: 0, description: 偏移}}\n          limit: {{type: int, required: true, min: 0, max: 50, description: 数量}}\n          ids: {{type: \"string[]\", max_items: 10, description: 过滤}}\n        response:\n          fields:\n            total: {{type: int, description: 总数}}\n            items: {{type: \"{res}_info[]\", description: 列表}}\n"
-            ),
-        "get" => head("获取", "GET", &format!("{res}s/:{res}_id"))
-            + &format!(
-                "        path_params:\n          {res}_id: {{type: string, description: ID}}\n        query_params:\n          user_id_type: {{ref: user_id_type}}\n        response:\n          fields:\n            {res}: {{type: {res}_info, description: 信息}}\n"
-            ),
-        "create" => head("创建", "POST", &format!("{res}s"))
-            + &format!(
-                "        body:\n          fields:\n            name: {{type: string, required: true, description: 名称}}\n            detail: {{type: {res}_detail, description: 详情}}\n            owner_ids: {{type: \"string[]\", required: true, min_items: 1, max_items: 50, description: 负责人}}\n            kind: {{type: {res}_kind, description: 类别}}\n        response:\n          fields:\n            {res}: {{type: {res}_info, description: 信息}}\n"
-            ),
-        "patch" => head("更新", "PATCH", &format!("{res}s/:{res}_id/items/:item_id"))
-            + &format!(
-                "        path_params:\n          {res}_id: {{type: string, description: ID}}\n          item_id: {{type: int64, description: 条目}}\n        body:\n          fields:\n            score: {{type: int, min: 0, max: 100, description: 分数}}\n            status: {{type: {res}_status, description: 状态}}\n        response:\n          fields:\n            item: {{type: {res}_item, description: 条目}}\n"
-            ),
-        _ => head("搜索", "POST", &format!("{res}s/search"))
-            + &format!(
-                "        idempotent: true\n        paging: {{style: page_token, items: items}}\n        query_params:\n          page_size: {{type: int, min: 1, max: 100, description: 分页大小}}\n          page_token: {{type: string, description: 分页标记}}\n        body:\n          fields:\n            query: {{type: string, required: true, description: 关键词}}\n            statuses: {{type: \"{res}_status[]\", max_items: 3, description: 状态}}\n        response:\n          fields:\n            items: {{type: \"{res}_info[]\", description: 结果}}\n            page_token: {{type: string, description: 分页标记}}\n            has_more: {{type: bool, description: 是否还有}}\n"
-            ),
+        "list" => {
+            head("列出", "GET", &format!("{res}s"))
+                + &format!(
+                    "        paging: {{style: offset, items: items, total: total}}\n        query_params:\n          user_id_type: {{ref: user_id_type}}\n          offset: {{type: int, required: true, min: 0, description: 偏移}}\n          limit: {{type: int, required: true, min: 0, max: 50, description: 数量}}\n          ids: {{type: \"string[]\", max_items: 10, description: 过滤}}\n        response:\n          fields:\n            total: {{type: int, description: 总数}}\n            items: {{type: \"{res}_info[]\", description: 列表}}\n"
+                )
+        }
+        "get" => {
+            head("获取", "GET", &format!("{res}s/:{res}_id"))
+                + &format!(
+                    "        path_params:\n          {res}_id: {{type: string, description: ID}}\n        query_params:\n          user_id_type: {{ref: user_id_type}}\n        response:\n          fields:\n            {res}: {{type: {res}_info, description: 信息}}\n"
+                )
+        }
+        "create" => {
+            head("创建", "POST", &format!("{res}s"))
+                + &format!(
+                    "        body:\n          fields:\n            name: {{type: string, required: true, description: 名称}}\n            detail: {{type: {res}_detail, description: 详情}}\n            owner_ids: {{type: \"string[]\", required: true, min_items: 1, max_items: 50, description: 负责人}}\n            kind: {{type: {res}_kind, description: 类别}}\n        response:\n          fields:\n            {res}: {{type: {res}_info, description: 信息}}\n"
+                )
+        }
+        "patch" => {
+            head("更新", "PATCH", &format!("{res}s/:{res}_id/items/:item_id"))
+                + &format!(
+                    "        path_params:\n          {res}_id: {{type: string, description: ID}}\n          item_id: {{type: int64, description: 条目}}\n        body:\n          fields:\n            score: {{type: int, min: 0, max: 100, description: 分数}}\n            status: {{type: {res}_status, description: 状态}}\n        response:\n          fields:\n            item: {{type: {res}_item, description: 条目}}\n"
+                )
+        }
+        _ => {
+            head("搜索", "POST", &format!("{res}s/search"))
+                + &format!(
+                    "        idempotent: true\n        paging: {{style: page_token, items: items}}\n        query_params:\n          page_size: {{type: int, min: 1, max: 100, description: 分页大小}}\n          page_token: {{type: string, description: 分页标记}}\n        body:\n          fields:\n            query: {{type: string, required: true, description: 关键词}}\n            statuses: {{type: \"{res}_status[]\", max_items: 3, description: 状态}}\n        response:\n          fields:\n            items: {{type: \"{res}_info[]\", description: 结果}}\n            page_token: {{type: string, description: 分页标记}}\n            has_more: {{type: bool, description: 是否还有}}\n"
+                )
+        }
     }
 }
 
@@ -167,9 +177,12 @@ mod tests {
     fn synthetic_specs_generate_cleanly() {
         for endpoints in [1, 7, 25, 60] {
             let files = synthetic_specs(endpoints);
-            let sources: Vec<(String, &str)> =
-                files.iter().map(|(p, t)| (format!("spec/{p}"), t.as_str())).collect();
-            let borrowed: Vec<(&str, &str)> = sources.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+            let sources: Vec<(String, &str)> = files
+                .iter()
+                .map(|(p, t)| (format!("spec/{p}"), t.as_str()))
+                .collect();
+            let borrowed: Vec<(&str, &str)> =
+                sources.iter().map(|(p, t)| (p.as_str(), *t)).collect();
             let generation = match codegen::generate_from_sources(&borrowed, "feishu-synthetic") {
                 Ok(generation) => generation,
                 Err(failure) => panic!("{endpoints} endpoints: {failure}"),

@@ -171,7 +171,7 @@ fn finish(
     package: &str,
     spec_dir: &str,
 ) -> Result<Generation, Failure> {
-    let (model, resolve_diagnostics) = resolve::resolve(loaded);
+    let (model, resolve_diagnostics) = resolve::resolve_with(loaded, !diagnostics.has_errors());
     diagnostics.0.extend(resolve_diagnostics.0);
     diagnostics.sort();
     match model {

@@ -57,8 +57,8 @@ pub fn load_dir(spec_dir: &Path, display_root: &Path) -> (Vec<LoadedSpec>, Diagn
 /// deserialized at all gives no spec.
 pub fn load_str(display_path: &str, text: &str) -> (Option<LoadedSpec>, Vec<Diagnostic>) {
     let source = SourceFile::new(display_path, text);
-    if text.trim().is_empty() {
-        let empty = source.diagnostic_at(
+    let empty = |source: &SourceFile| {
+        source.diagnostic_at(
             Severity::Error,
             Position { line: 1, column: 1 },
             "the spec file is empty",
@@ -66,8 +66,16 @@ pub fn load_str(display_path: &str, text: &str) -> (Option<LoadedSpec>, Vec<Diag
                 "a service file needs `service`, `version` and `resources`; see spec/README.md"
                     .into(),
             ),
-        );
-        return (None, vec![empty]);
+        )
+    };
+    if text.trim().is_empty() {
+        return (None, vec![empty(&source)]);
+    }
+    // The two YAML parsers (serde_yaml for values, yaml-rust2 for positions)
+    // disagree on whether these end a line, so positions after one would be
+    // wrong; they never belong in a spec anyway.
+    if let Some(problem) = unusual_line_break(&source) {
+        return (None, vec![problem]);
     }
     // Duplicate keys first: serde_yaml rejects them with less to go on.
     let duplicates: Vec<Diagnostic> = source
@@ -97,6 +105,10 @@ pub fn load_str(display_path: &str, text: &str) -> (Option<LoadedSpec>, Vec<Diag
         Ok(document) => document,
         Err(error) => return (None, vec![yaml_error(&source, &error)]),
     };
+    // Only comments (or `---`): not a second, empty shared-definitions file.
+    if document.is_null() {
+        return (None, vec![empty(&source)]);
+    }
     let mut problems = check_keys(&source, &mut document, spec_schema());
     match serde_path_to_error::deserialize::<_, SpecFile>(document) {
         Ok(spec) => (Some(LoadedSpec { source, spec }), problems),
@@ -125,6 +137,28 @@ pub fn load_str(display_path: &str, text: &str) -> (Option<LoadedSpec>, Vec<Diag
             (None, problems)
         }
     }
+}
+
+/// The first NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR in the file.
+fn unusual_line_break(source: &SourceFile) -> Option<Diagnostic> {
+    for (index, line) in crate::source::yaml_lines(&source.text).enumerate() {
+        if let Some((column, c)) = line
+            .chars()
+            .enumerate()
+            .find(|(_, c)| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
+        {
+            return Some(source.diagnostic_at(
+                Severity::Error,
+                Position {
+                    line: index + 1,
+                    column: column + 1,
+                },
+                format!("the invisible line break U+{:04X} is not allowed in a spec file", u32::from(c)),
+                Some("delete it, or replace it with a space or a plain line break (it usually comes from copying text out of a web page)".into()),
+            ));
+        }
+    }
+    None
 }
 
 fn yaml_path(path: &serde_path_to_error::Path) -> YamlPath {
@@ -187,11 +221,23 @@ fn yaml_error(source: &SourceFile, error: &serde_yaml::Error) -> Diagnostic {
         Some(cut) => full[..cut].to_owned(),
         None => full,
     };
+    // A tab in the indentation is the most common cause of "cannot start
+    // any token"; say so rather than the generic hint.
+    let tab_indent = source.line_text(position.line).is_some_and(|line| {
+        line.chars()
+            .take_while(|c| c.is_whitespace())
+            .any(|c| c == '\t')
+    });
+    let help = if tab_indent {
+        "YAML indentation must use spaces: replace the tab at the start of this line with spaces"
+    } else {
+        "check the indentation and quoting on this line and the one before it; a value containing `: `, `#` or a leading `[`, `{` or `*` needs quotes"
+    };
     source.diagnostic_at(
         Severity::Error,
         position,
         format!("invalid YAML: {message}"),
-        Some("check the indentation and quoting on this line and the one before it; a value containing `: `, `#` or a leading `[`, `{` or `*` needs quotes".into()),
+        Some(help.into()),
     )
 }
 

@@ -22,8 +22,16 @@ const PRIMITIVES: &[&str] = &["string", "int", "int64", "float", "bool"];
 /// Resolves loaded specs into a model, or returns every error found.
 /// Warnings are returned alongside a successful model.
 pub fn resolve(specs: &[LoadedSpec]) -> (Option<Model>, Diagnostics) {
+    resolve_with(specs, true)
+}
+
+/// [`resolve`], saying whether every spec file of the run loaded. Unused
+/// types are reported only when all files loaded and resolved without
+/// errors: a file that did not load, or a method skipped after an error, may
+/// be the one that uses them, and a false "never used" would mislead.
+pub fn resolve_with(specs: &[LoadedSpec], all_loaded: bool) -> (Option<Model>, Diagnostics) {
     let mut resolver = Resolver::default();
-    let model = resolver.run(specs);
+    let model = resolver.run(specs, all_loaded);
     let mut diagnostics = resolver.diagnostics;
     diagnostics.sort();
     if diagnostics.has_errors() {
@@ -88,7 +96,7 @@ impl Resolver {
             .push(source.diagnostic_at(severity, position, message, help));
     }
 
-    fn run(&mut self, specs: &[LoadedSpec]) -> Model {
+    fn run(&mut self, specs: &[LoadedSpec], all_loaded: bool) -> Model {
         // The shared-definitions file is the one without `service`.
         let mut common_index: Option<usize> = None;
         for (index, loaded) in specs.iter().enumerate() {
@@ -176,7 +184,9 @@ impl Resolver {
         }
         services.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
 
-        self.warn_unused(specs);
+        if all_loaded && !self.diagnostics.has_errors() {
+            self.warn_unused(specs);
+        }
         Model { common, services }
     }
 
@@ -582,6 +592,8 @@ impl Resolver {
                     Some("remove the duplicate".into()),
                 );
                 ok = false;
+                // Its variant name clashes too; one message is enough.
+                continue;
             }
             let rust_name = match (&value.rust_name, &wire) {
                 (Some(_), _) => self.rust_name_for(
@@ -1121,13 +1133,21 @@ impl Resolver {
             Some(Shape::Inline { fields, .. }) => fields,
             _ => &[],
         };
-        for param in path_params.iter().chain(&query_params).chain(body_fields) {
+        let params = (path_params.iter().map(|p| (p, "path_params")))
+            .chain(query_params.iter().map(|p| (p, "query_params")))
+            .chain(body_fields.iter().map(|p| (p, "body")));
+        for (param, section) in params {
+            let mut param_path = at(section);
+            if section == "body" {
+                param_path.push(Segment::Key("fields".into()));
+            }
+            param_path.push(Segment::Key(param.wire_name.clone()));
             if let Some(other) =
                 builder_names.insert(param.rust_name.source.clone(), param.wire_name.clone())
             {
                 self.error(
                     source,
-                    path,
+                    &param_path,
                     true,
                     format!(
                         "parameters `{other}` and `{}` both become the builder method `{}`",
@@ -1140,7 +1160,7 @@ impl Resolver {
             if ["send", "access_token", "options"].contains(&param.rust_name.unraw()) {
                 self.error(
                     source,
-                    path,
+                    &param_path,
                     true,
                     format!(
                         "parameter `{}` would hide the builder's own `{}` method",
@@ -1212,7 +1232,14 @@ impl Resolver {
                         Err(error) => {
                             let mut p = at("examples");
                             p.push(Segment::Key(key.into()));
-                            self.error(source, &p, false, format!("the example {key} is not valid JSON: {error}"), Some("paste the JSON exactly as the doc page shows it, under a `|` block".into()));
+                            let start = source.value_position(&p);
+                            let (position, message) = json_error_at(source, start, text, &error);
+                            self.diagnostics.0.push(source.diagnostic_at(
+                                Severity::Error,
+                                position,
+                                format!("the example {key} is not valid JSON: {message}"),
+                                Some("paste the JSON exactly as the doc page shows it, under a `|` block".into()),
+                            ));
                             ok = false;
                         }
                     }
@@ -1672,6 +1699,45 @@ fn error_name_from_message(message: &str) -> String {
         "unknown_code".to_owned()
     } else {
         words.join("_")
+    }
+}
+
+/// Where in the spec file a JSON error in an example lies, and the error
+/// without serde_json's "at line L column C" (which counts from the
+/// example's own start). The position is exact when the example is a `|`
+/// block whose lines appear verbatim in the file from `start` on; otherwise
+/// it is `start` and the message keeps the example-relative place.
+fn json_error_at(
+    source: &SourceFile,
+    start: crate::diagnostic::Position,
+    text: &str,
+    error: &serde_json::Error,
+) -> (crate::diagnostic::Position, String) {
+    let full = error.to_string();
+    let bare = match full.rfind(" at line ") {
+        Some(cut) => full[..cut].to_owned(),
+        None => full.clone(),
+    };
+    let json_line = error.line().max(1);
+    let verbatim = text.lines().take(json_line).enumerate().all(|(i, line)| {
+        let in_file = source.line_text(start.line + i).unwrap_or_default();
+        let from_start: String = in_file.chars().skip(start.column - 1).collect();
+        from_start.trim_end() == line.trim_end()
+    });
+    if verbatim && text.lines().count() >= json_line {
+        let position = crate::diagnostic::Position {
+            line: start.line + json_line - 1,
+            column: start.column + error.column().max(1) - 1,
+        };
+        (position, bare)
+    } else {
+        (
+            start,
+            format!(
+                "{bare} (line {json_line}, column {} of the example)",
+                error.column()
+            ),
+        )
     }
 }
 

@@ -96,6 +96,9 @@ impl SourceFile {
     fn lookup(&self, path: &[Segment], want_key: bool) -> Position {
         let mut path = path;
         loop {
+            if path.is_empty() {
+                return self.root_position();
+            }
             if let Some(spot) = self.spots.get(path) {
                 return match (want_key, spot.key) {
                     (true, Some(key)) => key,
@@ -109,10 +112,24 @@ impl SourceFile {
         }
     }
 
+    /// Where the document's content starts: its first top-level key (the
+    /// parser marks a block mapping's start after that key), else the root
+    /// value, else the start of the file.
+    fn root_position(&self) -> Position {
+        self.spots
+            .iter()
+            .filter(|(path, _)| path.len() == 1)
+            .map(|(_, spot)| spot.key.unwrap_or(spot.value))
+            .min()
+            .or_else(|| self.spots.get(&Vec::new()).map(|spot| spot.value))
+            .unwrap_or(Position { line: 1, column: 1 })
+    }
+
     /// The text of a 1-based line.
+    /// Lines end where the YAML parsers end them: at `\n`, `\r\n` or a lone
+    /// `\r` (so a stray carriage return does not shift every later line).
     pub fn line_text(&self, line: usize) -> Option<String> {
-        self.text
-            .lines()
+        yaml_lines(&self.text)
             .nth(line.checked_sub(1)?)
             .map(str::to_owned)
     }
@@ -134,6 +151,30 @@ impl SourceFile {
             help,
         }
     }
+}
+
+/// The lines of `text` as YAML counts them (`\n`, `\r\n`, lone `\r`); an
+/// empty text has one empty line.
+pub fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.find(['\r', '\n']) {
+            Some(end) => {
+                let skip = if current[end..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                rest = Some(&current[end + skip..]);
+                Some(&current[..end])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
 }
 
 /// Walks parser events, tracking the current path, and records where each

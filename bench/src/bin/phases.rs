@@ -22,5 +22,8 @@ fn main() {
     let files = codegen::emit::emit(&model, "feishu-synthetic", "spec").unwrap_or_default();
     let emit = t.elapsed();
     let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
-    println!("load {load:?}, resolve {resolve:?}, emit {emit:?}; {} files, {bytes} bytes", files.len());
+    println!(
+        "load {load:?}, resolve {resolve:?}, emit {emit:?}; {} files, {bytes} bytes",
+        files.len()
+    );
 }
