@@ -18,7 +18,7 @@ use crate::operation::{Operation, TokenType};
 use crate::path;
 use crate::ratelimit::RateLimiters;
 use crate::request::Request;
-use crate::response::{self, RawResponse};
+use crate::response::{self, RawResponse, Success};
 use crate::retry::{self, RetryPolicy, Verdict};
 use crate::secret::AccessToken;
 use crate::token::{TokenKind, TokenManager, is_token_invalid};
@@ -70,8 +70,8 @@ enum TokenChoice {
 }
 
 /// What one attempt produced, and the managed token it used.
-struct Attempt<T> {
-    result: Result<T, Error>,
+struct Attempt {
+    result: Result<Success, Error>,
     managed_token: Option<AccessToken>,
 }
 
@@ -111,6 +111,13 @@ impl Client {
     /// refusing for rate limiting, [`Error::Api`] if the platform reported an error,
     /// [`Error::Decode`] if the response is not what `T` expects.
     pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+        let success = self.execute_raw(request).await?;
+        response::decode_data(&success)
+    }
+
+    /// Everything but decoding `data`: tokens, rate limit, retries, the
+    /// envelope. Not generic, so one copy serves every endpoint.
+    async fn execute_raw(&self, request: Request) -> Result<Success, Error> {
         let operation = request.operation();
         let span = tracing::info_span!(
             "feishu.request",
@@ -145,7 +152,7 @@ impl Client {
         .await
     }
 
-    async fn execute_in_span<T: DeserializeOwned>(&self, request: &Request) -> Result<T, Error> {
+    async fn execute_in_span(&self, request: &Request) -> Result<Success, Error> {
         let prepared = self.prepare(request)?;
         let budget = self.inner.retry.total_budget;
         let deadline = Instant::now() + budget;
@@ -155,11 +162,11 @@ impl Client {
     }
 
     /// The retry loop.
-    async fn attempts<T: DeserializeOwned>(
+    async fn attempts(
         &self,
         prepared: &PreparedRequest,
         deadline: Instant,
-    ) -> Result<T, Error> {
+    ) -> Result<Success, Error> {
         let policy = &self.inner.retry;
         let span = tracing::Span::current();
         let mut token_retried = false;
@@ -216,11 +223,7 @@ impl Client {
     }
 
     /// Token, rate-limit slot, one HTTP exchange, decoding.
-    async fn attempt<T: DeserializeOwned>(
-        &self,
-        prepared: &PreparedRequest,
-        deadline: Instant,
-    ) -> Attempt<T> {
+    async fn attempt(&self, prepared: &PreparedRequest, deadline: Instant) -> Attempt {
         let mut managed_token = None;
         let result = async {
             let authorization = match &prepared.token {
@@ -252,7 +255,7 @@ impl Client {
             if let Some(log_id) = raw.log_id() {
                 span.record("log_id", log_id);
             }
-            response::decode(&raw)
+            response::check(raw)
         }
         .await;
         Attempt {

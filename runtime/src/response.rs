@@ -59,8 +59,19 @@ struct Envelope<'a> {
     error: Option<&'a RawValue>,
 }
 
-/// Turns a response into the endpoint's `data` type or the matching error.
-pub(crate) fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
+/// A successful envelope: the response it came in and its `data`, still as
+/// JSON text, so the retry machinery never depends on the caller's type.
+#[derive(Debug)]
+pub(crate) struct Success {
+    response: RawResponse,
+    /// `data`, or `{}` when the envelope has none.
+    data: Box<RawValue>,
+}
+
+/// Checks the envelope: a success keeps `data` raw; anything else becomes
+/// the matching error. Not generic, so it is compiled once for all
+/// endpoints.
+pub(crate) fn check(response: RawResponse) -> Result<Success, Error> {
     let success = (200..300).contains(&response.status);
     let envelope: Envelope<'_> = match serde_json::from_slice(&response.body) {
         Ok(envelope) => envelope,
@@ -73,16 +84,16 @@ pub(crate) fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, E
                     response.status
                 )
             };
-            return Err(decode_error(response, None, message));
+            return Err(decode_error(&response, None, message));
         }
     };
     match envelope.code {
         // A non-2xx status is a failure even if the envelope claims success.
-        Some(code) if code != 0 || !success => return Err(api_error(response, code, envelope)),
+        Some(code) if code != 0 || !success => return Err(api_error(&response, code, envelope)),
         Some(_) => {}
         None => {
             return Err(decode_error(
-                response,
+                &response,
                 None,
                 "response envelope has no `code`".to_owned(),
             ));
@@ -90,11 +101,25 @@ pub(crate) fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, E
     }
     // A success without `data` is normal for endpoints that return nothing; decoding `{}`
     // lets such endpoints use `Empty` or any type whose fields are all optional.
-    let data = envelope.data.map_or("{}", RawValue::get);
-    let mut deserializer = serde_json::Deserializer::from_str(data);
+    let data = match envelope.data {
+        Some(data) if data.get() != "null" => data.to_owned(),
+        _ => RawValue::from_string("{}".to_owned())
+            .map_err(|error| decode_error(&response, None, error.to_string()))?,
+    };
+    Ok(Success { response, data })
+}
+
+/// Decodes a success's `data` into the endpoint's type: the only generic
+/// step, so each endpoint adds just its own deserializer.
+pub(crate) fn decode_data<T: DeserializeOwned>(success: &Success) -> Result<T, Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(success.data.get());
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
-        decode_error(response, Some(path), error.into_inner().to_string())
+        decode_error(
+            &success.response,
+            Some(path),
+            error.into_inner().to_string(),
+        )
     })
 }
 
