@@ -38,24 +38,39 @@ pub fn resource_module(service: &Service, resource: &Resource) -> TokenStream {
     ));
     let methods = resource.operations.iter().map(operation_method);
     let items = resource.operations.iter().map(operation_items);
+    let accessor_struct = accessor_struct(&accessor, accessor_doc, methods);
     quote! {
         #module_doc
 
-        #accessor_doc
+        #accessor_struct
+
+        #(#items)*
+    }
+}
+
+/// A borrowed accessor: `struct Name<'a> { client: &'a crate::Client }`
+/// with a crate-private constructor and the given methods. Services,
+/// versions and resources are all reached through one of these.
+pub fn accessor_struct(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    methods: impl IntoIterator<Item = TokenStream>,
+) -> TokenStream {
+    let methods = methods.into_iter();
+    quote! {
+        #doc
         #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
-        pub struct #accessor<'a> {
+        pub struct #name<'a> {
             client: &'a crate::Client,
         }
 
-        impl<'a> #accessor<'a> {
+        impl<'a> #name<'a> {
             pub(crate) fn new(client: &'a crate::Client) -> Self {
                 Self { client }
             }
 
             #(#methods)*
         }
-
-        #(#items)*
     }
 }
 

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::docs;
-use crate::emit::operation::{inner_doc_attrs, version_accessor_name};
+use crate::emit::operation::{accessor_struct, inner_doc_attrs, version_accessor_name};
 use crate::emit::types::type_def;
 use crate::model::{Model, Namespace, Service};
 
@@ -181,24 +181,13 @@ pub fn service_mod(model: &Model, service: &Service) -> TokenStream {
             }
         }
     });
+    let accessor_struct = accessor_struct(&accessor, accessor_doc, version_accessors);
     quote! {
         #module_doc
 
         #(#version_modules)*
 
-        #accessor_doc
-        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
-        pub struct #accessor<'a> {
-            client: &'a crate::Client,
-        }
-
-        impl<'a> #accessor<'a> {
-            pub(crate) fn new(client: &'a crate::Client) -> Self {
-                Self { client }
-            }
-
-            #(#version_accessors)*
-        }
+        #accessor_struct
     }
 }
 
@@ -245,24 +234,13 @@ pub fn version_mod(service: &Service) -> TokenStream {
         }
     });
     let types = namespace_types(&service.namespace);
+    let accessor_struct = accessor_struct(&accessor, accessor_doc, resource_accessors);
     quote! {
         #module_doc
 
         #(#resource_modules)*
 
-        #accessor_doc
-        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
-        pub struct #accessor<'a> {
-            client: &'a crate::Client,
-        }
-
-        impl<'a> #accessor<'a> {
-            pub(crate) fn new(client: &'a crate::Client) -> Self {
-                Self { client }
-            }
-
-            #(#resource_accessors)*
-        }
+        #accessor_struct
 
         #types
     }
