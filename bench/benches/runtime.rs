@@ -84,6 +84,25 @@ fn decode(c: &mut Criterion) {
     println!("decode: body is {:.2} MB", body.len() as f64 / 1e6);
 }
 
+/// A loopback server answering every request with an OKR envelope, on a
+/// thread and runtime of its own so that client and server never compete
+/// for one runtime's workers (which made run-to-run results drift by 40%).
+fn loopback_server_thread() -> String {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            let url = loopback_server().await;
+            let _ = sender.send(url);
+            std::future::pending::<()>().await;
+        });
+    });
+    receiver.recv().expect("server started")
+}
+
 /// A loopback server answering every request with the OKR example envelope.
 async fn loopback_server() -> String {
     let envelope = json!({"code": 0, "msg": "success", "data": large_okr_data(2)}).to_string();
@@ -115,6 +134,12 @@ fn call(c: &mut Criterion) {
         .build()
         .expect("client");
     let bare = reqwest::Client::new();
+    // What a careful hand-written client does too: bounded waits.
+    let bare_with_timeouts = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .expect("reqwest client");
     let url = format!("{base}/open-apis/okr/v1/users/ou_1/okrs");
 
     let mut group = c.benchmark_group("call");
@@ -130,26 +155,31 @@ fn call(c: &mut Criterion) {
                 .expect("ok")
         })
     });
-    group.bench_function("bare_reqwest", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = bare
-                .get(&url)
-                .query(&[("offset", "0"), ("limit", "10")])
-                .bearer_auth("t-bench")
-                .send()
-                .await
-                .expect("sent");
-            let bytes = response.bytes().await.expect("body");
-            #[derive(serde::Deserialize)]
-            struct Envelope {
-                code: i64,
-                data: ListUserOkrResponse,
-            }
-            let envelope: Envelope = serde_json::from_slice(&bytes).expect("decodes");
-            assert_eq!(envelope.code, 0);
-            envelope.data
-        })
-    });
+    for (name, http) in [
+        ("bare_reqwest", &bare),
+        ("bare_reqwest_with_timeouts", &bare_with_timeouts),
+    ] {
+        group.bench_function(name, |b| {
+            b.to_async(&runtime).iter(|| async {
+                let response = http
+                    .get(&url)
+                    .query(&[("offset", "0"), ("limit", "10")])
+                    .bearer_auth("t-bench")
+                    .send()
+                    .await
+                    .expect("sent");
+                let bytes = response.bytes().await.expect("body");
+                #[derive(serde::Deserialize)]
+                struct Envelope {
+                    code: i64,
+                    data: ListUserOkrResponse,
+                }
+                let envelope: Envelope = serde_json::from_slice(&bytes).expect("decodes");
+                assert_eq!(envelope.code, 0);
+                envelope.data
+            })
+        });
+    }
     group.finish();
 }
 
@@ -225,5 +255,72 @@ fn concurrent(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decode, call, concurrent);
+/// The generated client and bare reqwest, interleaved in rounds so that
+/// drift (CPU frequency, scheduling) hits both alike; prints the median
+/// per-call time of each and their ratio.
+fn call_ratio(_: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let base = loopback_server_thread();
+    let client = feishu::Client::builder()
+        .base_url(&base)
+        .access_token("t-bench")
+        .rate_limiting(false)
+        .build()
+        .expect("client");
+    let bare = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .expect("reqwest client");
+    let url = format!("{base}/open-apis/okr/v1/users/ou_1/okrs");
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        code: i64,
+        data: ListUserOkrResponse,
+    }
+    let (rounds, calls) = (30, 200);
+    let (mut generated, mut hand_written) = (Vec::new(), Vec::new());
+    runtime.block_on(async {
+        for _ in 0..rounds {
+            let start = Instant::now();
+            for _ in 0..calls {
+                client
+                    .okr()
+                    .v1()
+                    .user_okr()
+                    .list("ou_1", 0, 10)
+                    .send()
+                    .await
+                    .expect("ok");
+            }
+            generated.push(start.elapsed() / calls);
+            let start = Instant::now();
+            for _ in 0..calls {
+                let response = bare
+                    .get(&url)
+                    .query(&[("offset", "0"), ("limit", "10")])
+                    .bearer_auth("t-bench")
+                    .send()
+                    .await
+                    .expect("sent");
+                let bytes = response.bytes().await.expect("body");
+                let envelope: Envelope = serde_json::from_slice(&bytes).expect("decodes");
+                assert_eq!(envelope.code, 0);
+            }
+            hand_written.push(start.elapsed() / calls);
+        }
+    });
+    generated.sort();
+    hand_written.sort();
+    let (g, h) = (generated[rounds / 2], hand_written[rounds / 2]);
+    println!(
+        "call_ratio: generated client {g:?}/call, bare reqwest {h:?}/call (medians of {rounds} interleaved rounds of {calls}); ratio {:.3}",
+        g.as_secs_f64() / h.as_secs_f64()
+    );
+}
+
+criterion_group!(benches, decode, call, concurrent, call_ratio);
 criterion_main!(benches);

@@ -183,9 +183,11 @@ impl<C: From<Client>> ClientBuilder<C> {
             .map_err(|_| Error::Config("user agent is not a valid HTTP header value".into()))?;
         let http = match self.http_client {
             Some(client) => client,
+            // No client-wide total timeout: every request sets its own
+            // (the configured timeout, cut to what is left of the call's
+            // budget), and a second timer per request would only cost time.
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
                 .build()
                 .map_err(|error| {
                     Error::Config(format!("cannot create the HTTP client: {error}"))

@@ -34,6 +34,7 @@
 mod client;
 mod config;
 mod error;
+mod json_path;
 mod operation;
 pub mod paginate;
 mod path;

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use std::time::Duration;
 
 use crate::error::{ApiError, DecodeError, Error, RateLimited};
+use crate::json_path;
 
 const LOG_ID_HEADER: &str = "x-tt-logid";
 const RATE_LIMIT_RESET_HEADER: &str = "x-ogw-ratelimit-reset";
@@ -110,17 +111,27 @@ pub(crate) fn check(response: RawResponse) -> Result<Success, Error> {
 }
 
 /// Decodes a success's `data` into the endpoint's type: the only generic
-/// step, so each endpoint adds just its own deserializer.
+/// step, so each endpoint adds just its own deserializer. The JSON path of
+/// a failing field is worked out only when decoding fails.
 pub(crate) fn decode_data<T: DeserializeOwned>(success: &Success) -> Result<T, Error> {
-    let mut deserializer = serde_json::Deserializer::from_str(success.data.get());
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
+    let data = success.data.get();
+    serde_json::from_str(data).map_err(|error| {
+        let path = json_path::path_at(data, error.line(), error.column());
         decode_error(
             &success.response,
             Some(path),
-            error.into_inner().to_string(),
+            strip_position(&error.to_string()),
         )
     })
+}
+
+/// serde_json appends " at line L column C", which means nothing to a
+/// caller who never saw the `data` text on its own; the JSON path says where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(cut) => message[..cut].to_owned(),
+        None => message.to_owned(),
+    }
 }
 
 fn api_error(response: &RawResponse, code: i64, envelope: Envelope<'_>) -> Error {
