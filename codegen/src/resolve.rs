@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 
 use crate::diagnostic::{Diagnostics, Severity};
@@ -320,9 +319,7 @@ impl Resolver {
             }
             resources.push(Resource {
                 name: resource_name.clone(),
-                accessor_type: RustIdent {
-                    source: format!("{}Resource", resource_name.to_upper_camel_case()),
-                },
+                accessor_type: sanitize(&format!("{resource_name}_resource"), Case::UpperCamel),
                 module,
                 docs: Docs {
                     description: resource.description.clone().unwrap_or_default(),
@@ -1084,13 +1081,10 @@ impl Resolver {
             common_parameters,
         );
 
-        let request_type = RustIdent {
-            source: format!(
-                "{}{}Request",
-                ctx.action.to_upper_camel_case(),
-                ctx.resource.to_upper_camel_case()
-            ),
-        };
+        let request_type = sanitize(
+            &format!("{}_{}_request", ctx.action, ctx.resource),
+            Case::UpperCamel,
+        );
         let body = match &method.body {
             None => None,
             Some(shape) => {
@@ -1119,11 +1113,11 @@ impl Resolver {
                 scope,
                 &at("response"),
                 shape,
-                format!(
-                    "{}{}Response",
-                    ctx.action.to_upper_camel_case(),
-                    ctx.resource.to_upper_camel_case()
-                ),
+                sanitize(
+                    &format!("{}_{}_response", ctx.action, ctx.resource),
+                    Case::UpperCamel,
+                )
+                .source,
                 FieldRole::Struct,
             ),
         };

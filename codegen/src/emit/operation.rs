@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use crate::emit::paths::{argument, rust_type};
 use crate::emit::types::{deprecated_attr, field_attrs, response_struct};
 use crate::emit::{docs, extras};
+use crate::ident::{Case, sanitize};
 use crate::model::{Field, HttpMethod, Operation, Resource, Service, Shape, TokenType, TypeRef};
 
 /// Emits `src/<service>/<version>/<resource>.rs`.
@@ -76,12 +77,11 @@ pub fn accessor_struct(
 
 /// `OkrV1`: the version accessor's type name.
 pub fn version_accessor_name(service: &Service) -> String {
-    use heck::ToUpperCamelCase;
-    format!(
-        "{}{}",
-        service.name.to_upper_camel_case(),
-        service.version.to_upper_camel_case()
+    sanitize(
+        &format!("{}_{}", service.name, service.version),
+        Case::UpperCamel,
     )
+    .source
 }
 
 /// `//!` lines.

@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 use crate::emit::docs;
 use crate::emit::operation::{accessor_struct, inner_doc_attrs, version_accessor_name};
 use crate::emit::types::type_def;
+use crate::ident::{Case, sanitize};
 use crate::model::{Model, Namespace, Service};
 
 /// `src/lib.rs`.
@@ -138,8 +139,7 @@ pub fn distinct_services(model: &Model) -> Vec<&Service> {
 }
 
 fn service_accessor_name(service: &Service) -> String {
-    use heck::ToUpperCamelCase;
-    format!("{}Service", service.name.to_upper_camel_case())
+    sanitize(&format!("{}_service", service.name), Case::UpperCamel).source
 }
 
 /// `src/<service>/mod.rs`: the version modules and the service accessor.
@@ -205,10 +205,11 @@ pub fn version_mod(service: &Service) -> TokenStream {
         docs::code(&service.version),
         docs::code(&service.name),
         docs::member_link(
-            &format!("crate::{}::{}Service", service.module.source, {
-                use heck::ToUpperCamelCase;
-                service.name.to_upper_camel_case()
-            }),
+            &format!(
+                "crate::{}::{}",
+                service.module.source,
+                service_accessor_name(service)
+            ),
             &service.version_module
         )
     ));
