@@ -7,27 +7,9 @@ use std::time::Duration;
 
 use feishu_mock_server::MockServer;
 use feishu_runtime::{
-    Client, ClientBuilder, HttpMethod, Operation, RateLimit, Request, RetryPolicy, TokenType,
+    Client, ClientBuilder, HttpMethod, Operation, Request, RetryPolicy, TokenType,
 };
 use serde::Deserialize;
-
-pub static LIST_OKRS: Operation = Operation {
-    id: "okr.v1.user_okr.list",
-    method: HttpMethod::Get,
-    path: "/open-apis/okr/v1/users/:user_id/okrs",
-    token_types: &[TokenType::Tenant, TokenType::User],
-    rate_limit: Some(RateLimit::per_minute(100)),
-    idempotent: true,
-};
-
-pub static FIND_STAGE_TASKS: Operation = Operation {
-    id: "performance.v1.stage_task.find_by_user_list",
-    method: HttpMethod::Post,
-    path: "/open-apis/performance/v1/stage_tasks/find_by_user_list",
-    token_types: &[TokenType::Tenant, TokenType::User],
-    rate_limit: Some(RateLimit::per_minute(20)),
-    idempotent: true,
-};
 
 /// The same endpoint declared non-idempotent, to show such calls are never retried.
 pub static FIND_STAGE_TASKS_NOT_IDEMPOTENT: Operation = Operation {
@@ -48,6 +30,12 @@ pub static USER_ONLY_OKRS: Operation = Operation {
     rate_limit: None,
     idempotent: true,
 };
+
+#[path = "../shared/operations.rs"]
+mod operations;
+// Not every test binary uses both.
+#[allow(unused_imports)]
+pub use operations::{FIND_STAGE_TASKS, LIST_OKRS};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

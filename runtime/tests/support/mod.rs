@@ -12,18 +12,9 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::any;
-use feishu_runtime::{Client, HttpMethod, Operation, RateLimit, TokenType};
+use feishu_runtime::{Client, HttpMethod, Operation, TokenType};
 
 pub const CLIENT_TOKEN: &str = "t-client-secret-0123456789";
-
-pub static LIST_OKRS: Operation = Operation {
-    id: "okr.v1.user_okr.list",
-    method: HttpMethod::Get,
-    path: "/open-apis/okr/v1/users/:user_id/okrs",
-    token_types: &[TokenType::Tenant, TokenType::User],
-    rate_limit: Some(RateLimit::per_minute(100)),
-    idempotent: true,
-};
 
 pub static CREATE_THING: Operation = Operation {
     id: "test.v1.thing.create",
@@ -33,6 +24,12 @@ pub static CREATE_THING: Operation = Operation {
     rate_limit: None,
     idempotent: false,
 };
+
+#[path = "../shared/operations.rs"]
+mod operations;
+// Not every test binary uses both.
+#[allow(unused_imports)]
+pub use operations::{FIND_STAGE_TASKS, LIST_OKRS};
 
 /// What the server received for one request.
 #[derive(Clone, Debug)]
