@@ -53,27 +53,32 @@ struct Envelope<'a> {
     code: Option<i64>,
     #[serde(default)]
     msg: Option<String>,
-    // Kept raw so `data` is parsed exactly once, straight into the caller's type.
-    #[serde(default, borrow)]
-    data: Option<&'a RawValue>,
     #[serde(default, borrow)]
     error: Option<&'a RawValue>,
 }
 
-/// A successful envelope: the response it came in and its `data`, still as
-/// JSON text, so the retry machinery never depends on the caller's type.
+/// A successful envelope: the response it came in, whose body is valid
+/// UTF-8 and holds `code: 0`, so the retry machinery never depends on the
+/// caller's type.
 #[derive(Debug)]
 pub(crate) struct Success {
     response: RawResponse,
-    /// `data`, or `{}` when the envelope has none.
-    data: Box<RawValue>,
 }
 
-/// Checks the envelope: a success keeps `data` raw; anything else becomes
-/// the matching error. Not generic, so it is compiled once for all
-/// endpoints.
+/// Checks the envelope: a success is passed on whole, to be decoded once;
+/// anything else becomes the matching error. Not generic, so it is compiled
+/// once for all endpoints.
 pub(crate) fn check(response: RawResponse) -> Result<Success, Error> {
     let success = (200..300).contains(&response.status);
+    // The platform writes `code` first. Recognising `{"code": 0,` from the
+    // first bytes spares a scan of the whole body before the typed decode;
+    // any other shape takes the full check below.
+    if success
+        && leading_code_is_zero(&response.body)
+        && std::str::from_utf8(&response.body).is_ok()
+    {
+        return Ok(Success { response });
+    }
     let envelope: Envelope<'_> = match serde_json::from_slice(&response.body) {
         Ok(envelope) => envelope,
         Err(error) => {
@@ -90,39 +95,77 @@ pub(crate) fn check(response: RawResponse) -> Result<Success, Error> {
     };
     match envelope.code {
         // A non-2xx status is a failure even if the envelope claims success.
-        Some(code) if code != 0 || !success => return Err(api_error(&response, code, envelope)),
-        Some(_) => {}
-        None => {
-            return Err(decode_error(
-                &response,
-                None,
-                "response envelope has no `code`".to_owned(),
-            ));
-        }
+        Some(code) if code != 0 || !success => Err(api_error(&response, code, envelope)),
+        Some(_) => Ok(Success { response }),
+        None => Err(decode_error(
+            &response,
+            None,
+            "response envelope has no `code`".to_owned(),
+        )),
     }
-    // A success without `data` is normal for endpoints that return nothing; decoding `{}`
-    // lets such endpoints use `Empty` or any type whose fields are all optional.
-    let data = match envelope.data {
-        Some(data) if data.get() != "null" => data.to_owned(),
-        _ => RawValue::from_string("{}".to_owned())
-            .map_err(|error| decode_error(&response, None, error.to_string()))?,
-    };
-    Ok(Success { response, data })
 }
 
-/// Decodes a success's `data` into the endpoint's type: the only generic
-/// step, so each endpoint adds just its own deserializer. The JSON path of
-/// a failing field is worked out only when decoding fails.
+/// Whether `body` starts `{"code": 0` followed by `,` or `}` (whitespace
+/// allowed between tokens).
+fn leading_code_is_zero(body: &[u8]) -> bool {
+    fn skip_whitespace(rest: &[u8]) -> &[u8] {
+        let start = rest
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+            .unwrap_or(rest.len());
+        &rest[start..]
+    }
+    let rest = skip_whitespace(body);
+    let Some(rest) = rest.strip_prefix(b"{") else {
+        return false;
+    };
+    let Some(rest) = skip_whitespace(rest).strip_prefix(b"\"code\"") else {
+        return false;
+    };
+    let Some(rest) = skip_whitespace(rest).strip_prefix(b":") else {
+        return false;
+    };
+    let Some(rest) = skip_whitespace(rest).strip_prefix(b"0") else {
+        return false;
+    };
+    matches!(skip_whitespace(rest).first(), Some(b',' | b'}'))
+}
+
+/// The envelope seen through the endpoint's type: only `data` is decoded.
+#[derive(serde::Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+struct DataOf<T> {
+    #[serde(default)]
+    data: Option<T>,
+}
+
+/// Decodes a success's `data` into the endpoint's type, in one pass over
+/// the body: the only generic step, so each endpoint adds just its own
+/// deserializer. The JSON path of a failing field is worked out only when
+/// decoding fails.
 pub(crate) fn decode_data<T: DeserializeOwned>(success: &Success) -> Result<T, Error> {
-    let data = success.data.get();
-    serde_json::from_str(data).map_err(|error| {
-        let path = json_path::path_at(data, error.line(), error.column());
-        decode_error(
-            &success.response,
-            Some(path),
-            strip_position(&error.to_string()),
-        )
-    })
+    let response = &success.response;
+    // `check` made sure the body is UTF-8.
+    let body = std::str::from_utf8(&response.body).unwrap_or_default();
+    let failed = |error: serde_json::Error, text: &str, prefix: &str| {
+        let path = json_path::path_at(text, error.line(), error.column());
+        let path = match path.strip_prefix(prefix) {
+            Some("") => ".".to_owned(),
+            Some(rest) => rest.strip_prefix('.').unwrap_or(rest).to_owned(),
+            None => path,
+        };
+        decode_error(response, Some(path), strip_position(&error.to_string()))
+    };
+    match serde_json::from_str::<DataOf<T>>(body) {
+        Ok(DataOf { data: Some(data) }) => Ok(data),
+        // A success without `data` is normal for endpoints that return
+        // nothing; decoding `{}` lets such endpoints use `Empty` or any type
+        // whose fields are all optional.
+        Ok(DataOf { data: None }) => {
+            serde_json::from_str("{}").map_err(|error| failed(error, "{}", ""))
+        }
+        Err(error) => Err(failed(error, body, "data")),
+    }
 }
 
 /// serde_json appends " at line L column C", which means nothing to a
@@ -203,7 +246,83 @@ pub(crate) fn body_start(body: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{BODY_START_LIMIT, body_start};
+    use super::{
+        BODY_START_LIMIT, RawResponse, body_start, check, decode_data, leading_code_is_zero,
+    };
+    use crate::error::Error;
+    use reqwest::header::HeaderMap;
+
+    fn response(status: u16, body: &str) -> RawResponse {
+        RawResponse {
+            status,
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Page {
+        total: Option<i32>,
+    }
+
+    #[test]
+    fn recognises_a_leading_zero_code_only() {
+        assert!(leading_code_is_zero(br#"{"code":0,"data":{}}"#));
+        assert!(leading_code_is_zero(b" {\n  \"code\" : 0 }"));
+        assert!(!leading_code_is_zero(
+            br#"{"code":0}"#.strip_suffix(b"}").unwrap_or_default()
+        ));
+        assert!(!leading_code_is_zero(br#"{"code":01,"data":{}}"#));
+        assert!(!leading_code_is_zero(br#"{"code":1001003,"msg":"x"}"#));
+        assert!(!leading_code_is_zero(br#"{"msg":"ok","code":0}"#));
+        assert!(!leading_code_is_zero(b""));
+    }
+
+    /// Whichever path `check` takes, success and failure come out the same.
+    #[test]
+    fn both_paths_agree() {
+        for body in [
+            r#"{"code":0,"data":{"total":3},"msg":"ok"}"#,
+            r#"{"msg":"ok","data":{"total":3},"code":0}"#,
+        ] {
+            let success = check(response(200, body)).expect("a success");
+            assert_eq!(
+                decode_data::<Page>(&success).expect("decodes"),
+                Page { total: Some(3) }
+            );
+        }
+        for body in [
+            r#"{"code":0,"msg":"ok"}"#,
+            r#"{"msg":"ok","code":0,"data":null}"#,
+        ] {
+            let success = check(response(200, body)).expect("a success");
+            assert_eq!(
+                decode_data::<Page>(&success).expect("decodes"),
+                Page { total: None }
+            );
+        }
+        for body in [
+            r#"{"code":0,"data":{"total":"x"}}"#,
+            r#"{"msg":"","data":{"total":"x"},"code":0}"#,
+        ] {
+            let success = check(response(200, body)).expect("a success");
+            match decode_data::<Page>(&success) {
+                Err(Error::Decode(decode)) => {
+                    assert_eq!(decode.json_path.as_deref(), Some("total"))
+                }
+                other => panic!("expected a decode error, got {other:?}"),
+            }
+        }
+        // A zero code on an error status is still an error, on either path.
+        assert!(matches!(
+            check(response(500, r#"{"code":0,"msg":""}"#)),
+            Err(Error::Api(_))
+        ));
+        assert!(matches!(
+            check(response(200, r#"{"code":5,"msg":"no"}"#)),
+            Err(Error::Api(_))
+        ));
+    }
 
     #[test]
     fn body_start_cuts_on_a_char_boundary() {
