@@ -94,12 +94,6 @@ fn transliterate(wire: &str) -> String {
     out
 }
 
-/// Whether `name` is already a valid identifier in `case`, so that a
-/// `rust_name` override from a spec can be checked.
-pub fn is_valid(name: &str, case: Case) -> bool {
-    sanitize(name, case).unraw() == name
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,15 +127,5 @@ mod tests {
         assert_eq!(snake("名称"), "u540d_u79f0");
         assert_eq!(snake(""), "value");
         assert_eq!(snake("---"), "value");
-    }
-
-    #[test]
-    fn validity_check_for_overrides() {
-        assert!(is_valid("id_only", Case::Snake));
-        assert!(is_valid("IdOnly", Case::UpperCamel));
-        assert!(!is_valid("IdOnly", Case::Snake));
-        assert!(!is_valid("zh-CN", Case::Snake));
-        // A keyword is a fine override: it is emitted as a raw identifier.
-        assert!(is_valid("type", Case::Snake));
     }
 }
