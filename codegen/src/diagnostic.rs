@@ -2,6 +2,15 @@
 
 use std::fmt;
 
+/// A serde error message without its trailing " at line L column C": the
+/// diagnostic shows the position itself, in spec-file terms.
+pub fn without_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(cut) => message[..cut].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics, Position, Severity, without_position};
 use crate::keys::check_keys;
 use crate::schema::spec_schema;
 use crate::source::{Segment, SourceFile, YamlPath};
@@ -114,11 +114,7 @@ pub fn load_str(display_path: &str, text: &str) -> (Option<LoadedSpec>, Vec<Diag
         Ok(spec) => (Some(LoadedSpec { source, spec }), problems),
         Err(error) => {
             let path = yaml_path(error.path());
-            let inner = error.into_inner().to_string();
-            let message = match inner.find(" at line ") {
-                Some(cut) => inner[..cut].to_owned(),
-                None => inner,
-            };
+            let message = without_position(&error.into_inner().to_string());
             let at = source.value_position(&path);
             let place = if path.is_empty() {
                 String::new()
@@ -215,12 +211,7 @@ fn yaml_error(source: &SourceFile, error: &serde_yaml::Error) -> Diagnostic {
             column: l.column(),
         })
         .unwrap_or(Position { line: 1, column: 1 });
-    let full = error.to_string();
-    // serde_yaml appends " at line L column C"; the position is shown anyway.
-    let message = match full.find(" at line ") {
-        Some(cut) => full[..cut].to_owned(),
-        None => full,
-    };
+    let message = without_position(&error.to_string());
     // A tab in the indentation is the most common cause of "cannot start
     // any token"; say so rather than the generic hint.
     let tab_indent = source.line_text(position.line).is_some_and(|line| {

@@ -1707,11 +1707,7 @@ fn json_error_at(
     text: &str,
     error: &serde_json::Error,
 ) -> (crate::diagnostic::Position, String) {
-    let full = error.to_string();
-    let bare = match full.rfind(" at line ") {
-        Some(cut) => full[..cut].to_owned(),
-        None => full.clone(),
-    };
+    let bare = crate::diagnostic::without_position(&error.to_string());
     let json_line = error.line().max(1);
     let verbatim = text.lines().take(json_line).enumerate().all(|(i, line)| {
         let in_file = source.line_text(start.line + i).unwrap_or_default();
