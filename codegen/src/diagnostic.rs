@@ -2,10 +2,11 @@
 
 use std::fmt;
 
-/// A serde error message without its trailing " at line L column C": the
-/// diagnostic shows the position itself, in spec-file terms.
+/// A serde error message cut before its first " at line L column C": the
+/// diagnostic shows the position itself, in spec-file terms. (serde_yaml may
+/// add a second position for the enclosing construct; that goes too.)
 pub fn without_position(message: &str) -> String {
-    match message.rfind(" at line ") {
+    match message.find(" at line ") {
         Some(cut) => message[..cut].to_owned(),
         None => message.to_owned(),
     }
