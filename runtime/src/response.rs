@@ -57,12 +57,30 @@ struct Envelope<'a> {
     error: Option<&'a RawValue>,
 }
 
-/// A successful envelope: the response it came in, whose body is valid
-/// UTF-8 and holds `code: 0`, so the retry machinery never depends on the
-/// caller's type.
+/// A successful envelope (`code: 0`), its body already checked to be text,
+/// so the retry machinery never depends on the caller's type.
 #[derive(Debug)]
 pub(crate) struct Success {
+    /// Status and headers; the body moved to `text`.
     response: RawResponse,
+    text: String,
+}
+
+impl Success {
+    /// Takes the body as text: validated once here, decoded once later.
+    fn new(mut response: RawResponse) -> Result<Self, Error> {
+        match String::from_utf8(std::mem::take(&mut response.body)) {
+            Ok(text) => Ok(Self { response, text }),
+            Err(error) => {
+                response.body = error.into_bytes();
+                Err(decode_error(
+                    &response,
+                    None,
+                    "body is not UTF-8 text".to_owned(),
+                ))
+            }
+        }
+    }
 }
 
 /// Checks the envelope: a success is passed on whole, to be decoded once;
@@ -73,11 +91,8 @@ pub(crate) fn check(response: RawResponse) -> Result<Success, Error> {
     // The platform writes `code` first. Recognising `{"code": 0,` from the
     // first bytes spares a scan of the whole body before the typed decode;
     // any other shape takes the full check below.
-    if success
-        && leading_code_is_zero(&response.body)
-        && std::str::from_utf8(&response.body).is_ok()
-    {
-        return Ok(Success { response });
+    if success && leading_code_is_zero(&response.body) {
+        return Success::new(response);
     }
     let envelope: Envelope<'_> = match serde_json::from_slice(&response.body) {
         Ok(envelope) => envelope,
@@ -96,7 +111,7 @@ pub(crate) fn check(response: RawResponse) -> Result<Success, Error> {
     match envelope.code {
         // A non-2xx status is a failure even if the envelope claims success.
         Some(code) if code != 0 || !success => Err(api_error(&response, code, envelope)),
-        Some(_) => Ok(Success { response }),
+        Some(_) => Success::new(response),
         None => Err(decode_error(
             &response,
             None,
@@ -145,8 +160,7 @@ struct DataOf<T> {
 /// decoding fails.
 pub(crate) fn decode_data<T: DeserializeOwned>(success: &Success) -> Result<T, Error> {
     let response = &success.response;
-    // `check` made sure the body is UTF-8.
-    let body = std::str::from_utf8(&response.body).unwrap_or_default();
+    let body = success.text.as_str();
     let failed = |error: serde_json::Error, text: &str, prefix: &str| {
         let path = json_path::path_at(text, error.line(), error.column());
         let path = match path.strip_prefix(prefix) {
@@ -154,7 +168,12 @@ pub(crate) fn decode_data<T: DeserializeOwned>(success: &Success) -> Result<T, E
             Some(rest) => rest.strip_prefix('.').unwrap_or(rest).to_owned(),
             None => path,
         };
-        decode_error(response, Some(path), strip_position(&error.to_string()))
+        decode_error_with_body(
+            response,
+            body.as_bytes(),
+            Some(path),
+            strip_position(&error.to_string()),
+        )
     };
     match serde_json::from_str::<DataOf<T>>(body) {
         Ok(DataOf { data: Some(data) }) => Ok(data),
@@ -222,12 +241,22 @@ fn part<T: DeserializeOwned + Default>(parts: &mut Map<String, Value>, key: &str
 }
 
 fn decode_error(response: &RawResponse, json_path: Option<String>, message: String) -> Error {
+    decode_error_with_body(response, &response.body, json_path, message)
+}
+
+/// A decode error for a response whose body has been taken out of it.
+fn decode_error_with_body(
+    response: &RawResponse,
+    body: &[u8],
+    json_path: Option<String>,
+    message: String,
+) -> Error {
     Error::from(DecodeError {
         http_status: response.status,
         log_id: response.log_id().map(str::to_owned),
         json_path,
         message,
-        body_start: body_start(&response.body),
+        body_start: body_start(body),
     })
 }
 
@@ -308,7 +337,8 @@ mod tests {
             let success = check(response(200, body)).expect("a success");
             match decode_data::<Page>(&success) {
                 Err(Error::Decode(decode)) => {
-                    assert_eq!(decode.json_path.as_deref(), Some("total"))
+                    assert_eq!(decode.json_path.as_deref(), Some("total"));
+                    assert_eq!(decode.body_start, body, "the body is still shown");
                 }
                 other => panic!("expected a decode error, got {other:?}"),
             }
