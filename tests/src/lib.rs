@@ -193,17 +193,23 @@ impl Drop for CaptureServer {
 /// The example response JSON of an operation, from the spec via the model,
 /// so the tests use the doc's example exactly as transcribed.
 pub fn example_response(operation_id: &str) -> Option<serde_json::Value> {
-    let generation = codegen::generate(&codegen::MAIN_TARGET, &workspace_root()).ok()?;
-    let text = generation
-        .model
-        .services
-        .iter()
-        .flat_map(|s| &s.resources)
-        .flat_map(|r| &r.operations)
-        .find(|op| op.id == operation_id)?
-        .example_response
-        .clone()?;
-    serde_json::from_str(&text).ok()
+    // Loading and resolving the specs once serves every test in the binary.
+    static EXAMPLES: std::sync::OnceLock<std::collections::HashMap<String, String>> =
+        std::sync::OnceLock::new();
+    let examples = EXAMPLES.get_or_init(|| {
+        let Ok(generation) = codegen::generate(&codegen::MAIN_TARGET, &workspace_root()) else {
+            return std::collections::HashMap::new();
+        };
+        generation
+            .model
+            .services
+            .iter()
+            .flat_map(|s| &s.resources)
+            .flat_map(|r| &r.operations)
+            .filter_map(|op| Some((op.id.clone(), op.example_response.clone()?)))
+            .collect()
+    });
+    serde_json::from_str(examples.get(operation_id)?).ok()
 }
 
 #[cfg(test)]
