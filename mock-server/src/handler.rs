@@ -57,7 +57,7 @@ pub(crate) async fn handle(state: Arc<State>, route: Route, request: Request) ->
             tokio::time::sleep(delay).await;
             None
         }
-        Some(fault) => Some(fault_reply(route, &fault)),
+        Some(fault) => Some(fault_reply(route, &fault, &state)),
         None => None,
     };
     state.with(|inner| {
@@ -89,7 +89,7 @@ pub(crate) async fn not_found() -> Response {
 }
 
 /// The reply for `fault`, and whether it drops the connection.
-fn fault_reply(route: Route, fault: &Fault) -> (Reply, bool) {
+fn fault_reply(route: Route, fault: &Fault, state: &State) -> (Reply, bool) {
     let reply = match fault {
         Fault::ServerError => {
             let (code, msg) = match route {
@@ -111,6 +111,18 @@ fn fault_reply(route: Route, fault: &Fault) -> (Reply, bool) {
             "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
         ),
         Fault::TokenInvalid { http_status } => Reply::token_invalid(*http_status),
+        Fault::Raw { http_status, body } => Reply::raw(
+            *http_status,
+            "application/json; charset=utf-8",
+            body.clone(),
+        ),
+        Fault::Redirect {
+            http_status,
+            location,
+        } => Reply::redirect(*http_status, location),
+        Fault::EndlessBody { http_status } => {
+            Reply::endless(*http_status, std::sync::Arc::clone(&state.served))
+        }
         Fault::RateLimited {
             http_status,
             reset_seconds,

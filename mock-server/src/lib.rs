@@ -87,6 +87,26 @@ pub enum Fault {
         /// HTTP status of the answer.
         http_status: u16,
     },
+    /// This status and JSON body, verbatim (e.g. a token with a newline, duplicate keys).
+    Raw {
+        /// HTTP status of the answer.
+        http_status: u16,
+        /// The body, sent as `application/json` without any check.
+        body: String,
+    },
+    /// A redirect to `location` (absolute or relative) with this 3xx status.
+    Redirect {
+        /// HTTP status of the answer (301, 302, 303, 307 or 308).
+        http_status: u16,
+        /// The `Location` header.
+        location: String,
+    },
+    /// This status and a chunked JSON-looking body that never ends; the bytes sent are
+    /// counted in [`MockServer::body_bytes_served`].
+    EndlessBody {
+        /// HTTP status of the answer.
+        http_status: u16,
+    },
     /// Code 99991400 with `x-ogw-ratelimit-reset: reset_seconds`.
     RateLimited {
         /// HTTP status of the answer: 429, or 400 like some older APIs.
@@ -262,6 +282,11 @@ impl MockServer {
                 .filter(|r| r.route == route && r.code == Some(reply::RATE_LIMITED_CODE))
                 .count()
         })
+    }
+
+    /// How many body bytes [`Fault::EndlessBody`] answers have sent so far.
+    pub fn body_bytes_served(&self) -> u64 {
+        self.state.served.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Forgets the request log (not tokens, quotas or faults).

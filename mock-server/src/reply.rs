@@ -1,8 +1,12 @@
 //! Building responses the way the platform shapes them.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
+use futures::StreamExt;
 use serde_json::{Value, json};
 
 pub(crate) const RATE_LIMITED_CODE: i64 = 99991400;
@@ -63,6 +67,32 @@ impl Reply {
             code: None,
             body: body.into(),
             content_type,
+            headers: Vec::new(),
+        }
+    }
+
+    pub(crate) fn redirect(status: u16, location: &str) -> Self {
+        let mut reply = Self::raw(status, "text/plain", "redirecting");
+        reply.headers.push(("location", location.to_owned()));
+        reply
+    }
+
+    /// `{"code":0,"data":{"pad":"xxxx...` forever, 64 KiB per chunk, counting what the
+    /// client took. Chunked, so no `Content-Length` tells the client to stop.
+    pub(crate) fn endless(status: u16, served: Arc<AtomicU64>) -> Self {
+        const CHUNK: usize = 64 * 1024;
+        let start = Bytes::from_static(br#"{"code":0,"msg":"ok","data":{"pad":""#);
+        let pad = Bytes::from(vec![b'x'; CHUNK]);
+        let chunks = futures::stream::iter(std::iter::once(start).chain(std::iter::repeat(pad)))
+            .map(move |chunk| {
+                served.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                Ok::<Bytes, std::io::Error>(chunk)
+            });
+        Self {
+            status,
+            code: None,
+            body: Body::from_stream(chunks),
+            content_type: "application/json; charset=utf-8",
             headers: Vec::new(),
         }
     }

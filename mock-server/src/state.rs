@@ -1,7 +1,8 @@
 //! Everything the mock remembers, behind one lock that is never held across an await.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use crate::quota::Quotas;
@@ -11,6 +12,8 @@ use crate::{Fault, RecordedRequest, Route};
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) started: Instant,
+    /// Body bytes sent by endless-body faults (shared with their streams).
+    pub(crate) served: Arc<AtomicU64>,
     inner: Mutex<Inner>,
 }
 
@@ -29,6 +32,7 @@ impl State {
     pub(crate) fn new() -> Self {
         Self {
             started: Instant::now(),
+            served: Arc::default(),
             inner: Mutex::new(Inner {
                 tokens: Tokens::new(),
                 quotas: Quotas::default(),

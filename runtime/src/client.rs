@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use tracing::field;
 
-use crate::config::ClientBuilder;
+use crate::config::{Config, validate_base_url};
 use crate::error::{AuthError, AuthErrorKind, Error, InvalidRequest, TransportError};
 use crate::operation::{Operation, TokenType};
 use crate::path;
@@ -21,9 +21,15 @@ use crate::request::Request;
 use crate::response::{self, RawResponse, Success};
 use crate::retry::{self, RetryPolicy, Verdict};
 use crate::secret::AccessToken;
-use crate::token::{TokenKind, TokenManager, is_token_invalid};
+use crate::token::{Endpoints, InMemoryTokenCache, TokenKind, TokenManager, is_token_invalid};
+use crate::transport::{self, Outgoing};
 
 const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+/// The longest URL (base URL, path and query) sent. Request lines beyond 8 KiB are
+/// refused by common front ends (nginx's default buffer is 8 KiB) and no Feishu
+/// parameter needs more; a longer URL is an [`InvalidRequest`], never sent or retried.
+pub(crate) const MAX_URL_LEN: usize = 8 * 1024;
 
 /// A Feishu Open Platform client.
 ///
@@ -37,6 +43,9 @@ pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     /// Without trailing `/`.
     pub(crate) base_url: String,
+    /// The parsed base URL: redirects never leave its origin.
+    pub(crate) origin: Url,
+    pub(crate) max_response_body: usize,
     pub(crate) access_token: Option<AccessToken>,
     pub(crate) timeout: Duration,
     pub(crate) user_agent: HeaderValue,
@@ -76,15 +85,56 @@ struct Attempt {
 }
 
 impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder<Client> {
-        ClientBuilder::new()
-    }
-
-    pub(crate) fn from_inner(inner: ClientInner) -> Self {
-        Self {
-            inner: Arc::new(inner),
-        }
+    /// Validates `config` and builds the client (see
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build)).
+    pub(crate) fn new(config: Config) -> Result<Self, Error> {
+        let base_url = validate_base_url(&config.base_url)?;
+        let origin = Url::parse(&base_url)
+            .map_err(|error| Error::Config(format!("base URL is not a valid URL: {error}")))?;
+        let user_agent = HeaderValue::from_str(&config.user_agent)
+            .map_err(|_| Error::Config("user agent is not a valid HTTP header value".into()))?;
+        let http = match config.http_client {
+            Some(client) => client,
+            // No client-wide total timeout: every request sets its own
+            // (the configured timeout, cut to what is left of the call's
+            // budget), and a second timer per request would only cost time.
+            // Redirects and Referer are handled by `transport`, never by reqwest.
+            None => reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
+                .build()
+                .map_err(|error| {
+                    Error::Config(format!("cannot create the HTTP client: {error}"))
+                })?,
+        };
+        let tokens = config.app.map(|app| {
+            let endpoints = Endpoints {
+                http: http.clone(),
+                base_url: base_url.clone(),
+                origin: origin.clone(),
+                timeout: config.timeout,
+                user_agent: user_agent.clone(),
+            };
+            let cache = config
+                .token_cache
+                .unwrap_or_else(|| Arc::new(InMemoryTokenCache::default()));
+            TokenManager::new(app.app_id, app.app_secret, app.kind, cache, endpoints)
+        });
+        Ok(Self {
+            inner: Arc::new(ClientInner {
+                http,
+                base_url,
+                origin,
+                max_response_body: config.max_response_body,
+                access_token: config.access_token,
+                timeout: config.timeout,
+                user_agent,
+                tokens,
+                limiters: RateLimiters::new(config.rate_limiting, config.rate_limit_overrides),
+                retry: config.retry,
+            }),
+        })
     }
 
     /// The base URL requests go to, without a trailing `/`.
@@ -155,7 +205,10 @@ impl Client {
     async fn execute_in_span(&self, request: &Request) -> Result<Success, Error> {
         let prepared = self.prepare(request)?;
         let budget = self.inner.retry.total_budget;
-        let deadline = Instant::now() + budget;
+        // A budget of Duration::MAX means "no limit", not an overflow.
+        let deadline = Instant::now()
+            .checked_add(budget)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400));
         tokio::time::timeout(budget, self.attempts(&prepared, deadline))
             .await
             .unwrap_or_else(|_| Err(TransportError::budget_exhausted(budget).into()))
@@ -205,7 +258,10 @@ impl Client {
                 Verdict::Backoff | Verdict::Wait(None) => policy.backoff(retries + 1),
                 Verdict::Wait(Some(wait)) => retry::server_wait(wait),
             };
-            if Instant::now() + wait >= deadline {
+            if Instant::now()
+                .checked_add(wait)
+                .is_none_or(|end| end >= deadline)
+            {
                 // Waiting would overrun the budget: the real error says more than a timeout.
                 return Err(error);
             }
@@ -269,6 +325,9 @@ impl Client {
         let path = path::render(operation.path, &request.path_params)?;
         let mut url = format!("{}{path}", self.inner.base_url);
         path::append_query(&mut url, &request.query);
+        if url.len() > MAX_URL_LEN {
+            return Err(url_too_long(request, url.len()).into());
+        }
         let url = Url::parse(&url).map_err(|error| {
             InvalidRequest::new("path", path, format!("must form a valid URL: {error}"))
         })?;
@@ -347,27 +406,32 @@ impl Client {
         if let Some(value) = authorization {
             headers.insert(AUTHORIZATION, value);
         }
-        let mut builder = self
-            .inner
-            .http
-            .request(prepared.method.clone(), prepared.url.clone())
-            .headers(headers)
-            // Per request as well as on the built client, so a caller-supplied
-            // `reqwest::Client` still honours the configured timeout.
-            .timeout(timeout);
-        if let Some(body) = &prepared.body {
-            builder = builder.body(body.clone());
-        }
-        let response = builder.send().await.map_err(TransportError::new)?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(TransportError::new)?;
-        Ok(RawResponse {
-            status,
+        let outgoing = Outgoing {
+            method: prepared.method.clone(),
+            url: prepared.url.clone(),
             headers,
-            body: Vec::from(body),
-        })
+            body: prepared.body.as_deref(),
+            timeout,
+            max_body: self.inner.max_response_body,
+        };
+        transport::send(&self.inner.http, &self.inner.origin, outgoing).await
     }
+}
+
+/// Names the longest parameter, which is almost always the culprit; its value is not
+/// echoed (it is long, and may be anything).
+fn url_too_long(request: &Request, length: usize) -> InvalidRequest {
+    let longest = request
+        .path_params
+        .iter()
+        .chain(&request.query)
+        .max_by_key(|(_, value)| value.len());
+    let (name, value_len) = longest.map_or(("path", 0), |(name, value)| (*name, value.len()));
+    InvalidRequest::new(
+        name,
+        format!("<{value_len} bytes>"),
+        format!("makes the URL {length} bytes long; at most {MAX_URL_LEN} are sent"),
+    )
 }
 
 fn bearer(token: &AccessToken) -> Result<HeaderValue, InvalidRequest> {

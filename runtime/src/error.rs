@@ -1,13 +1,16 @@
 //! The crate's error type and the structured parts of a platform error.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
 /// Everything that can go wrong while calling an endpoint.
+///
+/// `Clone`, so that one failed token fetch can be handed to every call waiting for it.
 #[non_exhaustive]
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum Error {
     /// The platform answered with a non-zero `code` (or a non-2xx status with an envelope).
     #[error(transparent)]
@@ -32,6 +35,10 @@ pub enum Error {
     /// The client configuration is unusable.
     #[error("invalid feishu client configuration: {0}")]
     Config(String),
+    /// A paged list was abandoned because the server's paging data would never end it
+    /// (a repeated or missing page token, endless empty pages, an offset out of range).
+    #[error(transparent)]
+    Pagination(Box<PaginationError>),
 }
 
 impl Error {
@@ -103,6 +110,12 @@ impl From<InvalidRequest> for Error {
 impl From<RateLimited> for Error {
     fn from(error: RateLimited) -> Self {
         Self::RateLimited(Box::new(error))
+    }
+}
+
+impl From<PaginationError> for Error {
+    fn from(error: PaginationError) -> Self {
+        Self::Pagination(Box::new(error))
     }
 }
 
@@ -361,15 +374,26 @@ pub enum TransportErrorKind {
     Connect,
     /// The request timed out after the connection was made; it may have been processed.
     Timeout,
+    /// The server redirected to another origin (scheme, host, port) than the configured
+    /// base URL, or redirected too often. The redirect was not followed: nothing was
+    /// sent to the other origin.
+    Redirect,
+    /// The response body is larger than
+    /// [`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body);
+    /// reading stopped at the limit.
+    BodyTooLarge,
     /// Any other failure while sending the request or reading the response.
     Other,
 }
 
 /// The request could not be sent or the response could not be read.
-#[derive(Debug)]
+///
+/// Never carries a URL's path or query, a header or a body: those may hold credentials.
+#[derive(Clone, Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
-    source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    /// Shared, so that a token fetch's failure can be handed to every waiting call.
+    source: Arc<dyn std::error::Error + Send + Sync + 'static>,
 }
 
 impl TransportError {
@@ -385,20 +409,28 @@ impl TransportError {
         };
         Self {
             kind,
-            source: Box::new(source),
+            // The URL may carry query values; the error's category says enough.
+            source: Arc::new(source.without_url()),
+        }
+    }
+
+    /// A failure described by this crate.
+    pub(crate) fn message(kind: TransportErrorKind, message: String) -> Self {
+        Self {
+            kind,
+            source: Arc::new(Message(message)),
         }
     }
 
     /// The call's total time budget ran out (while waiting, sending or receiving).
     pub(crate) fn budget_exhausted(budget: Duration) -> Self {
-        Self {
-            kind: TransportErrorKind::Timeout,
-            source: format!(
+        Self::message(
+            TransportErrorKind::Timeout,
+            format!(
                 "the call's total time budget of {} s is exhausted",
                 budget.as_secs_f64()
-            )
-            .into(),
-        }
+            ),
+        )
     }
 
     /// What kind of failure this was.
@@ -412,8 +444,19 @@ impl fmt::Display for TransportError {
         f.write_str(match self.kind {
             TransportErrorKind::Connect => "cannot connect to the feishu API",
             TransportErrorKind::Timeout => "request to the feishu API timed out",
+            TransportErrorKind::Redirect => "refused a redirect from the feishu API",
+            TransportErrorKind::BodyTooLarge => "feishu API response too large",
             TransportErrorKind::Other => "HTTP transport error talking to the feishu API",
-        })
+        })?;
+        // These two are written by this crate and say what the caller must know
+        // (the foreign origin, the limit), so they are shown, not only chained.
+        if matches!(
+            self.kind,
+            TransportErrorKind::Redirect | TransportErrorKind::BodyTooLarge
+        ) {
+            write!(f, ": {}", self.source)?;
+        }
+        Ok(())
     }
 }
 
@@ -422,6 +465,72 @@ impl std::error::Error for TransportError {
         Some(&*self.source)
     }
 }
+
+/// A plain-text cause.
+#[derive(Debug)]
+struct Message(String);
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Message {}
+
+/// How a paged list's server data went wrong.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaginationErrorKind {
+    /// `has_more` was true and the next `page_token` was one handed out before.
+    RepeatedPageToken,
+    /// `has_more` was true without a (non-empty) next `page_token`.
+    MissingPageToken,
+    /// Too many empty pages in a row said `has_more: true`.
+    EmptyPages,
+    /// The next offset does not fit the endpoint's `offset` parameter (an `int32`).
+    OffsetOverflow,
+}
+
+/// A paged list was abandoned because following it further would never end.
+///
+/// The pages before it were delivered; nothing after it was requested.
+#[non_exhaustive]
+#[derive(Clone, Debug)]
+pub struct PaginationError {
+    /// What the server did.
+    pub kind: PaginationErrorKind,
+    /// How many pages were received before stopping.
+    pub pages: u64,
+}
+
+impl PaginationError {
+    pub(crate) fn new(kind: PaginationErrorKind, pages: u64) -> Self {
+        Self { kind, pages }
+    }
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let why = match self.kind {
+            PaginationErrorKind::RepeatedPageToken => {
+                "the server repeated a page_token it had handed out before (a loop)"
+            }
+            PaginationErrorKind::MissingPageToken => {
+                "the server said has_more without giving a page_token"
+            }
+            PaginationErrorKind::EmptyPages => {
+                "the server kept sending empty pages that said has_more"
+            }
+            PaginationErrorKind::OffsetOverflow => {
+                "the next offset is beyond what the offset parameter can carry"
+            }
+        };
+        write!(f, "feishu paging stopped after {} pages: {why}", self.pages)
+    }
+}
+
+impl std::error::Error for PaginationError {}
 
 /// A request was rejected before sending: nothing went over the network.
 #[non_exhaustive]

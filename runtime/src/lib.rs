@@ -31,10 +31,10 @@
 
 #![deny(missing_docs)]
 
+mod builder;
 mod client;
 mod config;
 mod error;
-mod json_path;
 mod operation;
 pub mod paginate;
 mod path;
@@ -44,14 +44,17 @@ mod response;
 mod retry;
 mod secret;
 mod token;
+mod transport;
 pub mod validate;
 mod wire;
 
+pub use builder::ClientBuilder;
 pub use client::Client;
-pub use config::{BaseUrl, ClientBuilder};
+pub use config::BaseUrl;
 pub use error::{
     ApiError, AuthError, AuthErrorKind, DecodeError, Error, ErrorDetail, FieldViolation, Help,
-    InvalidRequest, PermissionViolation, RateLimited, TransportError, TransportErrorKind,
+    InvalidRequest, PaginationError, PaginationErrorKind, PermissionViolation, RateLimited,
+    TransportError, TransportErrorKind,
 };
 /// Stream traits for consuming [`paginate`] streams.
 pub use futures::stream::{Stream, StreamExt, TryStreamExt};

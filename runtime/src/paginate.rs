@@ -1,12 +1,39 @@
 //! Lazy streams over paged list endpoints, in both of the platform's paging styles.
+//!
+//! A server that never says "done" must not make a stream run forever. Besides the
+//! normal ends (the `total` reached, an empty offset page, `has_more` false), a stream
+//! ends with an [`Error::Pagination`] when:
+//!
+//! - a page token repeats one handed out before (a loop). Tokens are remembered as
+//!   64-bit hashes, the last [`SEEN_TOKENS`] of them, so memory stays bounded whatever
+//!   the list's length or the tokens' size;
+//! - `has_more` is true but no next token is given;
+//! - [`MAX_EMPTY_PAGES`] pages in a row are empty yet say `has_more` (a few are allowed:
+//!   the platform can filter a page down to nothing and still have more);
+//! - the next offset does not fit the `offset` parameter, an `int32` on every Feishu
+//!   endpoint ([`MAX_OFFSET`]): it could only be sent clamped, fetching the same page
+//!   again and again.
+//!
+//! The pages before the error are delivered, and nothing more is requested.
 
-use std::collections::HashSet;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
+use std::hash::{Hash, Hasher};
 
 use futures::StreamExt;
 use futures::stream::{self, BoxStream};
 
-use crate::error::Error;
+use crate::error::{Error, PaginationError, PaginationErrorKind};
+
+/// How many page tokens a token stream remembers to detect a loop.
+pub const SEEN_TOKENS: usize = 4096;
+
+/// Empty pages in a row with `has_more: true` after which a token stream gives up.
+pub const MAX_EMPTY_PAGES: u32 = 3;
+
+/// The largest offset an offset stream requests: `offset` is an `int32` on the wire.
+pub const MAX_OFFSET: i64 = i32::MAX as i64;
 
 /// A stream of pages or items; every `Err` is the last element.
 pub type PageStream<T> = BoxStream<'static, Result<T, Error>>;
@@ -29,74 +56,169 @@ pub trait TokenPage {
     fn page_token(&self) -> Option<&str>;
 }
 
+/// What a stream does on its next poll.
+enum Next<S> {
+    /// Fetch a page.
+    Fetch(S),
+    /// Yield this error, then end.
+    Fail(Error),
+}
+
+fn fail<S>(kind: PaginationErrorKind, pages: u64) -> Option<Next<S>> {
+    Some(Next::Fail(PaginationError::new(kind, pages).into()))
+}
+
 /// Pages of an offset-paged list, fetched one at a time as the stream is polled.
 ///
 /// The next offset is the previous one plus the page's item count. The stream ends once
 /// the offset reaches `total`, after an empty page (so a wrong `total` cannot loop
-/// forever), or right after yielding an error.
+/// forever), right after yielding an error, or with [`Error::Pagination`] when the next
+/// offset would pass [`MAX_OFFSET`].
 pub fn offset_pages<P, F, Fut>(start_offset: i64, mut fetch: F) -> PageStream<P>
 where
     P: OffsetPage + Send + 'static,
     F: FnMut(i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<P, Error>> + Send + 'static,
 {
-    stream::unfold(Some(start_offset), move |next| {
-        let request = next.map(&mut fetch);
+    // State: the offset to fetch and the pages received so far.
+    stream::unfold(Some(Next::Fetch((start_offset, 0_u64))), move |next| {
+        let request = match next {
+            Some(Next::Fetch((offset, pages))) => Some(Ok((offset, pages, fetch(offset)))),
+            Some(Next::Fail(error)) => Some(Err(error)),
+            None => None,
+        };
         async move {
-            let (offset, page) = (next?, request?.await);
-            let page = match page {
+            let (offset, pages, request) = match request? {
+                Ok(request) => request,
+                Err(error) => return Some((Err(error), None)),
+            };
+            let page = match request.await {
                 Ok(page) => page,
                 Err(error) => return Some((Err(error), None)),
             };
+            let pages = pages.saturating_add(1);
             let count = page.item_count();
             let next_offset = offset.saturating_add(i64::try_from(count).unwrap_or(i64::MAX));
             let reached_total = page
                 .total()
                 .is_some_and(|total| u64::try_from(next_offset).is_ok_and(|n| n >= total));
-            let more = count > 0 && !reached_total;
-            Some((Ok(page), more.then_some(next_offset)))
+            let next = if count == 0 || reached_total {
+                None
+            } else if next_offset > MAX_OFFSET {
+                fail(PaginationErrorKind::OffsetOverflow, pages)
+            } else {
+                Some(Next::Fetch((next_offset, pages)))
+            };
+            Some((Ok(page), next))
         }
     })
     .boxed()
 }
 
+/// Where a token stream is.
+struct TokenState {
+    /// The token of the next page (`None` = the first page).
+    token: Option<String>,
+    seen: SeenTokens,
+    empty_in_a_row: u32,
+    pages: u64,
+}
+
 /// Pages of a token-paged list, fetched one at a time as the stream is polled.
 ///
-/// The stream ends when `has_more` is false or absent, when the next token is empty or
-/// absent, when the server hands out a token it already gave (a server-side loop), or
-/// right after yielding an error.
+/// The stream ends when `has_more` is false or absent, or right after yielding an
+/// error; it ends with [`Error::Pagination`] when the server repeats a token, says
+/// `has_more` without a token, or sends [`MAX_EMPTY_PAGES`] empty pages in a row that
+/// say `has_more`.
 pub fn token_pages<P, F, Fut>(start_token: Option<String>, mut fetch: F) -> PageStream<P>
 where
     P: TokenPage + Send + 'static,
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<P, Error>> + Send + 'static,
 {
-    let seen: HashSet<String> = start_token.iter().cloned().collect();
-    // State: the token of the next page to fetch (`None` = the first page) and every
-    // token seen so far; `None` state ends the stream.
-    stream::unfold(Some((start_token, seen)), move |state| {
-        let request = state.map(|(token, seen)| (fetch(token), seen));
+    let mut seen = SeenTokens::default();
+    if let Some(token) = &start_token {
+        seen.insert(token);
+    }
+    let start = TokenState {
+        token: start_token,
+        seen,
+        empty_in_a_row: 0,
+        pages: 0,
+    };
+    stream::unfold(Some(Next::Fetch(start)), move |next| {
+        let request = match next {
+            Some(Next::Fetch(mut state)) => {
+                let request = fetch(state.token.take());
+                Some(Ok((state, request)))
+            }
+            Some(Next::Fail(error)) => Some(Err(error)),
+            None => None,
+        };
         async move {
-            let (request, mut seen) = request?;
+            let (mut state, request) = match request? {
+                Ok(request) => request,
+                Err(error) => return Some((Err(error), None)),
+            };
             let page = match request.await {
                 Ok(page) => page,
                 Err(error) => return Some((Err(error), None)),
             };
-            let next = match (page.has_more(), page.page_token()) {
-                (Some(true), Some(token)) if !token.is_empty() => {
-                    if seen.insert(token.to_owned()) {
-                        Some((Some(token.to_owned()), seen))
-                    } else {
-                        tracing::warn!("page_token repeated; stopping to avoid a loop");
-                        None
-                    }
-                }
-                _ => None,
-            };
+            state.pages = state.pages.saturating_add(1);
+            let next = follow(&page, state);
             Some((Ok(page), next))
         }
     })
     .boxed()
+}
+
+/// What comes after `page`.
+fn follow<P: TokenPage>(page: &P, mut state: TokenState) -> Option<Next<TokenState>> {
+    if page.has_more() != Some(true) {
+        return None;
+    }
+    let Some(token) = page.page_token().filter(|token| !token.is_empty()) else {
+        return fail(PaginationErrorKind::MissingPageToken, state.pages);
+    };
+    if !state.seen.insert(token) {
+        return fail(PaginationErrorKind::RepeatedPageToken, state.pages);
+    }
+    if page.item_count() == 0 {
+        state.empty_in_a_row += 1;
+        if state.empty_in_a_row >= MAX_EMPTY_PAGES {
+            return fail(PaginationErrorKind::EmptyPages, state.pages);
+        }
+    } else {
+        state.empty_in_a_row = 0;
+    }
+    state.token = Some(token.to_owned());
+    Some(Next::Fetch(state))
+}
+
+/// The most recent [`SEEN_TOKENS`] page tokens, as hashes.
+#[derive(Default)]
+struct SeenTokens {
+    set: HashSet<u64>,
+    order: VecDeque<u64>,
+}
+
+impl SeenTokens {
+    /// Remembers `token`; false if it was already remembered.
+    fn insert(&mut self, token: &str) -> bool {
+        let mut hasher = DefaultHasher::new();
+        token.hash(&mut hasher);
+        let hash = hasher.finish();
+        if !self.set.insert(hash) {
+            return false;
+        }
+        self.order.push_back(hash);
+        if self.order.len() > SEEN_TOKENS
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.set.remove(&oldest);
+        }
+        true
+    }
 }
 
 /// Flattens a stream of pages into a stream of items; an error is passed on as is.

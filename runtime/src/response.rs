@@ -9,7 +9,6 @@ use serde_json::{Map, Value};
 use std::time::Duration;
 
 use crate::error::{ApiError, DecodeError, Error, RateLimited};
-use crate::json_path;
 
 const LOG_ID_HEADER: &str = "x-tt-logid";
 const RATE_LIMIT_RESET_HEADER: &str = "x-ogw-ratelimit-reset";
@@ -146,44 +145,86 @@ fn leading_code_is_zero(body: &[u8]) -> bool {
     matches!(skip_whitespace(rest).first(), Some(b',' | b'}'))
 }
 
-/// The envelope seen through the endpoint's type: only `data` is decoded.
+/// The envelope seen through the endpoint's type: `data`, and `code` once more.
+///
+/// `code` is read again so that the typed decode and the envelope check cannot see two
+/// different bodies: serde rejects a second `code` (`{"code":0,"code":1001003}`), which
+/// the fast path's look at the first bytes alone would take for a success, and a `code`
+/// other than 0 here is refused too.
 #[derive(serde::Deserialize)]
 #[serde(bound = "T: DeserializeOwned")]
 struct DataOf<T> {
+    #[serde(default)]
+    code: Option<i64>,
     #[serde(default)]
     data: Option<T>,
 }
 
 /// Decodes a success's `data` into the endpoint's type, in one pass over
 /// the body: the only generic step, so each endpoint adds just its own
-/// deserializer. The JSON path of a failing field is worked out only when
-/// decoding fails.
+/// deserializer. Where decoding failed is worked out only when it fails, by
+/// decoding again through `serde_path_to_error`: tracking the path on every
+/// successful decode would slow down every call.
 pub(crate) fn decode_data<T: DeserializeOwned>(success: &Success) -> Result<T, Error> {
     let response = &success.response;
     let body = success.text.as_str();
-    let failed = |error: serde_json::Error, text: &str, prefix: &str| {
-        let path = json_path::path_at(text, error.line(), error.column());
-        let path = match path.strip_prefix(prefix) {
-            Some("") => ".".to_owned(),
-            Some(rest) => rest.strip_prefix('.').unwrap_or(rest).to_owned(),
-            None => path,
-        };
-        decode_error_with_body(
-            response,
-            body.as_bytes(),
-            Some(path),
-            strip_position(&error.to_string()),
-        )
-    };
     match serde_json::from_str::<DataOf<T>>(body) {
-        Ok(DataOf { data: Some(data) }) => Ok(data),
+        Ok(DataOf {
+            code: Some(0),
+            data: Some(data),
+        }) => Ok(data),
         // A success without `data` is normal for endpoints that return
         // nothing; decoding `{}` lets such endpoints use `Empty` or any type
         // whose fields are all optional.
-        Ok(DataOf { data: None }) => {
-            serde_json::from_str("{}").map_err(|error| failed(error, "{}", ""))
-        }
-        Err(error) => Err(failed(error, body, "data")),
+        Ok(DataOf {
+            code: Some(0),
+            data: None,
+        }) => serde_json::from_str("{}").map_err(|error| {
+            decode_error_with_body(
+                response,
+                body.as_bytes(),
+                Some(".".to_owned()),
+                strip_position(&error.to_string()),
+            )
+        }),
+        Ok(DataOf { code, .. }) => Err(decode_error_with_body(
+            response,
+            body.as_bytes(),
+            None,
+            format!("the envelope's `code` reads as {code:?} when decoding `data`"),
+        )),
+        Err(error) => Err(located::<T>(response, body, error)),
+    }
+}
+
+/// The decode error of `body`, with the JSON path inside `data` where it failed
+/// (`None` when the envelope around `data` was the problem, e.g. a repeated key).
+#[cold]
+fn located<T: DeserializeOwned>(
+    response: &RawResponse,
+    body: &str,
+    error: serde_json::Error,
+) -> Error {
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    let (path, message) = match serde_path_to_error::deserialize::<_, DataOf<T>>(&mut deserializer)
+    {
+        Err(tracked) => (
+            data_path(&tracked.path().to_string()),
+            tracked.into_inner().to_string(),
+        ),
+        // Cannot happen (the same decoder failed a moment ago); the first error stands.
+        Ok(_) => (None, error.to_string()),
+    };
+    decode_error_with_body(response, body.as_bytes(), path, strip_position(&message))
+}
+
+/// `data.okr_list[0].total` -> `okr_list[0].total`; `data` itself is `.`.
+fn data_path(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("data")?;
+    match rest {
+        "" => Some(".".to_owned()),
+        _ if rest.starts_with('[') => Some(rest.to_owned()),
+        _ => rest.strip_prefix('.').map(str::to_owned),
     }
 }
 
@@ -352,6 +393,60 @@ mod tests {
             check(response(200, r#"{"code":5,"msg":"no"}"#)),
             Err(Error::Api(_))
         ));
+    }
+
+    /// A repeated key cannot make the fast path and the typed decode disagree.
+    #[test]
+    fn a_repeated_code_is_never_a_success() {
+        for body in [
+            r#"{"code":0,"code":1001003,"data":{"total":3}}"#,
+            r#"{"code":1001003,"code":0,"data":{"total":3}}"#,
+            r#"{"code":0,"data":{"total":3},"code":1001003}"#,
+        ] {
+            let decoded = check(response(200, body)).and_then(|ok| decode_data::<Page>(&ok));
+            match decoded {
+                Err(Error::Decode(decode)) => {
+                    assert!(
+                        decode.message.contains("duplicate field `code`"),
+                        "{decode:?}"
+                    );
+                    assert_eq!(decode.json_path, None, "{body}");
+                }
+                other => panic!("{body} was read as {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn any_rate_limit_reset_header_is_a_bounded_wait() {
+        let with_reset = |value: &str| {
+            let mut raw = response(429, "{}");
+            raw.headers.insert(
+                "x-ogw-ratelimit-reset",
+                reqwest::header::HeaderValue::from_str(value).unwrap(),
+            );
+            raw.rate_limit_reset()
+        };
+        let hour = Some(std::time::Duration::from_secs(3600));
+        for huge in ["18446744073709551616", "1e300", "9223372036854775807"] {
+            assert_eq!(with_reset(huge), hour, "{huge}");
+        }
+        for unusable in ["-1", "NaN", "inf", "-inf", "soon", ""] {
+            assert_eq!(with_reset(unusable), None, "{unusable}");
+        }
+        assert_eq!(with_reset("2"), Some(std::time::Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn paths_are_relative_to_data() {
+        assert_eq!(super::data_path("data").as_deref(), Some("."));
+        assert_eq!(
+            super::data_path("data.okr_list[1].id").as_deref(),
+            Some("okr_list[1].id")
+        );
+        assert_eq!(super::data_path("data[2]").as_deref(), Some("[2]"));
+        assert_eq!(super::data_path("code"), None);
+        assert_eq!(super::data_path("."), None);
     }
 
     #[test]

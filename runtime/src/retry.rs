@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::error::Error;
+use crate::error::{Error, TransportErrorKind};
 
 /// Retry and time-budget settings for every call a client makes.
 ///
@@ -94,8 +94,19 @@ pub(crate) enum Verdict {
 }
 
 /// Transport failures, 5xx (including gateway HTML pages) and rate limiting are transient.
+/// A refused redirect or an oversized body would come back the same, and anything
+/// rejected before sending (`InvalidRequest`, including requests reqwest cannot build)
+/// is the caller's to fix: those fail at once.
 pub(crate) fn classify(error: &Error) -> Verdict {
     match error {
+        Error::Transport(transport)
+            if matches!(
+                transport.kind(),
+                TransportErrorKind::Redirect | TransportErrorKind::BodyTooLarge
+            ) =>
+        {
+            Verdict::Fail
+        }
         Error::Transport(_) => Verdict::Backoff,
         Error::RateLimited(limited) => Verdict::Wait(limited.retry_after),
         Error::Api(api) if api.http_status >= 500 => Verdict::Backoff,

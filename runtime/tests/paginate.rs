@@ -9,7 +9,7 @@ use feishu_mock_server::{Fault, Route};
 use feishu_runtime::paginate::{
     OffsetPage, PageStream, TokenPage, items, offset_pages, token_pages,
 };
-use feishu_runtime::{Client, Error, StreamExt, TryStreamExt};
+use feishu_runtime::{Client, Error, PaginationErrorKind, StreamExt, TryStreamExt};
 use mock::{OkrPage, builder, list_okrs, server};
 
 impl OffsetPage for OkrPage {
@@ -191,21 +191,119 @@ async fn token_stream_follows_tokens_until_has_more_is_false() {
     );
 }
 
+fn pagination_kind(result: Option<&Result<TPage, Error>>) -> Option<PaginationErrorKind> {
+    match result {
+        Some(Err(Error::Pagination(error))) => Some(error.kind),
+        _ => None,
+    }
+}
+
 #[tokio::test]
-async fn token_stream_stops_on_a_repeated_or_empty_token() {
+async fn token_stream_ends_with_an_error_on_a_repeated_or_missing_token() {
     let (stream, asked) = scripted(vec![
         (None, Ok(page(&[1], true, Some("a")))),
         (Some("a"), Ok(page(&[2], true, Some("b")))),
         (Some("b"), Ok(page(&[3], true, Some("a")))),
     ]);
-    let pages: Vec<TPage> = stream.try_collect().await.unwrap();
-    assert_eq!(pages.len(), 3, "the loop back to `a` is not followed");
-    assert_eq!(asked.lock().unwrap().len(), 3);
+    let results: Vec<Result<TPage, Error>> = stream.collect().await;
+    assert_eq!(results.len(), 4, "three pages, then the error");
+    assert!(results[..3].iter().all(Result::is_ok));
+    assert_eq!(
+        pagination_kind(results.last()),
+        Some(PaginationErrorKind::RepeatedPageToken)
+    );
+    assert_eq!(
+        asked.lock().unwrap().len(),
+        3,
+        "the loop back to `a` is not followed"
+    );
 
-    let (stream, _) = scripted(vec![(None, Ok(page(&[1], true, Some(""))))]);
-    assert_eq!(stream.count().await, 1);
-    let (stream, _) = scripted(vec![(None, Ok(page(&[1], true, None)))]);
-    assert_eq!(stream.count().await, 1);
+    for token in [Some(""), None] {
+        let (stream, _) = scripted(vec![(None, Ok(page(&[1], true, token)))]);
+        let results: Vec<Result<TPage, Error>> = stream.collect().await;
+        assert_eq!(results.len(), 2, "{token:?}");
+        assert_eq!(
+            pagination_kind(results.last()),
+            Some(PaginationErrorKind::MissingPageToken)
+        );
+    }
+}
+
+/// A server answering `has_more: true` with no items and a fresh token every time.
+fn endless_empty_pages(first_items: Vec<u32>) -> (PageStream<TPage>, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let stream = token_pages(None, move |_token| {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        // The first page may carry items; then, two empty pages, one item, and
+        // empty pages forever.
+        let items = match n {
+            0 => first_items.clone(),
+            3 => vec![9],
+            _ => Vec::new(),
+        };
+        async move {
+            Ok(TPage {
+                items,
+                has_more: Some(true),
+                token: Some(format!("fresh-{n}")),
+            })
+        }
+    });
+    (stream, calls)
+}
+
+#[tokio::test]
+async fn token_stream_gives_up_on_endless_empty_pages_with_has_more() {
+    let (stream, calls) = endless_empty_pages(vec![1]);
+    let results: Vec<Result<TPage, Error>> = stream.take(100).collect().await;
+    // Pages: [1], [], [], [9] (resets the count), [], [], [] -> error.
+    assert_eq!(calls.load(Ordering::SeqCst), 7, "{results:?}");
+    assert_eq!(results.len(), 8);
+    assert_eq!(
+        pagination_kind(results.last()),
+        Some(PaginationErrorKind::EmptyPages)
+    );
+    match results.last() {
+        Some(Err(error)) => assert!(error.to_string().contains("after 7 pages"), "{error}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[derive(Debug)]
+struct FullPage;
+
+impl OffsetPage for FullPage {
+    fn item_count(&self) -> usize {
+        10
+    }
+    fn total(&self) -> Option<u64> {
+        None
+    }
+}
+
+#[tokio::test]
+async fn offset_stream_ends_with_an_error_where_the_offset_cannot_advance() {
+    for start in [i64::from(i32::MAX) - 15, i64::MAX - 3] {
+        let offsets = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = Arc::clone(&offsets);
+        let results: Vec<Result<FullPage, Error>> = offset_pages(start, move |offset| {
+            log.lock().unwrap().push(offset);
+            async { Ok(FullPage) }
+        })
+        .take(100)
+        .collect()
+        .await;
+        let offsets = offsets.lock().unwrap().clone();
+        assert!(offsets.len() <= 2, "{start}: {offsets:?}");
+        assert!(offsets.iter().all(|offset| *offset >= start), "{offsets:?}");
+        match results.last() {
+            Some(Err(Error::Pagination(error))) => {
+                assert_eq!(error.kind, PaginationErrorKind::OffsetOverflow);
+            }
+            other => panic!("{start}: expected an offset error, got {other:?}"),
+        }
+    }
 }
 
 #[tokio::test]

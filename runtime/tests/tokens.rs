@@ -369,3 +369,92 @@ async fn missing_ticket_asks_for_a_resend() {
     assert_eq!(server.count(Route::TicketResend), 1);
     assert_eq!(server.count(Route::AppToken), 0);
 }
+
+/// A token endpoint answer with this token and `expire`, as raw JSON.
+fn token_answer(token_json: &str, expire: &str) -> Fault {
+    Fault::Raw {
+        http_status: 200,
+        body: format!(
+            r#"{{"code":0,"msg":"ok","tenant_access_token":{token_json},"expire":{expire}}}"#
+        ),
+    }
+}
+
+#[tokio::test]
+async fn a_huge_expire_is_clamped_not_a_panic() {
+    for expire in ["18446744073709551615", "9223372036854775807", "1e300"] {
+        let server = server().await;
+        server.accept_token("t-long-lived");
+        server.inject(
+            Route::TenantTokenInternal,
+            token_answer(r#""t-long-lived""#, expire),
+            1,
+        );
+        let client = builder(&server).build().unwrap();
+        for _ in 0..2 {
+            client
+                .execute::<OkrPage>(list_okrs("ou_1", 0, 5))
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            server.count(Route::TenantTokenInternal),
+            1,
+            "{expire}: cached"
+        );
+        assert_eq!(bearer(&server, Route::OkrList)[0], "Bearer t-long-lived");
+    }
+}
+
+#[tokio::test]
+async fn a_token_that_is_no_header_value_is_refused_and_not_cached() {
+    let server = server().await;
+    server.inject(
+        Route::TenantTokenInternal,
+        token_answer(r#""t-bad\nInjected: header""#, "7200"),
+        1,
+    );
+    let client = builder(&server).build().unwrap();
+    let error = client
+        .execute::<OkrPage>(list_okrs("ou_1", 0, 5))
+        .await
+        .unwrap_err();
+    let Error::Auth(auth) = &error else {
+        panic!("expected Auth, got {error:?}");
+    };
+    assert_eq!(auth.kind, AuthErrorKind::MalformedTokenResponse);
+    assert!(
+        !format!("{error} {error:?}").contains("Injected"),
+        "{error:?}"
+    );
+    assert_eq!(server.count(Route::OkrList), 0);
+    // Not cached: the next call fetches again and gets a usable token.
+    client
+        .execute::<OkrPage>(list_okrs("ou_1", 0, 5))
+        .await
+        .unwrap();
+    assert_eq!(server.count(Route::TenantTokenInternal), 2);
+}
+
+#[tokio::test]
+async fn code_99991661_evicts_the_token_and_retries_once() {
+    let server = server().await;
+    server.inject(
+        Route::OkrList,
+        Fault::Raw {
+            http_status: 400,
+            body: r#"{"code":99991661,"msg":"Missing access token for authorization."}"#.into(),
+        },
+        1,
+    );
+    let client = builder(&server)
+        .retry_policy(feishu_runtime::RetryPolicy::none())
+        .build()
+        .unwrap();
+    client
+        .execute::<OkrPage>(list_okrs("ou_1", 0, 5))
+        .await
+        .unwrap();
+    assert_eq!(server.count(Route::TenantTokenInternal), 2);
+    assert_eq!(server.count(Route::OkrList), 2);
+}

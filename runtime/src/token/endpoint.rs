@@ -3,15 +3,17 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::Url;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde::Deserialize;
 use tracing::Instrument;
 use tracing::field;
 
 use super::store::CachedToken;
-use crate::error::{ApiError, AuthError, AuthErrorKind, DecodeError, Error, TransportError};
+use crate::error::{ApiError, AuthError, AuthErrorKind, DecodeError, Error, InvalidRequest};
 use crate::response::{RATE_LIMITED_CODE, RawResponse};
 use crate::secret::AccessToken;
+use crate::transport::{self, Outgoing};
 
 pub(crate) const TENANT_TOKEN_INTERNAL: &str = "/open-apis/auth/v3/tenant_access_token/internal";
 pub(crate) const APP_TOKEN_INTERNAL: &str = "/open-apis/auth/v3/app_access_token/internal";
@@ -22,6 +24,14 @@ pub(crate) const TICKET_RESEND: &str = "/open-apis/auth/v3/app_ticket/resend";
 const BAD_CREDENTIALS: i64 = 99991543;
 const TICKET_INVALID: i64 = 10012;
 const BODY_WITHHELD: &str = "<withheld: token endpoint responses hold tokens>";
+
+/// Token responses are a few hundred bytes; anything near this is not one.
+const MAX_TOKEN_RESPONSE: usize = 64 * 1024;
+
+/// The longest lifetime believed: the platform issues tokens for at most 2 h, so a
+/// larger `expire` (up to `u64::MAX`, which would overflow the clock) is cut to a day.
+/// A token that dies sooner is caught by the platform's token-invalid code and evicted.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Which token field a response is expected to carry.
 #[derive(Clone, Copy, Debug)]
@@ -41,9 +51,9 @@ struct TokenResponse {
     tenant_access_token: Option<String>,
     #[serde(default)]
     app_access_token: Option<String>,
-    /// Remaining lifetime in seconds.
+    /// Remaining lifetime in seconds; any JSON number, read by [`lifetime`].
     #[serde(default)]
-    expire: Option<u64>,
+    expire: Option<serde_json::Number>,
 }
 
 /// What a token endpoint call needs from the client.
@@ -51,6 +61,8 @@ struct TokenResponse {
 pub(crate) struct Endpoints {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
+    /// The parsed base URL: a redirect never takes the app secret off its origin.
+    pub(crate) origin: Url,
     pub(crate) timeout: Duration,
     pub(crate) user_agent: HeaderValue,
 }
@@ -101,27 +113,25 @@ impl Endpoints {
     }
 
     async fn post(&self, path: &str, body: &serde_json::Value) -> Result<RawResponse, Error> {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base_url))
-            .header(USER_AGENT, self.user_agent.clone())
-            .header(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/json; charset=utf-8"),
-            )
-            .timeout(self.timeout)
-            .body(body.to_string())
-            .send()
-            .await
-            .map_err(TransportError::new)?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(TransportError::new)?;
-        Ok(RawResponse {
-            status,
+        let url = Url::parse(&format!("{}{path}", self.base_url)).map_err(|error| {
+            InvalidRequest::new("path", path, format!("must form a valid URL: {error}"))
+        })?;
+        let mut headers = HeaderMap::new();
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+        let body = body.to_string();
+        let outgoing = Outgoing {
+            method: reqwest::Method::POST,
+            url,
             headers,
-            body: Vec::from(body),
-        })
+            body: Some(body.as_bytes()),
+            timeout: self.timeout,
+            max_body: MAX_TOKEN_RESPONSE,
+        };
+        transport::send(&self.http, &self.origin, outgoing).await
     }
 }
 
@@ -168,8 +178,33 @@ fn token_from(
             body_start: BODY_WITHHELD.to_owned(),
         }));
     };
-    let expires_at = SystemTime::now() + Duration::from_secs(expire);
+    // A token that cannot be sent in a header would fail every call for its whole
+    // life if cached; the value itself is never shown.
+    if HeaderValue::from_str(&format!("Bearer {token}")).is_err() {
+        return Err(AuthError {
+            kind: AuthErrorKind::MalformedTokenResponse,
+            code: Some(code),
+            msg: "the token endpoint returned a token that is not a valid HTTP header value"
+                .to_owned(),
+            http_status: Some(raw.status),
+            log_id: raw.log_id().map(str::to_owned),
+        }
+        .into());
+    }
+    let now = SystemTime::now();
+    let expires_at = now.checked_add(lifetime(&expire)).unwrap_or(now);
     Ok(CachedToken::new(AccessToken::new(token), expires_at))
+}
+
+/// `expire` as a duration: negative or NaN is 0, anything huge is [`MAX_TOKEN_LIFETIME`].
+fn lifetime(expire: &serde_json::Number) -> Duration {
+    let seconds = match (expire.as_u64(), expire.as_f64()) {
+        (Some(seconds), _) => seconds,
+        // Negative integers and fractions: `as` saturates (NaN becomes 0).
+        (None, Some(seconds)) => seconds.max(0.0) as u64,
+        (None, None) => 0,
+    };
+    Duration::from_secs(seconds).min(MAX_TOKEN_LIFETIME)
 }
 
 /// A refusal by the token endpoint. Rate limits and server errors stay what they are so
@@ -208,4 +243,24 @@ fn refusal(raw: &RawResponse, code: i64, msg: String) -> Error {
         http_status: Some(raw.status),
         log_id: raw.log_id().map(str::to_owned),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{MAX_TOKEN_LIFETIME, lifetime};
+
+    #[test]
+    fn any_expire_becomes_a_bounded_lifetime() {
+        let number = |json: &str| serde_json::from_str::<serde_json::Number>(json).unwrap();
+        assert_eq!(lifetime(&number("7200")), Duration::from_secs(7200));
+        for huge in ["18446744073709551615", "9223372036854775807", "1e300"] {
+            assert_eq!(lifetime(&number(huge)), MAX_TOKEN_LIFETIME, "{huge}");
+        }
+        for none in ["-1", "-9223372036854775808", "-1e300", "0"] {
+            assert_eq!(lifetime(&number(none)), Duration::ZERO, "{none}");
+        }
+        assert_eq!(lifetime(&number("10.9")), Duration::from_secs(10));
+    }
 }

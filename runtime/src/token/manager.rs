@@ -1,14 +1,16 @@
-//! Managed app and tenant tokens: lazy refresh, single-flight fetching, eviction.
+//! Managed app and tenant tokens: lazy refresh, single-flight fetching (see
+//! [`flight`](super::flight)), eviction.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use serde_json::json;
 
 use super::endpoint::{self, Endpoints, Field};
+use super::flight::Flights;
 use super::store::{AppTicketStore, CachedToken, TokenCache, TokenKey, TokenKind};
 use crate::error::{AuthError, AuthErrorKind, Error};
 use crate::secret::{AccessToken, Secret};
@@ -18,7 +20,9 @@ use crate::secret::{AccessToken, Secret};
 pub(crate) const REFRESH_MARGIN: Duration = Duration::from_secs(180);
 
 /// Codes meaning "the token you sent is no longer accepted".
-const TOKEN_INVALID_CODES: [i64; 5] = [99991663, 99991664, 99991671, 99991668, 99991677];
+/// 99991661 (Authorization missing or malformed) belongs here too: a managed token the
+/// platform cannot read is as useless as an expired one.
+const TOKEN_INVALID_CODES: [i64; 6] = [99991661, 99991663, 99991664, 99991671, 99991668, 99991677];
 
 /// Whether `error` says the token sent was rejected.
 pub(crate) fn is_token_invalid(error: &Error) -> bool {
@@ -35,16 +39,25 @@ pub(crate) enum AppKind {
 }
 
 /// Obtains and caches the tokens of one app for one client (and its clones).
+///
+/// Cheap to clone: a fetch task holds a clone while it runs.
+#[derive(Clone)]
 pub(crate) struct TokenManager {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     app_id: String,
     app_secret: Secret,
     kind: AppKind,
     cache: Arc<dyn TokenCache>,
     endpoints: Endpoints,
-    /// One lock per key: whoever holds it fetches, everyone else waits and then reads
-    /// the cache, so a cold or expiring cache costs exactly one token request.
-    flights: Mutex<HashMap<TokenKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// One fetch per key at a time, shared by every caller, so a cold or expiring
+    /// cache costs exactly one token request, and so does a failure.
+    flights: Arc<Flights>,
 }
+
+type Fetch = BoxFuture<'static, Result<CachedToken, Error>>;
 
 impl TokenManager {
     pub(crate) fn new(
@@ -55,17 +68,19 @@ impl TokenManager {
         endpoints: Endpoints,
     ) -> Self {
         Self {
-            app_id,
-            app_secret,
-            kind,
-            cache,
-            endpoints,
-            flights: Mutex::new(HashMap::new()),
+            inner: Arc::new(Inner {
+                app_id,
+                app_secret,
+                kind,
+                cache,
+                endpoints,
+                flights: Arc::default(),
+            }),
         }
     }
 
     pub(crate) fn is_marketplace(&self) -> bool {
-        matches!(self.kind, AppKind::Marketplace(_))
+        matches!(self.inner.kind, AppKind::Marketplace(_))
     }
 
     /// A token of `kind` fresh for at least [`REFRESH_MARGIN`].
@@ -89,21 +104,27 @@ impl TokenManager {
         rejected: &AccessToken,
     ) {
         let key = self.key(kind, tenant_key);
-        let cached = self.cache.get(&key).await;
+        let cached = self.inner.cache.get(&key).await;
         if cached.is_some_and(|c| c.token.expose_secret() == rejected.expose_secret()) {
             tracing::debug!(token_kind = ?kind, "evicting a rejected token");
-            self.cache.remove(&key).await;
+            self.inner.cache.remove(&key).await;
         }
     }
 
     async fn tenant_token(&self, tenant_key: Option<&str>) -> Result<AccessToken, Error> {
-        match &self.kind {
+        match &self.inner.kind {
             AppKind::SelfBuilt => {
                 let key = self.key(TokenKind::Tenant, None);
                 let body = self.credentials_body();
-                self.cached(key, || {
-                    self.endpoints
-                        .fetch(endpoint::TENANT_TOKEN_INTERNAL, body, Field::Tenant)
+                self.cached(key, move |manager| {
+                    async move {
+                        manager
+                            .inner
+                            .endpoints
+                            .fetch(endpoint::TENANT_TOKEN_INTERNAL, body, Field::Tenant)
+                            .await
+                    }
+                    .boxed()
                 })
                 .await
             }
@@ -116,8 +137,11 @@ impl TokenManager {
                     .into());
                 };
                 let key = self.key(TokenKind::Tenant, Some(tenant_key));
-                self.cached(key, || self.fetch_marketplace_tenant_token(tenant_key))
-                    .await
+                let tenant_key = tenant_key.to_owned();
+                self.cached(key, move |manager| {
+                    async move { manager.fetch_marketplace_tenant_token(&tenant_key).await }.boxed()
+                })
+                .await
             }
         }
     }
@@ -129,6 +153,7 @@ impl TokenManager {
             "tenant_key": tenant_key,
         });
         let result = self
+            .inner
             .endpoints
             .fetch(endpoint::TENANT_TOKEN, body, Field::Tenant)
             .await;
@@ -145,18 +170,28 @@ impl TokenManager {
 
     async fn app_token(&self) -> Result<AccessToken, Error> {
         let key = self.key(TokenKind::App, None);
-        match &self.kind {
+        match &self.inner.kind {
             AppKind::SelfBuilt => {
                 let body = self.credentials_body();
-                self.cached(key, || {
-                    self.endpoints
-                        .fetch(endpoint::APP_TOKEN_INTERNAL, body, Field::App)
+                self.cached(key, move |manager| {
+                    async move {
+                        manager
+                            .inner
+                            .endpoints
+                            .fetch(endpoint::APP_TOKEN_INTERNAL, body, Field::App)
+                            .await
+                    }
+                    .boxed()
                 })
                 .await
             }
             AppKind::Marketplace(tickets) => {
-                self.cached(key, || self.fetch_marketplace_app_token(tickets.as_ref()))
-                    .await
+                let tickets = Arc::clone(tickets);
+                self.cached(key, move |manager| {
+                    async move { manager.fetch_marketplace_app_token(tickets.as_ref()).await }
+                        .boxed()
+                })
+                .await
             }
         }
     }
@@ -165,8 +200,9 @@ impl TokenManager {
         &self,
         tickets: &dyn AppTicketStore,
     ) -> Result<CachedToken, Error> {
-        let Some(ticket) = tickets.get(&self.app_id).map(Secret::new) else {
-            self.endpoints
+        let Some(ticket) = tickets.get(&self.inner.app_id).map(Secret::new) else {
+            self.inner
+                .endpoints
                 .request_ticket_resend(self.credentials_body())
                 .await;
             return Err(AuthError::new(
@@ -177,18 +213,20 @@ impl TokenManager {
             .into());
         };
         let body = json!({
-            "app_id": self.app_id,
-            "app_secret": self.app_secret.expose_secret(),
+            "app_id": self.inner.app_id,
+            "app_secret": self.inner.app_secret.expose_secret(),
             "app_ticket": ticket.expose_secret(),
         });
         let result = self
+            .inner
             .endpoints
             .fetch(endpoint::APP_TOKEN, body, Field::App)
             .await;
         if let Err(Error::Auth(auth)) = &result
             && auth.kind == AuthErrorKind::TicketInvalid
         {
-            self.endpoints
+            self.inner
+                .endpoints
                 .request_ticket_resend(self.credentials_body())
                 .await;
         }
@@ -197,41 +235,39 @@ impl TokenManager {
 
     /// The cached token for `key` if still fresh, else the result of one `fetch` shared
     /// by every concurrent caller.
-    async fn cached<F, Fut>(&self, key: TokenKey, fetch: F) -> Result<AccessToken, Error>
+    async fn cached<F>(&self, key: TokenKey, fetch: F) -> Result<AccessToken, Error>
     where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<CachedToken, Error>>,
+        F: FnOnce(TokenManager) -> Fetch + Send + 'static,
     {
         if let Some(token) = self.fresh(&key).await {
             return Ok(token);
         }
-        let flight = self.flight(&key);
-        let _fetching = flight.lock().await;
-        // Whoever held the lock before us may have fetched already.
-        if let Some(token) = self.fresh(&key).await {
-            return Ok(token);
-        }
-        let fetched = fetch().await?;
-        let token = fetched.token.clone();
-        self.cache.put(&key, fetched).await;
-        Ok(token)
+        let manager = self.clone();
+        let task_key = key.clone();
+        let work = async move {
+            // The previous flight, or another process sharing the cache, may have
+            // fetched since this caller looked.
+            if let Some(token) = manager.fresh(&task_key).await {
+                return Ok(token);
+            }
+            let fetched = fetch(manager.clone()).await?;
+            let token = fetched.token.clone();
+            manager.inner.cache.put(&task_key, fetched).await;
+            Ok(token)
+        };
+        self.inner.flights.join_or_start(&key, work).await
     }
 
     async fn fresh(&self, key: &TokenKey) -> Option<AccessToken> {
-        let cached = self.cache.get(key).await?;
+        let cached = self.inner.cache.get(key).await?;
         let remaining = cached.expires_at.duration_since(SystemTime::now()).ok()?;
         (remaining > REFRESH_MARGIN).then_some(cached.token)
     }
 
-    fn flight(&self, key: &TokenKey) -> Arc<tokio::sync::Mutex<()>> {
-        let mut flights = self.flights.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(flights.entry(key.clone()).or_default())
-    }
-
     fn key(&self, kind: TokenKind, tenant_key: Option<&str>) -> TokenKey {
         TokenKey {
-            domain: self.endpoints.base_url.clone(),
-            app_id: self.app_id.clone(),
+            domain: self.inner.endpoints.base_url.clone(),
+            app_id: self.inner.app_id.clone(),
             tenant_key: tenant_key.map(str::to_owned),
             kind,
         }
@@ -239,8 +275,8 @@ impl TokenManager {
 
     fn credentials_body(&self) -> serde_json::Value {
         json!({
-            "app_id": self.app_id,
-            "app_secret": self.app_secret.expose_secret(),
+            "app_id": self.inner.app_id,
+            "app_secret": self.inner.app_secret.expose_secret(),
         })
     }
 }
@@ -248,10 +284,10 @@ impl TokenManager {
 impl fmt::Debug for TokenManager {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenManager")
-            .field("app_id", &self.app_id)
-            .field("app_secret", &self.app_secret)
+            .field("app_id", &self.inner.app_id)
+            .field("app_secret", &self.inner.app_secret)
             .field("marketplace", &self.is_marketplace())
-            .field("cache", &self.cache)
+            .field("cache", &self.inner.cache)
             .finish_non_exhaustive()
     }
 }

@@ -1,6 +1,7 @@
 //! Managed access tokens: where they come from, where they are kept.
 
 mod endpoint;
+mod flight;
 mod manager;
 mod store;
 
