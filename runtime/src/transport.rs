@@ -213,7 +213,21 @@ async fn read_body(
 mod tests {
     use reqwest::Url;
 
-    use super::same_origin;
+    use super::{same_origin, send_error};
+    use crate::error::Error;
+    use crate::retry::{Verdict, classify};
+
+    /// A request reqwest cannot build is the caller's to fix: never retried.
+    #[test]
+    fn unbuildable_requests_are_invalid_not_transport_errors() {
+        let Err(error) = reqwest::Client::new().get("no scheme, no host").build() else {
+            panic!("reqwest built a request from a non-URL");
+        };
+        assert!(error.is_builder());
+        let error = send_error(error);
+        assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+        assert_eq!(classify(&error), Verdict::Fail);
+    }
 
     #[test]
     fn origins_compare_scheme_host_and_port() {

@@ -159,3 +159,37 @@ async fn timeout_applies_to_a_caller_supplied_http_client() {
         "{error:?}"
     );
 }
+
+#[tokio::test]
+async fn an_unlimited_budget_does_not_overflow_the_deadline() {
+    let server = TestServer::start(Reply::ok()).await;
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .retry_policy(feishu_runtime::RetryPolicy::new().total_budget(Duration::MAX))
+        .build()
+        .unwrap();
+    client.execute::<Empty>(list_okrs()).await.unwrap();
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_foreign_answer_via_a_caller_supplied_client_is_refused() {
+    let foreign = TestServer::start(Reply::ok()).await;
+    let server = TestServer::start(
+        Reply::raw(302, "text/plain", "").header("location", &format!("{}/x", foreign.base_url)),
+    )
+    .await;
+    // reqwest's default policy follows redirects itself.
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .access_token(CLIENT_TOKEN)
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    let error = client.execute::<Empty>(list_okrs()).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Transport(t) if t.kind() == TransportErrorKind::Redirect),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains(&foreign.base_url), "{error}");
+}
