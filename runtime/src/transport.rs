@@ -173,7 +173,7 @@ fn redirect_error(message: String) -> Error {
 fn too_large(limit: usize) -> Error {
     TransportError::message(
         TransportErrorKind::BodyTooLarge,
-        format!("the body exceeds the limit of {limit} bytes (ClientBuilder::max_response_body)"),
+        format!("the body exceeds the limit of {limit} bytes"),
     )
     .into()
 }

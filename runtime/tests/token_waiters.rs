@@ -23,10 +23,13 @@ async fn a_failing_token_fetch_is_shared_by_every_waiter() {
         let error = result.unwrap().unwrap_err();
         assert_eq!(error.http_status(), Some(500), "{error}");
     }
-    // One fetch per attempt round (3 attempts), not one per call and attempt (~150).
+    // One fetch per attempt round, not one per call and attempt (~150). A call that
+    // starts late (a loaded machine) is a round behind the others, so the bound allows
+    // for two interleaved sets of rounds.
     let fetches = server.count(Route::TenantTokenInternal);
+    let rounds = fast_retries().max_attempts as usize;
     assert!(
-        (1..=fast_retries().max_attempts as usize).contains(&fetches),
+        (1..=2 * rounds).contains(&fetches),
         "{fetches} token requests for 50 calls"
     );
     assert_eq!(server.count(Route::OkrList), 0);

@@ -2,7 +2,7 @@
 //! checks of documented limits that run before anything is sent.
 
 use feishu::performance::v1::TaskOption;
-use feishu::runtime::TryStreamExt;
+use feishu::runtime::{StreamExt, TryStreamExt};
 use feishu_tests::{CaptureServer, Captured, Reply};
 use serde_json::{Value, json};
 
@@ -173,45 +173,50 @@ async fn token_paging_follows_page_tokens_until_has_more_is_false() {
     assert_eq!(tokens, vec![None, Some("p2".into()), Some("p3".into())]);
 }
 
+/// Whether a stream's results were: pages, then one `Error::Pagination` at the end.
+fn pages_then_pagination_error<T>(results: &[Result<T, feishu::Error>], pages: usize) -> bool {
+    results.len() == pages + 1
+        && results[..pages].iter().all(Result::is_ok)
+        && matches!(results.last(), Some(Err(feishu::Error::Pagination(_))))
+}
+
 #[tokio::test]
-async fn token_paging_stops_on_a_repeated_or_empty_token() {
+async fn token_paging_ends_with_an_error_on_a_repeated_or_empty_token() {
     // A server stuck handing out the same token would loop forever.
     let stuck = CaptureServer::scripted(|_| {
         Reply::data(json!({"items": [{"id": "x"}], "page_token": "same", "has_more": true}))
     })
     .await
     .expect("server");
-    let pages: Vec<_> = item_client(&stuck)
+    let results: Vec<_> = item_client(&stuck)
         .paging_fixture()
         .v1()
         .item()
         .list()
         .pages()
-        .try_collect()
-        .await
-        .expect("ok");
-    assert_eq!(
-        pages.len(),
-        2,
-        "the first page, then the page whose token repeats"
+        .collect()
+        .await;
+    assert!(
+        pages_then_pagination_error(&results, 2),
+        "the first page, the page whose token repeats, then the error"
     );
     assert_eq!(stuck.requests().len(), 2);
 
+    // `has_more` without a token to follow it.
     let empty = CaptureServer::scripted(|_| {
         Reply::data(json!({"items": [{"id": "x"}], "page_token": "", "has_more": true}))
     })
     .await
     .expect("server");
-    let pages: Vec<_> = item_client(&empty)
+    let results: Vec<_> = item_client(&empty)
         .paging_fixture()
         .v1()
         .item()
         .list()
         .pages()
-        .try_collect()
-        .await
-        .expect("ok");
-    assert_eq!(pages.len(), 1);
+        .collect()
+        .await;
+    assert!(pages_then_pagination_error(&results, 1));
     assert_eq!(empty.requests().len(), 1);
 }
 
