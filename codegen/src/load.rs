@@ -274,6 +274,7 @@ fn file_diagnostic(file: &str, message: String, help: &str) -> Diagnostic {
         file: file.to_owned(),
         position: Position { line: 1, column: 1 },
         source_line: None,
+        source_caret: 0,
         message,
         help: Some(help.to_owned()),
     }

@@ -109,6 +109,24 @@ impl Resolver {
             min_items: spec.min_items.or(base.and_then(|b| b.min_items)),
             max_items: spec.max_items.or(base.and_then(|b| b.max_items)),
         };
+        // Limits become float literals in the generated checks, and a
+        // literal cannot be infinite or NaN (proc-macro2 panics on one).
+        for (key, value) in [("min", constraints.min), ("max", constraints.max)] {
+            if let Some(value) = value.filter(|v| !v.is_finite()) {
+                let mut at = path.clone();
+                at.push(Segment::Key(key.into()));
+                self.error(
+                    source,
+                    &at,
+                    false,
+                    format!("`{key}` must be a finite number, not {value}"),
+                    Some(format!(
+                        "write the limit the doc page states, or remove `{key}` if there is none"
+                    )),
+                );
+                ok = false;
+            }
+        }
         if let (Some(min), Some(max)) = (constraints.min, constraints.max)
             && min > max
         {

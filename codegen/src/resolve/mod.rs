@@ -16,6 +16,7 @@ mod operations;
 mod paging;
 mod services;
 mod types;
+mod url;
 mod warnings;
 
 use std::collections::{HashMap, HashSet};

@@ -55,18 +55,8 @@ impl Resolver {
             }
         };
 
-        // The URL: a path under /open-apis/, placeholders matching path_params.
-        let mut url = method.url.trim().to_owned();
-        for host in ["https://open.feishu.cn", "https://open.larksuite.com"] {
-            if let Some(rest) = url.strip_prefix(host) {
-                self.report(Severity::Warning, source, &at("url"), false, format!("the URL includes the host `{host}`"), Some("write only the path, starting with /open-apis/; the client chooses the host".into()));
-                url = rest.to_owned();
-            }
-        }
-        if !url.starts_with("/open-apis/") {
-            self.error(source, &at("url"), false, format!("`{url}` does not start with /open-apis/"), Some("copy the path from the doc's \"HTTP URL\" row, e.g. /open-apis/okr/v1/users/:user_id/okrs".into()));
-            ok = false;
-        }
+        let (url, url_ok) = self.resolve_url(source, &at("url"), &method.url, ctx);
+        ok &= url_ok;
         let placeholders: Vec<String> = url
             .split('/')
             .filter_map(|segment| segment.strip_prefix(':'))
