@@ -104,8 +104,8 @@ fn parse_args() -> Result<Option<Args>, String> {
             })
             .collect(),
         (Some(spec), Some(out)) => vec![Job {
-            spec_dir: spec.into(),
-            out_dir: out.into(),
+            spec_dir: spec,
+            out_dir: out,
             package: package.unwrap_or_else(|| "feishu".to_owned()),
         }],
         _ => return Err("--spec, --out and --package go together: give --spec and --out".into()),
