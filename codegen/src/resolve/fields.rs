@@ -258,6 +258,7 @@ impl Resolver {
             } else {
                 spec.field_scopes.clone()
             },
+            boxed: false,
         })
     }
 }

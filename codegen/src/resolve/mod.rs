@@ -10,10 +10,12 @@
 //! the checks that need the whole run. A new spec shape gets its own file
 //! here and one call from the resolver that owns the enclosing construct.
 
+mod cycles;
 mod enums;
 mod fields;
 mod operations;
 mod paging;
+mod reserved;
 mod services;
 mod types;
 mod url;
@@ -198,7 +200,9 @@ impl Resolver {
         if all_loaded && !self.diagnostics.has_errors() {
             self.warn_unused(specs);
         }
-        Model { common, services }
+        let mut model = Model { common, services };
+        cycles::box_cycles(&mut model);
+        model
     }
 }
 

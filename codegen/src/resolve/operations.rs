@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use indexmap::IndexMap;
 
-use super::{FieldRole, OperationContext, Resolver, Scope};
+use super::{FieldRole, OperationContext, Resolver, Scope, reserved};
 use crate::diagnostic::Severity;
 use crate::ident::{Case, RustIdent, sanitize};
 use crate::model::*;
@@ -216,17 +216,25 @@ impl Resolver {
                 );
                 ok = false;
             }
-            if ["send", "access_token", "options"].contains(&param.rust_name.unraw()) {
+            if reserved::PARAMETER.contains(&param.rust_name.unraw()) {
                 self.error(
                     source,
                     &param_path,
                     true,
                     format!(
-                        "parameter `{}` would hide the builder's own `{}` method",
+                        "parameter `{}` would clash with the request builder's own `{}`",
                         param.wire_name,
                         param.rust_name.unraw()
                     ),
-                    Some(format!("set `rust_name:` on `{}`", param.wire_name)),
+                    Some(format!(
+                        "set `rust_name:` on `{}`; the builder owns {}",
+                        param.wire_name,
+                        reserved::PARAMETER
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
                 );
                 ok = false;
             }

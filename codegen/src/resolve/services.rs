@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
-use super::{OperationContext, Resolver, Scope, is_module_name};
+use super::{OperationContext, Resolver, Scope, is_module_name, reserved};
 use crate::ident::{Case, RustIdent, sanitize};
 use crate::load::LoadedSpec;
 use crate::model::*;
@@ -37,6 +37,20 @@ impl Resolver {
                 );
             }
         }
+        ok &= self.check_reserved(
+            source,
+            &key_path(["service"]),
+            false,
+            name,
+            &reserved::SERVICE,
+        );
+        ok &= self.check_reserved(
+            source,
+            &key_path(["version"]),
+            false,
+            version,
+            &reserved::VERSION,
+        );
         if let Some(first) = seen.insert(
             (name.to_owned(), version.to_owned()),
             source.display_path.clone(),
@@ -68,6 +82,23 @@ impl Resolver {
         };
         let common_types = self.common_types.clone();
         let local = self.declare_types(source, index, spec, &home, &common_types);
+        // Named types share the version module with its accessor struct.
+        let accessor = sanitize(&format!("{name}_{version}"), Case::UpperCamel);
+        for (type_name, entry) in &local {
+            if entry.rust_name == accessor {
+                self.error(
+                    source,
+                    &key_path(["types", type_name.as_str()]),
+                    true,
+                    format!(
+                        "type `{type_name}` becomes `{}`, the name of this version's generated accessor struct",
+                        accessor.source
+                    ),
+                    Some(format!("set `rust_name:` on `{type_name}` to another name")),
+                );
+                ok = false;
+            }
+        }
         let scope = Scope { source, local };
         let types = self.resolve_types(&scope, &spec.types);
         let mut resources = Vec::new();
@@ -82,6 +113,9 @@ impl Resolver {
                     format!("`{resource_name}` is not a valid resource name"),
                     Some("use the resource name from the doc URL: lower-case letters, digits and `_`".into()),
                 );
+                continue;
+            }
+            if !self.check_reserved(source, &path, true, resource_name, &reserved::RESOURCE) {
                 continue;
             }
             let module = sanitize(resource_name, Case::Snake);
@@ -113,6 +147,9 @@ impl Resolver {
                                 .into(),
                         ),
                     );
+                    continue;
+                }
+                if !self.check_reserved(source, &method_path, true, action, &reserved::ACTION) {
                     continue;
                 }
                 let method_name = sanitize(action, Case::Snake);
