@@ -42,6 +42,18 @@ pub fn window(line: &str, column: usize) -> (String, usize) {
     (shown, caret - start + usize::from(start > 0))
 }
 
+/// At most this many characters of a message or help line: they quote
+/// spec names and values, which a hostile spec makes megabytes long.
+pub const MAX_MESSAGE: usize = 600;
+
+/// `text` cut to [`MAX_MESSAGE`] characters, ending in `…` when cut.
+pub fn clip(text: String) -> String {
+    match text.char_indices().nth(MAX_MESSAGE) {
+        None => text,
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

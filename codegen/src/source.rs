@@ -170,8 +170,8 @@ impl SourceFile {
             position,
             source_line,
             source_caret,
-            message: message.into(),
-            help,
+            message: crate::diagnostic::clip(message.into()),
+            help: help.map(crate::diagnostic::clip),
         }
     }
 }
