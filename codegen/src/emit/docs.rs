@@ -325,6 +325,33 @@ mod tests {
     }
 
     #[test]
+    fn fenced_blocks_become_text_blocks_and_are_closed() {
+        assert_eq!(
+            escape("```\nfn x( {\n```\nafter"),
+            "```text\nfn x( {\n```\n\nafter"
+        );
+        // Unclosed, with a longer run inside: closed with a longer fence.
+        assert_eq!(
+            escape("intro\n~~~rust\na ```` b"),
+            "intro\n\n`````text\na ```` b\n`````"
+        );
+        // Not at the start of a line: literal backticks, never a fence.
+        assert_eq!(escape("x ``` y"), "x \\`\\`\\` y");
+    }
+
+    #[test]
+    fn prose_loses_markup_that_rustdoc_would_warn_about() {
+        assert_eq!(
+            escape("see https://a.b/c_d and <b>"),
+            "see `https://a.b/c_d` and \\<b\\>"
+        );
+        assert_eq!(escape("~~ strike"), "\\~~ strike");
+        // Unpaired backtick runs are escaped; paired ones stay code.
+        assert_eq!(escape("`a`` [b]"), "\\`a\\`\\` \\[b\\]");
+        assert_eq!(escape("a\u{0}b\rc"), "a\u{fffd}b c");
+    }
+
+    #[test]
     fn code_spans_survive_backticks() {
         assert_eq!(code("a"), "`a`");
         assert_eq!(code("a`b"), "``a`b``");
