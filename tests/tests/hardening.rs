@@ -57,12 +57,6 @@ fn names_clippy_reads_as_trait_methods_are_plain_methods() {
         .access_token("t-test")
         .build()
         .expect("client");
-    let request = client
-        .hardening()
-        .v1()
-        .department()
-        .clone()
-        .add(7)
-        .cmp("c");
+    let request = client.hardening().v1().department().clone().add(7).cmp("c");
     assert_eq!(request.body().cmp.as_deref(), Some("c"));
 }
