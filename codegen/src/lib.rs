@@ -24,13 +24,29 @@ use std::path::{Path, PathBuf};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use emit::GeneratedFile;
 
-/// The workspace root: the parent of this crate's directory.
-pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
+/// The workspace holding `start`: the nearest directory at or above it with
+/// a `Cargo.toml` declaring `[workspace]` beside a `spec/` directory.
+///
+/// The generator looks for it from the current directory, never from where
+/// it was compiled (`CARGO_MANIFEST_DIR`): with a target directory shared by
+/// two checkouts (`CARGO_TARGET_DIR`, worktrees, sccache), `cargo run -p
+/// codegen` in one checkout may run the binary built in the other, and a
+/// compile-time path would then silently regenerate the other checkout.
+pub fn find_workspace(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| is_workspace(dir))
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| manifest_dir.to_path_buf())
+}
+
+/// Whether `dir` holds a `Cargo.toml` with `[workspace]` and a `spec/` dir.
+pub fn is_workspace(dir: &Path) -> bool {
+    dir.join("spec").is_dir()
+        && std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|manifest| {
+            manifest
+                .lines()
+                .any(|line| line.trim_start().starts_with("[workspace]"))
+        })
 }
 
 /// One crate the generator writes: a spec directory, an output directory
@@ -54,7 +70,7 @@ pub const MAIN_TARGET: Target = Target {
 
 /// Every crate `cargo run -p codegen` writes: the client crate, then the
 /// test-only crates that exercise what the real specs do not use yet
-/// (token paging, hostile names). The golden test checks all of them.
+/// (token paging, hostile names, recursive types and hostile descriptions). The golden test checks all of them.
 pub const TARGETS: &[Target] = &[
     MAIN_TARGET,
     Target {
@@ -66,6 +82,11 @@ pub const TARGETS: &[Target] = &[
         spec_dir: "tests/specs/collisions",
         out_dir: "tests/generated/collisions",
         package: "feishu-fixture-collisions",
+    },
+    Target {
+        spec_dir: "tests/specs/hardening",
+        out_dir: "tests/generated/hardening",
+        package: "feishu-fixture-hardening",
     },
 ];
 

@@ -18,12 +18,24 @@ pub struct LoadedSpec {
     pub spec: SpecFile,
 }
 
+/// The largest spec file read, in bytes. The biggest real service file is
+/// well under 1 MiB; 8 MiB leaves room and keeps a stray huge file (a log
+/// or a dump saved as `.yaml`) from being read whole into memory.
+pub const MAX_SPEC_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
 /// Loads every `*.yaml` file below `spec_dir`, in path order. `display_root`
 /// is the directory paths are shown relative to (the workspace root).
+///
+/// Hostile trees give one clear error each instead of a hang or a flood:
+/// only regular files are read (a FIFO named `x.yaml` would block the read
+/// forever; symlinks to regular files are followed), each directory is
+/// walked once by canonical path (a symlink loop, or a second link to a
+/// directory, is reported once instead of being walked again and again),
+/// and a file over [`MAX_SPEC_FILE_BYTES`] is not read.
 pub fn load_dir(spec_dir: &Path, display_root: &Path) -> (Vec<LoadedSpec>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let mut files = Vec::new();
-    if let Err(error) = collect_yaml_files(spec_dir, &mut files) {
+    let mut walk = Walk::default();
+    if let Err(error) = walk.directory(spec_dir, display_root) {
         diagnostics.0.push(file_diagnostic(
             &display(spec_dir, display_root),
             format!("cannot read the spec directory: {error}"),
@@ -31,17 +43,27 @@ pub fn load_dir(spec_dir: &Path, display_root: &Path) -> (Vec<LoadedSpec>, Diagn
         ));
         return (Vec::new(), diagnostics);
     }
+    diagnostics.0.extend(walk.problems);
+    let mut files = walk.files;
     files.sort();
     let mut loaded = Vec::new();
     for path in files {
         let shown = display(&path, display_root);
-        match std::fs::read_to_string(&path) {
+        match read_limited(&path) {
             Ok(text) => {
                 let (spec, problems) = load_str(&shown, &text);
                 loaded.extend(spec);
                 diagnostics.0.extend(problems);
             }
-            Err(error) => diagnostics.0.push(file_diagnostic(
+            Err(ReadError::TooBig) => diagnostics.0.push(file_diagnostic(
+                &shown,
+                format!(
+                    "the file is larger than {} MiB",
+                    MAX_SPEC_FILE_BYTES / (1024 * 1024)
+                ),
+                "a spec file describes one service version and stays small; split it, or move what is not a spec out of the spec directory",
+            )),
+            Err(ReadError::Io(error)) => diagnostics.0.push(file_diagnostic(
                 &shown,
                 format!("cannot read the file: {error}"),
                 "spec files must be readable UTF-8 text",
@@ -49,6 +71,99 @@ pub fn load_dir(spec_dir: &Path, display_root: &Path) -> (Vec<LoadedSpec>, Diagn
         }
     }
     (loaded, diagnostics)
+}
+
+enum ReadError {
+    TooBig,
+    Io(std::io::Error),
+}
+
+/// Reads at most [`MAX_SPEC_FILE_BYTES`] (plus one byte, to tell a file
+/// that is exactly at the limit from one beyond it), whatever the metadata
+/// said: a file can grow between the check and the read.
+fn read_limited(path: &Path) -> Result<String, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SPEC_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_SPEC_FILE_BYTES {
+        return Err(ReadError::TooBig);
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| ReadError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
+/// The spec files of a tree, and the entries that were refused.
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    problems: Vec<Diagnostic>,
+    /// Canonical paths of the directories entered so far.
+    seen: std::collections::HashSet<PathBuf>,
+}
+
+impl Walk {
+    fn directory(&mut self, dir: &Path, root: &Path) -> std::io::Result<()> {
+        let canonical = std::fs::canonicalize(dir)?;
+        if !self.seen.insert(canonical) {
+            self.problems.push(file_diagnostic(
+                &display(dir, root),
+                "this directory was already read: it is a symlink loop or a second link to a spec directory".into(),
+                "remove the symlink; each spec directory is read once",
+            ));
+            return Ok(());
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<std::io::Result<_>>()?;
+        entries.sort();
+        for path in entries {
+            // Follows symlinks, without opening anything (a FIFO's
+            // metadata does not block; opening it would).
+            let metadata = match std::fs::metadata(&path) {
+                Ok(metadata) => metadata,
+                Err(error) => {
+                    if is_yaml(&path) {
+                        self.problems.push(file_diagnostic(
+                            &display(&path, root),
+                            format!("cannot read the file: {error}"),
+                            "a broken symlink? point it at a spec file or remove it",
+                        ));
+                    }
+                    continue;
+                }
+            };
+            if metadata.is_dir() {
+                if let Err(error) = self.directory(&path, root) {
+                    self.problems.push(file_diagnostic(
+                        &display(&path, root),
+                        format!("cannot read the directory: {error}"),
+                        "make it readable, or move it out of the spec directory",
+                    ));
+                }
+            } else if is_yaml(&path) {
+                if metadata.is_file() {
+                    self.files.push(path);
+                } else {
+                    self.problems.push(file_diagnostic(
+                        &display(&path, root),
+                        "not a regular file (a FIFO, socket or device), so it is not read".into(),
+                        "spec files are regular files; remove this one or rename it away from .yaml",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
 }
 
 /// Parses one spec file's text. Every key problem of the file is reported
@@ -232,21 +347,6 @@ fn yaml_error(source: &SourceFile, error: &serde_yaml::Error) -> Diagnostic {
     )
 }
 
-fn collect_yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_yaml_files(&path, out)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        ) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
 /// A path relative to `root`, with `/` separators on every platform so that
 /// diagnostics and generated headers are the same everywhere.
 pub fn display(path: &Path, root: &Path) -> String {
@@ -274,6 +374,7 @@ fn file_diagnostic(file: &str, message: String, help: &str) -> Diagnostic {
         file: file.to_owned(),
         position: Position { line: 1, column: 1 },
         source_line: None,
+        source_caret: 0,
         message,
         help: Some(help.to_owned()),
     }

@@ -1,23 +1,30 @@
-//! `cargo run -p codegen [-- --check] [--spec DIR --out DIR [--package NAME]]`
+//! `cargo run -p codegen [-- --check] [--workspace DIR] [--spec DIR --out DIR [--package NAME]]`
 //!
-//! Reads the specs, rewrites the generated crates, prints one summary line.
-//! With `--check` it writes nothing and fails if any crate is out of date.
+//! Reads the specs, rewrites the generated crates, prints one summary line
+//! naming the workspace it used. With `--check` it writes nothing and fails
+//! if any crate is out of date. The workspace is found from the current
+//! directory upwards ([`codegen::find_workspace`]), not from where the
+//! binary was built.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use codegen::output::{self, Drift};
 use codegen::schema::{SCHEMA_PATH, schema_file_contents};
-use codegen::{Failure, Generation, TARGETS, generate_dir, load, workspace_root};
+use codegen::{Failure, Generation, TARGETS, find_workspace, generate_dir, is_workspace, load};
 
 const USAGE: &str =
-    "usage: cargo run -p codegen [-- [--check] [--spec DIR --out DIR [--package NAME]]]
+    "usage: cargo run -p codegen [-- [--check] [--workspace DIR] [--spec DIR --out DIR [--package NAME]]]
 
 Reads the YAML specs and rewrites the generated crates: generated/ from spec/,
-and the test-only crates under tests/generated/ from tests/specs/.
+and the test-only crates under tests/generated/ from tests/specs/. The
+workspace is the nearest directory at or above the current one with a
+Cargo.toml declaring [workspace] beside a spec/ directory.
 
   --check         write nothing; list stale, missing and extra files and exit 1
                   if there are any (for CI and pre-commit hooks)
+  --workspace DIR use the workspace DIR instead of searching from the current
+                  directory
   --spec DIR      generate one crate from DIR instead (needs --out)
   --out DIR       where that crate goes
   --package NAME  its package name (default: feishu)
@@ -32,25 +39,60 @@ struct Job {
 
 struct Args {
     check: bool,
+    /// The workspace root: paths are shown relative to it.
+    root: PathBuf,
     jobs: Vec<Job>,
     /// Whether to write the editor schema too (the default run).
     schema: bool,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
-    let root = workspace_root();
-    let (mut check, mut spec, mut out, mut package) = (false, None, None, None);
-    let mut iter = std::env::args().skip(1);
+    let (mut check, mut spec, mut out, mut package, mut workspace) =
+        (false, None, None, None, None::<PathBuf>);
+    let mut iter = std::env::args_os().skip(1);
     while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--check" => check = true,
-            "--spec" => spec = Some(iter.next().ok_or("--spec needs a directory")?),
-            "--out" => out = Some(iter.next().ok_or("--out needs a directory")?),
-            "--package" => package = Some(iter.next().ok_or("--package needs a name")?),
-            "-h" | "--help" => return Ok(None),
-            other => return Err(format!("unknown argument `{other}`")),
+        let mut value = |what: &str| {
+            iter.next()
+                .ok_or(format!("{} needs {what}", arg.to_string_lossy()))
+        };
+        match arg.to_str() {
+            Some("--check") => check = true,
+            Some("--spec") => spec = Some(PathBuf::from(value("a directory")?)),
+            Some("--out") => out = Some(PathBuf::from(value("a directory")?)),
+            Some("--workspace") => workspace = Some(PathBuf::from(value("a directory")?)),
+            Some("--package") => {
+                package = Some(
+                    value("a name")?
+                        .into_string()
+                        .map_err(|_| "--package needs a UTF-8 name")?,
+                )
+            }
+            Some("-h" | "--help") => return Ok(None),
+            _ => return Err(format!("unknown argument `{}`", arg.to_string_lossy())),
         }
     }
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let root = match workspace {
+        Some(dir) if is_workspace(&dir) => dir,
+        Some(dir) => {
+            return Err(format!(
+                "--workspace {}: no Cargo.toml with [workspace] beside a spec/ directory there",
+                dir.display()
+            ));
+        }
+        None => match find_workspace(&cwd) {
+            Some(dir) => dir,
+            // One crate from explicit directories needs no workspace.
+            None if spec.is_some() => cwd,
+            None => {
+                return Err(format!(
+                    "no workspace at or above {}: run codegen inside the checkout (a directory with a Cargo.toml declaring [workspace] beside spec/), or pass --workspace DIR",
+                    cwd.display()
+                ));
+            }
+        },
+    };
     let schema = spec.is_none();
     let jobs = match (spec, out) {
         (None, None) if package.is_none() => TARGETS
@@ -62,14 +104,15 @@ fn parse_args() -> Result<Option<Args>, String> {
             })
             .collect(),
         (Some(spec), Some(out)) => vec![Job {
-            spec_dir: spec.into(),
-            out_dir: out.into(),
+            spec_dir: spec,
+            out_dir: out,
             package: package.unwrap_or_else(|| "feishu".to_owned()),
         }],
         _ => return Err("--spec, --out and --package go together: give --spec and --out".into()),
     };
     Ok(Some(Args {
         check,
+        root,
         jobs,
         schema,
     }))
@@ -87,7 +130,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let root = workspace_root();
+    let root = args.root.clone();
 
     // Generate everything in memory first: a spec error anywhere means
     // nothing is written anywhere.
@@ -121,12 +164,13 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     };
     let counts = format!(
-        "{} services, {} endpoints, {} types; {} crate{}",
+        "{} services, {} endpoints, {} types; {} crate{}; workspace {}",
         main.service_count(),
         main.endpoint_count(),
         main.type_count(),
         generations.len(),
-        if generations.len() == 1 { "" } else { "s" }
+        if generations.len() == 1 { "" } else { "s" },
+        shown_root(&root)
     );
 
     let schema_path = root.join(SCHEMA_PATH);
@@ -168,6 +212,15 @@ fn main() -> ExitCode {
         total.written, total.unchanged, total.removed
     );
     ExitCode::SUCCESS
+}
+
+/// The workspace as the summary names it: absolute, so two checkouts are
+/// told apart at a glance.
+fn shown_root(root: &Path) -> String {
+    std::fs::canonicalize(root)
+        .unwrap_or_else(|_| root.to_path_buf())
+        .display()
+        .to_string()
 }
 
 fn check(

@@ -161,6 +161,10 @@ pub struct Field {
     pub aliases: Vec<String>,
     /// Scopes without which the server omits the field.
     pub field_scopes: Vec<String>,
+    /// Stored as `Option<Box<T>>`: the field closes a cycle of named types
+    /// (a department holding its parent department), which would otherwise
+    /// be a type of infinite size. Set by the resolver for every such field.
+    pub boxed: bool,
 }
 
 /// Documented limits on a value.

@@ -3,6 +3,7 @@
 //! `serde_yaml` keeps no positions for values, so the index comes from a
 //! second, event-level parse with `yaml-rust2`.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -46,6 +47,14 @@ pub struct SourceFile {
     pub text: String,
     spots: HashMap<YamlPath, Spot>,
     duplicates: Vec<DuplicateKey>,
+    /// Byte offset where each line starts and ends (without its break), so
+    /// that a diagnostic's line is found without rescanning the file: with
+    /// thousands of diagnostics a scan per diagnostic was quadratic.
+    lines: Vec<(usize, usize)>,
+    /// [`Self::root_position`], computed once for the same reason.
+    root: Position,
+    /// Bytes of text read to answer line queries (see [`Self::bytes_read`]).
+    read: Cell<usize>,
 }
 
 /// A mapping key written twice; YAML parsers silently keep the last one.
@@ -70,12 +79,26 @@ impl SourceFile {
             Ok(()) => (indexer.spots, indexer.duplicates),
             Err(_) => (HashMap::new(), Vec::new()),
         };
+        let lines = line_spans(&text);
+        let root = root_position(&spots);
         SourceFile {
             display_path: display_path.into(),
             text,
             spots,
             duplicates,
+            lines,
+            root,
+            read: Cell::new(0),
         }
+    }
+
+    /// How many bytes of the text line lookups have read so far. Each
+    /// lookup reads only its own line, so reporting diagnostics costs at most
+    /// the lines shown, never a rescan of the file per diagnostic; tests use
+    /// this to prove the cost is linear without timing anything.
+    #[doc(hidden)]
+    pub fn bytes_read(&self) -> usize {
+        self.read.get()
     }
 
     /// Keys written twice in one mapping.
@@ -97,7 +120,7 @@ impl SourceFile {
         let mut path = path;
         loop {
             if path.is_empty() {
-                return self.root_position();
+                return self.root;
             }
             if let Some(spot) = self.spots.get(path) {
                 return match (want_key, spot.key) {
@@ -112,26 +135,18 @@ impl SourceFile {
         }
     }
 
-    /// Where the document's content starts: its first top-level key (the
-    /// parser marks a block mapping's start after that key), else the root
-    /// value, else the start of the file.
-    fn root_position(&self) -> Position {
-        self.spots
-            .iter()
-            .filter(|(path, _)| path.len() == 1)
-            .map(|(_, spot)| spot.key.unwrap_or(spot.value))
-            .min()
-            .or_else(|| self.spots.get(&Vec::new()).map(|spot| spot.value))
-            .unwrap_or(Position { line: 1, column: 1 })
-    }
-
     /// The text of a 1-based line.
     /// Lines end where the YAML parsers end them: at `\n`, `\r\n` or a lone
     /// `\r` (so a stray carriage return does not shift every later line).
     pub fn line_text(&self, line: usize) -> Option<String> {
-        yaml_lines(&self.text)
-            .nth(line.checked_sub(1)?)
-            .map(str::to_owned)
+        self.line_str(line).map(str::to_owned)
+    }
+
+    /// [`Self::line_text`] without the copy.
+    pub fn line_str(&self, line: usize) -> Option<&str> {
+        let (start, end) = *self.lines.get(line.checked_sub(1)?)?;
+        self.read.set(self.read.get() + (end - start));
+        self.text.get(start..end)
     }
 
     /// A diagnostic at a position in this file.
@@ -142,15 +157,47 @@ impl SourceFile {
         message: impl Into<String>,
         help: Option<String>,
     ) -> Diagnostic {
+        let (source_line, source_caret) = match self.line_str(position.line) {
+            Some(line) => {
+                let (window, caret) = crate::diagnostic::window(line, position.column);
+                (Some(window), caret)
+            }
+            None => (None, 0),
+        };
         Diagnostic {
             severity,
             file: self.display_path.clone(),
             position,
-            source_line: self.line_text(position.line),
-            message: message.into(),
-            help,
+            source_line,
+            source_caret,
+            message: crate::diagnostic::clip(message.into()),
+            help: help.map(crate::diagnostic::clip),
         }
     }
+}
+
+/// Where the document's content starts: its first top-level key (the
+/// parser marks a block mapping's start after that key), else the root
+/// value, else the start of the file.
+fn root_position(spots: &HashMap<YamlPath, Spot>) -> Position {
+    spots
+        .iter()
+        .filter(|(path, _)| path.len() == 1)
+        .map(|(_, spot)| spot.key.unwrap_or(spot.value))
+        .min()
+        .or_else(|| spots.get(&Vec::new()).map(|spot| spot.value))
+        .unwrap_or(Position { line: 1, column: 1 })
+}
+
+/// `(start, end)` byte offsets of every line as [`yaml_lines`] splits them.
+fn line_spans(text: &str) -> Vec<(usize, usize)> {
+    let base = text.as_ptr() as usize;
+    yaml_lines(text)
+        .map(|line| {
+            let start = line.as_ptr() as usize - base;
+            (start, start + line.len())
+        })
+        .collect()
 }
 
 /// The lines of `text` as YAML counts them (`\n`, `\r\n`, lone `\r`); an

@@ -404,3 +404,86 @@ fn stale_staging_and_backup_directories_are_cleared() {
     sandbox.assert_no_leftovers();
     assert!(!snapshot(&sandbox.out()).contains_key("src/stray.rs"));
 }
+
+/// A copy of this workspace's specs as a workspace of its own: `Cargo.toml`
+/// with `[workspace]`, `spec/`, `tests/specs/` and the `codegen/` directory
+/// the editor schema goes to.
+fn fake_workspace(name: &str) -> Sandbox {
+    let sandbox = Sandbox::new(name);
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    copy_dir(&real.join("tests/specs"), &sandbox.dir.join("tests/specs"));
+    fs::create_dir_all(sandbox.dir.join("codegen")).unwrap();
+    fs::write(
+        sandbox.dir.join("Cargo.toml"),
+        "[workspace]\nmembers = []\n",
+    )
+    .unwrap();
+    sandbox
+}
+
+#[test]
+fn the_workspace_is_found_from_the_current_directory_not_the_build() {
+    let sandbox = fake_workspace("workspace-cwd");
+    let inside = sandbox.spec().join("okr");
+    let run = Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .current_dir(&inside)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", describe(&run));
+    let shown = fs::canonicalize(&sandbox.dir).unwrap();
+    assert!(
+        text(&run.stdout).contains(&format!("; workspace {};", shown.display())),
+        "{}",
+        describe(&run)
+    );
+    // It wrote the sandbox's crates, not this checkout's.
+    assert!(sandbox.dir.join("generated/src/lib.rs").is_file());
+    assert!(
+        sandbox
+            .dir
+            .join("tests/generated/paging/Cargo.toml")
+            .is_file()
+    );
+    assert!(sandbox.dir.join("codegen/spec.schema.json").is_file());
+}
+
+#[test]
+fn outside_any_workspace_it_refuses_unless_told_where() {
+    let sandbox = fake_workspace("workspace-flag");
+    let elsewhere = std::env::temp_dir();
+    assert!(
+        codegen::find_workspace(&elsewhere).is_none(),
+        "the temp dir must lie outside any workspace for this test"
+    );
+    let refused = Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .current_dir(&elsewhere)
+        .arg("--check")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", describe(&refused));
+    assert!(
+        text(&refused.stderr).contains("no workspace at or above"),
+        "{}",
+        describe(&refused)
+    );
+    let generate = Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .current_dir(&elsewhere)
+        .arg("--workspace")
+        .arg(&sandbox.dir)
+        .output()
+        .unwrap();
+    assert!(generate.status.success(), "{}", describe(&generate));
+    let check = Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .current_dir(&elsewhere)
+        .args(["--check", "--workspace"])
+        .arg(&sandbox.dir)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", describe(&check));
+    let shown = fs::canonicalize(&sandbox.dir).unwrap();
+    assert!(
+        text(&check.stdout).contains(&format!("workspace {};", shown.display())),
+        "{}",
+        describe(&check)
+    );
+}

@@ -20,27 +20,166 @@ pub fn doc_attrs(markdown: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-/// Escapes prose for Markdown, keeping `` `code` `` spans intact.
+/// Makes spec text safe as rustdoc Markdown.
+///
+/// Spec text is prose copied from doc pages, and rustdoc would read some of
+/// it as markup: a fenced block becomes a doctest (```` ``` ```` followed by
+/// JSON fails `cargo test --doc`), `[x]` a broken intra-doc link, `<b` an
+/// unclosed HTML tag, a bare URL a `bare_urls` warning. So:
+/// - a fenced block (```` ``` ```` or `~~~` at the start of a line) is kept
+///   as a block but always as ```` ```text ````, never tested, with a fence
+///   longer than any backtick run inside; an unclosed one is closed at the
+///   end of the text;
+/// - other lines are joined into one line of prose, in which Markdown
+///   punctuation is escaped except inside `` `code` `` spans (when the
+///   backticks pair up), runs of three or more backticks are escaped, and
+///   URLs become code spans;
+/// - control characters become U+FFFD: they are invisible in docs and a
+///   bare carriage return is not allowed in a doc comment.
 pub fn escape(text: &str) -> String {
-    let balanced_backticks = text.matches('`').count().is_multiple_of(2);
-    let mut out = String::with_capacity(text.len());
-    let mut in_code = false;
-    for c in text.chars() {
-        match c {
-            '`' if balanced_backticks => {
-                in_code = !in_code;
-                out.push(c);
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut prose: Vec<&str> = Vec::new();
+    let mut lines = crate::source::yaml_lines(text);
+    while let Some(line) = lines.next() {
+        let Some((fence_char, fence_len)) = fence_opening(line) else {
+            prose.push(line);
+            continue;
+        };
+        flush_prose(&mut out, &mut prose);
+        let mut content: Vec<&str> = Vec::new();
+        for inner in lines.by_ref() {
+            if is_fence_closing(inner, fence_char, fence_len) {
+                break;
             }
-            _ if in_code => out.push(c),
-            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '#' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
+            content.push(inner);
         }
+        let longest = content
+            .iter()
+            .flat_map(|l| l.split(|c| c != '`'))
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let fence = "`".repeat((longest + 1).max(3));
+        push_break(&mut out);
+        out.push_str(&fence);
+        out.push_str("text\n");
+        for line in content {
+            out.push_str(&without_controls(line));
+            out.push('\n');
+        }
+        out.push_str(&fence);
+    }
+    flush_prose(&mut out, &mut prose);
+    out
+}
+
+/// A blank line before a block, unless the text starts with it.
+fn push_break(out: &mut String) {
+    if !out.is_empty() {
+        out.push_str("\n\n");
+    }
+}
+
+fn flush_prose(out: &mut String, prose: &mut Vec<&str>) {
+    let joined: Vec<&str> = prose
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    prose.clear();
+    if joined.is_empty() {
+        return;
+    }
+    push_break(out);
+    out.push_str(&escape_prose(&without_controls(&joined.join(" "))));
+}
+
+/// ```` ``` ````/`~~~` (three or more), indented at most three spaces, as
+/// CommonMark opens a fenced block: the fence character and length.
+fn fence_opening(line: &str) -> Option<(char, usize)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let c = rest.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let len = rest.len() - rest.trim_start_matches(c).len();
+    (indent <= 3 && len >= 3).then_some((c, len))
+}
+
+fn is_fence_closing(line: &str, c: char, len: usize) -> bool {
+    let trimmed = line.trim();
+    trimmed.len() >= len
+        && trimmed.chars().all(|x| x == c)
+        && line.len() - line.trim_start_matches(' ').len() <= 3
+}
+
+fn without_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// One line of prose: Markdown punctuation escaped outside code spans.
+/// A run of one or two backticks opens a code span only when a later run of
+/// the same length closes it (as CommonMark pairs them); any other
+/// backtick is escaped, so what is left unescaped is exactly what rustdoc
+/// reads as code.
+fn escape_prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    let mut first = true;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("https://") || rest.starts_with("http://") {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            out.push_str(&code(&rest[..end]));
+            rest = &rest[end..];
+            first = false;
+            continue;
+        }
+        if c == '`' {
+            let len = rest.len() - rest.trim_start_matches('`').len();
+            let closing = (len < 3).then(|| closing_run(&rest[len..], len)).flatten();
+            match closing {
+                Some(end) => {
+                    let span_end = len + end + len;
+                    out.push_str(&rest[..span_end]);
+                    rest = &rest[span_end..];
+                }
+                None => {
+                    out.push_str(&"\\`".repeat(len));
+                    rest = &rest[len..];
+                }
+            }
+            first = false;
+            continue;
+        }
+        // `~` only matters where it could open a fence: at the start.
+        if matches!(c, '\\' | '*' | '[' | ']' | '<' | '>' | '#' | '|') || (first && c == '~') {
+            out.push('\\');
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+        first = false;
     }
     out
+}
+
+/// The byte offset in `text` of the first backtick run of exactly `len`.
+fn closing_run(text: &str, len: usize) -> Option<usize> {
+    let mut offset = 0;
+    while let Some(start) = text[offset..].find('`') {
+        let start = offset + start;
+        let run = text[start..].len() - text[start..].trim_start_matches('`').len();
+        if run == len {
+            return Some(start);
+        }
+        offset = start + run;
+    }
+    None
 }
 
 /// Chinese description, then the English one as its own paragraph.
@@ -183,6 +322,33 @@ mod tests {
         );
         assert_eq!(escape("odd ` tick"), "odd \\` tick");
         assert_eq!(escape("offset>=0"), "offset\\>=0");
+    }
+
+    #[test]
+    fn fenced_blocks_become_text_blocks_and_are_closed() {
+        assert_eq!(
+            escape("```\nfn x( {\n```\nafter"),
+            "```text\nfn x( {\n```\n\nafter"
+        );
+        // Unclosed, with a longer run inside: closed with a longer fence.
+        assert_eq!(
+            escape("intro\n~~~rust\na ```` b"),
+            "intro\n\n`````text\na ```` b\n`````"
+        );
+        // Not at the start of a line: literal backticks, never a fence.
+        assert_eq!(escape("x ``` y"), "x \\`\\`\\` y");
+    }
+
+    #[test]
+    fn prose_loses_markup_that_rustdoc_would_warn_about() {
+        assert_eq!(
+            escape("see https://a.b/c_d and <b>"),
+            "see `https://a.b/c_d` and \\<b\\>"
+        );
+        assert_eq!(escape("~~ strike"), "\\~~ strike");
+        // Unpaired backtick runs are escaped; paired ones stay code.
+        assert_eq!(escape("`a`` [b]"), "\\`a\\`\\` \\[b\\]");
+        assert_eq!(escape("a\u{0}b\rc"), "a\u{fffd}b c");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::emit::paths::{argument, rust_type};
+use crate::emit::paths::{argument, rust_type, trait_name_allow};
 use crate::emit::types::{deprecated_attr, field_attrs, response_struct};
 use crate::emit::{docs, extras};
 use crate::ident::{Case, sanitize};
@@ -201,8 +201,10 @@ fn operation_method(op: &Operation) -> TokenStream {
         _ => None,
     };
     let params = params.chain(body_param);
+    let allow = trait_name_allow(&name);
     quote! {
         #doc
+        #allow
         pub fn #name(&self, #(#params),*) -> #request {
             #request {
                 client: ::std::clone::Clone::clone(self.client.core()),
@@ -593,9 +595,11 @@ fn setter(p: &Field, place: TokenStream) -> TokenStream {
     let convert = arg.convert;
     let doc = docs::doc_attrs(&docs::field(p));
     let deprecated = deprecated_attr(p);
+    let allow = trait_name_allow(&ident);
     quote! {
         #doc
         #deprecated
+        #allow
         pub fn #ident(mut self, #value: #param_type) -> Self {
             #place = ::std::option::Option::Some(#convert);
             self

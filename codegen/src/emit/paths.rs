@@ -77,3 +77,51 @@ pub fn argument(ty: &TypeRef, value: &proc_macro2::Ident) -> Argument {
         },
     }
 }
+
+/// Method names clippy's `should_implement_trait` claims for a standard
+/// trait (`clone`, `add`, `cmp`, ...). A spec name may be one of them (an
+/// action `clone`, a parameter `add`); the generated method is then an
+/// ordinary accessor or setter, not a trait method in disguise, so the lint
+/// is allowed on it alone.
+const TRAIT_METHOD_NAMES: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
+/// `#[allow(clippy::should_implement_trait)]` when `ident` is a trait
+/// method's name, else nothing.
+pub fn trait_name_allow(ident: &proc_macro2::Ident) -> Option<proc_macro2::TokenStream> {
+    let name = ident.to_string();
+    let name = name.strip_prefix("r#").unwrap_or(&name);
+    TRAIT_METHOD_NAMES
+        .contains(&name)
+        .then(|| quote::quote!(#[allow(clippy::should_implement_trait)]))
+}

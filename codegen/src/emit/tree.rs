@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use crate::emit::docs;
 use crate::emit::operation::{accessor_struct, inner_doc_attrs, version_accessor_name};
+use crate::emit::paths::trait_name_allow;
 use crate::emit::types::type_def;
 use crate::ident::{Case, sanitize};
 use crate::model::{Model, Namespace, Service};
@@ -59,8 +60,10 @@ pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
             docs::code(&service.name)
         ));
         let doc = docs::doc_attrs(&text);
+        let allow = trait_name_allow(&module);
         quote! {
             #doc
+            #allow
             #[cfg(feature = #feature)]
             pub fn #module(&self) -> #module::#accessor<'_> {
                 #module::#accessor::new(self)
@@ -174,8 +177,10 @@ pub fn service_mod(model: &Model, service: &Service) -> TokenStream {
         let module = v.version_module.to_ident();
         let accessor = format_ident!("{}", version_accessor_name(v));
         let doc = docs::doc_attrs(&format!("Version {}.", docs::code(&v.version)));
+        let allow = trait_name_allow(&module);
         quote! {
             #doc
+            #allow
             pub fn #module(&self) -> #module::#accessor<'a> {
                 #module::#accessor::new(self.client)
             }
@@ -227,8 +232,10 @@ pub fn version_mod(service: &Service) -> TokenStream {
         }
         text.push_str(&format!("Operations on {}.", docs::code(&r.name)));
         let doc = docs::doc_attrs(&text);
+        let allow = trait_name_allow(&module);
         quote! {
             #doc
+            #allow
             pub fn #module(&self) -> #module::#accessor<'a> {
                 #module::#accessor::new(self.client)
             }

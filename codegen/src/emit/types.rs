@@ -32,6 +32,11 @@ pub fn response_struct(
 ) -> TokenStream {
     let fields = fields.iter().map(|field| {
         let ty = rust_type(&field.ty);
+        let ty = if field.boxed {
+            quote!(::std::boxed::Box<#ty>)
+        } else {
+            ty
+        };
         let attrs = field_attrs(field);
         let name = field.rust_name.to_ident();
         quote! {
