@@ -34,6 +34,7 @@
 mod client;
 mod config;
 mod error;
+pub mod event;
 mod json_path;
 mod operation;
 pub mod paginate;
