@@ -86,10 +86,14 @@ async fn events_reach_typed_handlers_and_every_frame_is_acknowledged() {
 async fn a_silent_connection_is_detected_and_replaced() {
     let server = MockServer::start().await.unwrap();
     let seen = Seen::default();
-    let connection = builder(&server).spawn(Arc::new(seen.dispatcher())).unwrap();
+    let connection = builder(&server)
+        .read_timeout(Duration::from_secs(3600))
+        .spawn(Arc::new(seen.dispatcher()))
+        .unwrap();
     connected(&connection, 1).await;
 
-    // No pongs, no close: only the pong deadline can notice.
+    // No pongs, no close, and a read deadline far away: only the pong deadline can
+    // notice.
     server.ws().go_silent();
     connected(&connection, 2).await;
     let status = connection.status().get();
