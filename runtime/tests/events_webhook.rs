@@ -332,3 +332,24 @@ async fn the_axum_router_serves_the_receiver_over_http() {
     assert_eq!(response.status(), 413);
     server.abort();
 }
+
+#[tokio::test]
+async fn unsigned_encrypted_bodies_all_get_the_same_answer() {
+    // Without a signature, whether a body decrypts must not show (a padding oracle);
+    // only a genuine URL verification gets a different answer.
+    let seen = Seen::default();
+    let receiver = encrypted_receiver(&seen);
+    let event = encrypted_body(&envelope(OPEN_RESULT, "ev_unsigned"));
+    let garbage = json!({"encrypt": STANDARD.encode([0x5a_u8; 48])}).to_string().into_bytes();
+    let not_json = json!({"encrypt": encrypt(b"plain words", ENCRYPT_KEY)}).to_string().into_bytes();
+    let bad_token = encrypted_body(&json!({"challenge": "c", "token": "forged", "type": "url_verification"}));
+    let mut answers = Vec::new();
+    for body in [&event, &garbage, &not_json, &bad_token] {
+        answers.push(receiver.handle(&HeaderMap::new(), body).await);
+    }
+    for answer in &answers {
+        assert_eq!(answer, &answers[0]);
+    }
+    assert_eq!(answers[0].status, StatusCode::UNAUTHORIZED);
+    assert!(seen.typed().is_empty());
+}

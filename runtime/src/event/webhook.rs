@@ -145,6 +145,11 @@ impl WebhookResponse {
     }
 }
 
+/// The one answer to every unsigned encrypted body that is not a valid URL verification.
+fn unsigned() -> WebhookResponse {
+    WebhookResponse::refuse(StatusCode::UNAUTHORIZED, "missing signature")
+}
+
 /// Checks and decrypts webhook deliveries and hands them to a [`Dispatcher`].
 #[derive(Debug, Clone)]
 pub struct WebhookReceiver {
@@ -202,6 +207,9 @@ impl WebhookReceiver {
                 }
                 match crypto::decrypt(&encrypt, key) {
                     Ok(plain) => plain,
+                    // Unsigned, only a URL verification is acceptable; every failure
+                    // answers alike, so nobody can probe the decryption (padding oracle).
+                    Err(_) if !signed => return unsigned(),
                     Err(_) => {
                         return WebhookResponse::refuse(
                             StatusCode::BAD_REQUEST,
@@ -224,15 +232,26 @@ impl WebhookReceiver {
             }
             (None, None) => body.to_vec(),
         };
-        let Ok(probe) = serde_json::from_slice::<Probe>(&plaintext) else {
-            return WebhookResponse::refuse(StatusCode::BAD_REQUEST, "body is not a JSON object");
+        // Only the URL verification may come unsigned when an encrypt key is set.
+        let must_be_challenge = self.config.encrypt_key.is_some() && !signed;
+        let probe = match serde_json::from_slice::<Probe>(&plaintext) {
+            Ok(probe) => probe,
+            Err(_) if must_be_challenge => return unsigned(),
+            Err(_) => {
+                return WebhookResponse::refuse(
+                    StatusCode::BAD_REQUEST,
+                    "body is not a JSON object",
+                );
+            }
         };
         if probe.kind.as_deref() == Some("url_verification") {
+            if must_be_challenge && !self.token_ok(probe.token.as_deref()) {
+                return unsigned();
+            }
             return self.answer_challenge(probe);
         }
-        // Only the URL verification may come unsigned when an encrypt key is set.
-        if self.config.encrypt_key.is_some() && !signed {
-            return WebhookResponse::refuse(StatusCode::UNAUTHORIZED, "missing signature");
+        if must_be_challenge {
+            return unsigned();
         }
         let envelope = match EventEnvelope::parse(&plaintext) {
             Ok(envelope) => envelope,
