@@ -105,21 +105,29 @@ fn open_id(user: Option<&UserId>) -> Option<&str> {
 fn describe(event: &PerformanceEvent) -> Value {
     match event {
         PerformanceEvent::StageTaskOpenResultV2(e) => json!(
-            e.items.iter().flatten().map(|item| json!({
-                "open_id": open_id(item.user_id.as_ref()),
-                "semester_id": item.semester_id,
-                "activity_id": item.activity_id,
-                "open_time": item.open_time,
-            })).collect::<Vec<_>>()
+            e.items
+                .iter()
+                .flatten()
+                .map(|item| json!({
+                    "open_id": open_id(item.user_id.as_ref()),
+                    "semester_id": item.semester_id,
+                    "activity_id": item.activity_id,
+                    "open_time": item.open_time,
+                }))
+                .collect::<Vec<_>>()
         ),
         PerformanceEvent::ReviewDataChangedV2(e) => json!(
-            e.items.iter().flatten().map(|item| json!({
-                "open_id": open_id(item.user_id.as_ref()),
-                "semester_id": item.semester_id,
-                "stages": item.stage_changes.iter().flatten()
-                    .map(|s| json!({"stage_id": s.stage_id, "stage_type": s.stage_type}))
-                    .collect::<Vec<_>>(),
-            })).collect::<Vec<_>>()
+            e.items
+                .iter()
+                .flatten()
+                .map(|item| json!({
+                    "open_id": open_id(item.user_id.as_ref()),
+                    "semester_id": item.semester_id,
+                    "stages": item.stage_changes.iter().flatten()
+                        .map(|s| json!({"stage_id": s.stage_id, "stage_type": s.stage_type}))
+                        .collect::<Vec<_>>(),
+                }))
+                .collect::<Vec<_>>()
         ),
     }
 }
@@ -232,15 +240,22 @@ async fn run(limit: Option<usize>) -> Result<(), Box<dyn std::error::Error>> {
         let router = feishu_runtime::event::axum::router("/webhook/event", receiver);
         let listen = env("LISTEN").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
         let listener = tokio::net::TcpListener::bind(&listen).await?;
-        eprintln!("webhook: listening on http://{}/webhook/event", listener.local_addr()?);
-        Some(tokio::spawn(async move { axum::serve(listener, router).await }))
+        eprintln!(
+            "webhook: listening on http://{}/webhook/event",
+            listener.local_addr()?
+        );
+        Some(tokio::spawn(
+            async move { axum::serve(listener, router).await },
+        ))
     } else {
         None
     };
     if connection.is_none() && server.is_none() {
-        return Err("set FEISHU_APP_ID and FEISHU_APP_SECRET (long connection) and/or \
+        return Err(
+            "set FEISHU_APP_ID and FEISHU_APP_SECRET (long connection) and/or \
                     FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN (webhook)"
-            .into());
+                .into(),
+        );
     }
 
     let stop = connection.as_ref().map(LongConnection::shutdown_handle);

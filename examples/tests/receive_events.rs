@@ -91,11 +91,17 @@ async fn receive_events_prints_events_from_both_channels() {
     .expect("reader");
     let exit = child.wait().expect("the example exits");
     assert!(exit.success());
-    let mut ids: Vec<_> = lines.iter().map(|l| l["event_id"].as_str().unwrap().to_owned()).collect();
+    let mut ids: Vec<_> = lines
+        .iter()
+        .map(|l| l["event_id"].as_str().unwrap().to_owned())
+        .collect();
     ids.sort();
     assert_eq!(ids, ["ev_http", "ev_ws"]);
     let http_line = lines.iter().find(|l| l["event_id"] == "ev_http").unwrap();
-    assert_eq!(http_line["items"][0]["stages"][0]["stage_type"], "leader_review");
+    assert_eq!(
+        http_line["items"][0]["stages"][0]["stage_type"],
+        "leader_review"
+    );
     let ws_line = lines.iter().find(|l| l["event_id"] == "ev_ws").unwrap();
     assert_eq!(ws_line["items"][0]["open_id"], "ou_1");
     assert_eq!(server.ws().acks().len(), 1);

@@ -11,8 +11,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use prost::Message as _;
@@ -248,7 +248,11 @@ async fn bootstrap(State(mock): State<Arc<WsMock>>, body: axum::body::Bytes) -> 
     let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let (number, failure, config) = mock.with(|hub| {
         hub.bootstraps += 1;
-        (hub.bootstraps, hub.bootstrap_failures.pop_front(), hub.client_config.clone())
+        (
+            hub.bootstraps,
+            hub.bootstrap_failures.pop_front(),
+            hub.client_config.clone(),
+        )
     });
     if let Some(code) = failure {
         return axum::Json(json!({"code": code, "msg": "injected failure"})).into_response();
@@ -292,10 +296,10 @@ async fn serve(mock: Arc<WsMock>, mut socket: WebSocket) {
         tokio::select! {
             message = socket.recv() => match message {
                 Some(Ok(Message::Binary(bytes))) if !silent => {
-                    if let Some(reply) = received(&mock, &bytes) {
-                        if socket.send(Message::Binary(reply.encode_to_vec().into())).await.is_err() {
-                            return;
-                        }
+                    if let Some(reply) = received(&mock, &bytes)
+                        && socket.send(Message::Binary(reply.encode_to_vec().into())).await.is_err()
+                    {
+                        return;
                     }
                 }
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return,
@@ -312,9 +316,7 @@ async fn serve(mock: Arc<WsMock>, mut socket: WebSocket) {
 /// Carries out a command; `false` when the connection is to end.
 async fn apply(socket: &mut WebSocket, command: Command, silent: &mut bool) -> bool {
     match command {
-        Command::Send(bytes) => {
-            *silent || socket.send(Message::Binary(bytes.into())).await.is_ok()
-        }
+        Command::Send(bytes) => *silent || socket.send(Message::Binary(bytes.into())).await.is_ok(),
         Command::Silent => {
             *silent = true;
             true

@@ -97,7 +97,10 @@ fn encrypt(plain: &[u8], key: &str) -> String {
 }
 
 fn dispatch(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let mut group = c.benchmark_group("dispatch");
     group.throughput(Throughput::Elements(1));
 
@@ -113,25 +116,43 @@ fn dispatch(c: &mut Criterion) {
         });
     });
 
-    let bodies: Vec<Vec<u8>> = (0..4096).map(|i| envelope(i).to_string().into_bytes()).collect();
-    let d = Arc::new(dispatcher().dedup(feishu_runtime::event::DedupConfig { capacity: 0, ttl: Duration::ZERO }));
+    let bodies: Vec<Vec<u8>> = (0..4096)
+        .map(|i| envelope(i).to_string().into_bytes())
+        .collect();
+    let d = Arc::new(dispatcher().dedup(feishu_runtime::event::DedupConfig {
+        capacity: 0,
+        ttl: Duration::ZERO,
+    }));
     let i = AtomicU64::new(0);
     group.bench_function("typed_from_bytes", |b| {
         b.to_async(&runtime).iter(|| {
             let body = &bodies[(i.fetch_add(1, Ordering::Relaxed) % 4096) as usize];
             let d = &d;
-            async move { d.dispatch(EventEnvelope::parse(body).unwrap()).await.unwrap() }
+            async move {
+                d.dispatch(EventEnvelope::parse(body).unwrap())
+                    .await
+                    .unwrap()
+            }
         });
     });
 
     let key = "bench-encrypt-key";
     let receiver = WebhookReceiver::new(
         WebhookConfig::new().encrypt_key(key),
-        Arc::new(dispatcher().dedup(feishu_runtime::event::DedupConfig { capacity: 0, ttl: Duration::ZERO })),
+        Arc::new(dispatcher().dedup(feishu_runtime::event::DedupConfig {
+            capacity: 0,
+            ttl: Duration::ZERO,
+        })),
     )
     .unwrap();
-    let body = json!({"encrypt": encrypt(envelope(1).to_string().as_bytes(), key)}).to_string().into_bytes();
-    let timestamp = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs().to_string();
+    let body = json!({"encrypt": encrypt(envelope(1).to_string().as_bytes(), key)})
+        .to_string()
+        .into_bytes();
+    let timestamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
     let signature = feishu_runtime::event::crypto::signature(&timestamp, "n", key, &body);
     let mut headers = http::HeaderMap::new();
     headers.insert("x-lark-request-timestamp", timestamp.parse().unwrap());
@@ -147,7 +168,11 @@ fn dispatch(c: &mut Criterion) {
 }
 
 fn silent_detection(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let mut group = c.benchmark_group("long_connection");
     group.sample_size(10);
     group.bench_function("silent_detection", |b| {
@@ -158,7 +183,11 @@ fn silent_detection(c: &mut Criterion) {
                 .ping_interval(Duration::from_millis(50))
                 .pong_timeout(Duration::from_millis(100))
                 .read_timeout(Duration::from_secs(3600))
-                .reconnect_policy(ReconnectPolicy { max_attempts: None, interval: Duration::ZERO, jitter: Duration::ZERO })
+                .reconnect_policy(ReconnectPolicy {
+                    max_attempts: None,
+                    interval: Duration::ZERO,
+                    jitter: Duration::ZERO,
+                })
                 .spawn(Arc::new(Dispatcher::new()))
                 .unwrap();
             let status = connection.status();

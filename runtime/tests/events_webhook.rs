@@ -23,15 +23,18 @@ const ENCRYPT_KEY: &str = "encrypt-key-DO-NOT-LOG-9a8b7c";
 fn encrypt(plain: &[u8], key: &str) -> String {
     let key = Sha256::digest(key.as_bytes());
     let iv: [u8; 16] = std::array::from_fn(|i| (i as u8).wrapping_mul(37).wrapping_add(5));
-    let ciphertext = cbc::Encryptor::<aes::Aes256>::new(&key, &iv.into())
-        .encrypt_padded_vec_mut::<Pkcs7>(plain);
+    let ciphertext =
+        cbc::Encryptor::<aes::Aes256>::new(&key, &iv.into()).encrypt_padded_vec_mut::<Pkcs7>(plain);
     let mut data = iv.to_vec();
     data.extend_from_slice(&ciphertext);
     STANDARD.encode(data)
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 /// Signature headers for `body`, as the platform computes them.
@@ -45,9 +48,15 @@ fn signed(body: &[u8], key: &str, timestamp: u64) -> HeaderMap {
     content.extend_from_slice(body);
     let signature = format!("{:x}", Sha256::digest(&content));
     let mut headers = HeaderMap::new();
-    headers.insert("X-Lark-Request-Timestamp", HeaderValue::from_str(&timestamp).unwrap());
+    headers.insert(
+        "X-Lark-Request-Timestamp",
+        HeaderValue::from_str(&timestamp).unwrap(),
+    );
     headers.insert("X-Lark-Request-Nonce", HeaderValue::from_static(nonce));
-    headers.insert("X-Lark-Signature", HeaderValue::from_str(&signature).unwrap());
+    headers.insert(
+        "X-Lark-Signature",
+        HeaderValue::from_str(&signature).unwrap(),
+    );
     headers
 }
 
@@ -87,7 +96,12 @@ async fn a_signed_encrypted_event_reaches_its_typed_handler() {
     let answer = receiver
         .handle(&signed(&body, ENCRYPT_KEY, now_secs()), &body)
         .await;
-    assert_eq!(answer.status, StatusCode::OK, "{:?}", String::from_utf8_lossy(&answer.body));
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "{:?}",
+        String::from_utf8_lossy(&answer.body)
+    );
     let typed = seen.typed();
     assert_eq!(typed.len(), 1);
     assert_eq!(typed[0].0.event_id, "ev_1");
@@ -98,7 +112,9 @@ async fn a_signed_encrypted_event_reaches_its_typed_handler() {
     let item = &event.items.as_ref().unwrap()[0];
     assert_eq!(item.semester_id.as_deref(), Some("7343576973861453844"));
     assert_eq!(
-        item.stage_changes.as_ref().unwrap()[0].stage_type.as_deref(),
+        item.stage_changes.as_ref().unwrap()[0]
+            .stage_type
+            .as_deref(),
         Some("leader_review")
     );
 }
@@ -111,15 +127,24 @@ async fn bad_missing_or_stale_signatures_are_refused_before_any_handler_runs() {
 
     let mut tampered = signed(&body, ENCRYPT_KEY, now_secs());
     tampered.insert("X-Lark-Signature", HeaderValue::from_static("00ff"));
-    assert_eq!(receiver.handle(&tampered, &body).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        receiver.handle(&tampered, &body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
     let wrong_key = signed(&body, "another key", now_secs());
-    assert_eq!(receiver.handle(&wrong_key, &body).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        receiver.handle(&wrong_key, &body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
     // Signed over a different body.
     let other = encrypted_body(&envelope(OPEN_RESULT, "ev_3"));
     let headers = signed(&other, ENCRYPT_KEY, now_secs());
-    assert_eq!(receiver.handle(&headers, &body).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        receiver.handle(&headers, &body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
     assert_eq!(
         receiver.handle(&HeaderMap::new(), &body).await.status,
@@ -127,9 +152,15 @@ async fn bad_missing_or_stale_signatures_are_refused_before_any_handler_runs() {
     );
 
     let stale = signed(&body, ENCRYPT_KEY, now_secs() - 301);
-    assert_eq!(receiver.handle(&stale, &body).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        receiver.handle(&stale, &body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     let future = signed(&body, ENCRYPT_KEY, now_secs() + 301);
-    assert_eq!(receiver.handle(&future, &body).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        receiver.handle(&future, &body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
     assert!(seen.typed().is_empty() && seen.fallback().is_empty());
 
@@ -148,20 +179,27 @@ async fn bad_missing_or_stale_signatures_are_refused_before_any_handler_runs() {
 #[tokio::test]
 async fn url_verification_is_answered_plain_and_encrypted_when_the_token_matches() {
     let seen = Seen::default();
-    let challenge = json!({"challenge": "ajls384kdjx98XX", "token": TOKEN, "type": "url_verification"});
+    let challenge =
+        json!({"challenge": "ajls384kdjx98XX", "token": TOKEN, "type": "url_verification"});
 
     let plain = token_receiver(&seen)
         .handle(&HeaderMap::new(), challenge.to_string().as_bytes())
         .await;
     assert_eq!(plain.status, StatusCode::OK);
-    assert_eq!(body_json(&plain.body), json!({"challenge": "ajls384kdjx98XX"}));
+    assert_eq!(
+        body_json(&plain.body),
+        json!({"challenge": "ajls384kdjx98XX"})
+    );
 
     // Encrypted, and unsigned as the platform sends it.
     let encrypted = encrypted_receiver(&seen)
         .handle(&HeaderMap::new(), &encrypted_body(&challenge))
         .await;
     assert_eq!(encrypted.status, StatusCode::OK);
-    assert_eq!(body_json(&encrypted.body), json!({"challenge": "ajls384kdjx98XX"}));
+    assert_eq!(
+        body_json(&encrypted.body),
+        json!({"challenge": "ajls384kdjx98XX"})
+    );
 
     let wrong = json!({"challenge": "c", "token": "forged", "type": "url_verification"});
     let refused = token_receiver(&seen)
@@ -176,12 +214,16 @@ async fn the_verification_token_guards_plaintext_deliveries() {
     let seen = Seen::default();
     let receiver = token_receiver(&seen);
     let good = envelope(OPEN_RESULT, "ev_4");
-    let answer = receiver.handle(&HeaderMap::new(), good.to_string().as_bytes()).await;
+    let answer = receiver
+        .handle(&HeaderMap::new(), good.to_string().as_bytes())
+        .await;
     assert_eq!(answer.status, StatusCode::OK);
 
     let mut forged = envelope(OPEN_RESULT, "ev_5");
     forged["header"]["token"] = json!("rvaYgkND1GOiu5MM0E1rncYC6PLtF7JX");
-    let answer = receiver.handle(&HeaderMap::new(), forged.to_string().as_bytes()).await;
+    let answer = receiver
+        .handle(&HeaderMap::new(), forged.to_string().as_bytes())
+        .await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     let ids: Vec<_> = seen.typed().into_iter().map(|(h, _)| h.event_id).collect();
     assert_eq!(ids, ["ev_4"]);
@@ -193,7 +235,9 @@ async fn a_redelivered_event_runs_once_but_a_failed_one_runs_again() {
     let receiver = encrypted_receiver(&seen);
     let body = encrypted_body(&envelope(OPEN_RESULT, "ev_dup"));
     for _ in 0..3 {
-        let answer = receiver.handle(&signed(&body, ENCRYPT_KEY, now_secs()), &body).await;
+        let answer = receiver
+            .handle(&signed(&body, ENCRYPT_KEY, now_secs()), &body)
+            .await;
         assert_eq!(answer.status, StatusCode::OK);
     }
     assert_eq!(seen.typed().len(), 1);
@@ -213,7 +257,9 @@ async fn a_redelivered_event_runs_once_but_a_failed_one_runs_again() {
 async fn malformed_oversized_and_mismatched_bodies_get_clear_refusals() {
     let seen = Seen::default();
     let small = WebhookReceiver::new(
-        WebhookConfig::new().verification_token(TOKEN).max_body_bytes(64),
+        WebhookConfig::new()
+            .verification_token(TOKEN)
+            .max_body_bytes(64),
         Arc::new(seen.dispatcher()),
     )
     .unwrap();
@@ -224,23 +270,44 @@ async fn malformed_oversized_and_mismatched_bodies_get_clear_refusals() {
     );
 
     let receiver = token_receiver(&seen);
-    for body in [&b"not json"[..], b"[1,2]", b"{\"schema\":\"2.0\"}", b"{\"schema\":\"3.0\",\"header\":{},\"event\":{}}"] {
+    for body in [
+        &b"not json"[..],
+        b"[1,2]",
+        b"{\"schema\":\"2.0\"}",
+        b"{\"schema\":\"3.0\",\"header\":{},\"event\":{}}",
+    ] {
         let answer = receiver.handle(&HeaderMap::new(), body).await;
-        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(body));
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{}",
+            String::from_utf8_lossy(body)
+        );
     }
     // Encrypted body without a key, and a plaintext body when a key is configured.
     let encrypted = encrypted_body(&envelope(OPEN_RESULT, "ev_6"));
-    assert_eq!(receiver.handle(&HeaderMap::new(), &encrypted).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        receiver.handle(&HeaderMap::new(), &encrypted).await.status,
+        StatusCode::BAD_REQUEST
+    );
     let plain = envelope(OPEN_RESULT, "ev_7").to_string().into_bytes();
     let keyed = encrypted_receiver(&seen);
     assert_eq!(
-        keyed.handle(&signed(&plain, ENCRYPT_KEY, now_secs()), &plain).await.status,
+        keyed
+            .handle(&signed(&plain, ENCRYPT_KEY, now_secs()), &plain)
+            .await
+            .status,
         StatusCode::BAD_REQUEST
     );
     // Encrypted with the wrong key but correctly signed.
-    let wrong = json!({"encrypt": encrypt(b"{\"schema\":\"2.0\"}", "other")}).to_string().into_bytes();
+    let wrong = json!({"encrypt": encrypt(b"{\"schema\":\"2.0\"}", "other")})
+        .to_string()
+        .into_bytes();
     assert_eq!(
-        keyed.handle(&signed(&wrong, ENCRYPT_KEY, now_secs()), &wrong).await.status,
+        keyed
+            .handle(&signed(&wrong, ENCRYPT_KEY, now_secs()), &wrong)
+            .await
+            .status,
         StatusCode::BAD_REQUEST
     );
     assert!(seen.typed().is_empty());
@@ -251,19 +318,36 @@ async fn unknown_types_and_undecodable_events_reach_the_fallback_with_raw_json()
     let seen = Seen::default();
     let dispatcher = seen.dispatcher();
 
-    let unknown = EventEnvelope::parse(envelope("im.message.receive_v1", "ev_u").to_string().as_bytes()).unwrap();
-    assert_eq!(dispatcher.dispatch(unknown).await.unwrap(), Outcome::Fallback);
+    let unknown = EventEnvelope::parse(
+        envelope("im.message.receive_v1", "ev_u")
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(
+        dispatcher.dispatch(unknown).await.unwrap(),
+        Outcome::Fallback
+    );
 
     let mut broken = envelope(OPEN_RESULT, "ev_b");
     broken["event"] = json!({"items": "not a list"});
     let broken = EventEnvelope::parse(broken.to_string().as_bytes()).unwrap();
-    assert_eq!(dispatcher.dispatch(broken).await.unwrap(), Outcome::Fallback);
+    assert_eq!(
+        dispatcher.dispatch(broken).await.unwrap(),
+        Outcome::Fallback
+    );
 
     let fallback = seen.fallback();
     assert_eq!(fallback.len(), 2);
     assert_eq!(fallback[0].reason, UnhandledReason::UnknownType);
-    assert_eq!(body_json(fallback[0].envelope.event.get().as_bytes()), json!({"something": "new"}));
-    assert!(matches!(fallback[1].reason, UnhandledReason::DecodeFailed(_)));
+    assert_eq!(
+        body_json(fallback[0].envelope.event.get().as_bytes()),
+        json!({"something": "new"})
+    );
+    assert!(matches!(
+        fallback[1].reason,
+        UnhandledReason::DecodeFailed(_)
+    ));
     assert!(seen.typed().is_empty());
 }
 
@@ -283,20 +367,33 @@ async fn schema_1_events_are_read_into_the_same_header() {
     assert_eq!(envelope.header.tenant_key, "t_1");
 
     let seen = Seen::default();
-    let answer = token_receiver(&seen).handle(&HeaderMap::new(), v1.to_string().as_bytes()).await;
+    let answer = token_receiver(&seen)
+        .handle(&HeaderMap::new(), v1.to_string().as_bytes())
+        .await;
     assert_eq!(answer.status, StatusCode::OK);
-    assert_eq!(seen.fallback()[0].envelope.header.event_type, "out_approval");
+    assert_eq!(
+        seen.fallback()[0].envelope.header.event_type,
+        "out_approval"
+    );
 }
 
 #[test]
 fn secrets_never_show_in_debug_output() {
-    let config = WebhookConfig::new().encrypt_key(ENCRYPT_KEY).verification_token(TOKEN);
+    let config = WebhookConfig::new()
+        .encrypt_key(ENCRYPT_KEY)
+        .verification_token(TOKEN);
     let shown = format!("{config:?}");
-    assert!(!shown.contains(ENCRYPT_KEY) && !shown.contains(TOKEN), "{shown}");
-    let envelope = EventEnvelope::parse(envelope(OPEN_RESULT, "ev_d").to_string().as_bytes()).unwrap();
+    assert!(
+        !shown.contains(ENCRYPT_KEY) && !shown.contains(TOKEN),
+        "{shown}"
+    );
+    let envelope =
+        EventEnvelope::parse(envelope(OPEN_RESULT, "ev_d").to_string().as_bytes()).unwrap();
     let shown = format!("{envelope:?}");
     assert!(!shown.contains(TOKEN), "{shown}");
-    assert!(WebhookReceiver::new(WebhookConfig::new(), Arc::new(Seen::default().dispatcher())).is_err());
+    assert!(
+        WebhookReceiver::new(WebhookConfig::new(), Arc::new(Seen::default().dispatcher())).is_err()
+    );
 }
 
 #[tokio::test]
@@ -325,10 +422,20 @@ async fn the_axum_router_serves_the_receiver_over_http() {
     }
     let response = request.send().await.unwrap();
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
     assert_eq!(seen.typed().len(), 1);
 
-    let response = http.post(&url).body(vec![b' '; 10_000]).send().await.unwrap();
+    let response = http
+        .post(&url)
+        .body(vec![b' '; 10_000])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 413);
     server.abort();
 }
@@ -340,9 +447,14 @@ async fn unsigned_encrypted_bodies_all_get_the_same_answer() {
     let seen = Seen::default();
     let receiver = encrypted_receiver(&seen);
     let event = encrypted_body(&envelope(OPEN_RESULT, "ev_unsigned"));
-    let garbage = json!({"encrypt": STANDARD.encode([0x5a_u8; 48])}).to_string().into_bytes();
-    let not_json = json!({"encrypt": encrypt(b"plain words", ENCRYPT_KEY)}).to_string().into_bytes();
-    let bad_token = encrypted_body(&json!({"challenge": "c", "token": "forged", "type": "url_verification"}));
+    let garbage = json!({"encrypt": STANDARD.encode([0x5a_u8; 48])})
+        .to_string()
+        .into_bytes();
+    let not_json = json!({"encrypt": encrypt(b"plain words", ENCRYPT_KEY)})
+        .to_string()
+        .into_bytes();
+    let bad_token =
+        encrypted_body(&json!({"challenge": "c", "token": "forged", "type": "url_verification"}));
     let mut answers = Vec::new();
     for body in [&event, &garbage, &not_json, &bad_token] {
         answers.push(receiver.handle(&HeaderMap::new(), body).await);

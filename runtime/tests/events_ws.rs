@@ -64,15 +64,26 @@ async fn events_reach_typed_handlers_and_every_frame_is_acknowledged() {
     let failing = server.ws().push_event(&envelope(OPEN_RESULT, "fail_3"));
     until("three acks", || server.ws().acks().len() == 3).await;
 
-    let mut types: Vec<_> = seen.typed().iter().map(|(h, _)| h.event_type.clone()).collect();
+    let mut types: Vec<_> = seen
+        .typed()
+        .iter()
+        .map(|(h, _)| h.event_type.clone())
+        .collect();
     types.sort();
     assert_eq!(types, [REVIEW_CHANGED, OPEN_RESULT]);
     let acks = server.ws().acks();
     let code_of = |id: &str| acks.iter().find(|a| a.message_id == id).map(|a| a.code);
     assert_eq!(code_of(&first), Some(200));
     assert_eq!(code_of(&second), Some(200));
-    assert_eq!(code_of(&failing), Some(500), "a failed handler asks for a re-send");
-    assert!(acks.iter().all(|a| a.headers.iter().any(|(k, _)| k == "biz_rt")));
+    assert_eq!(
+        code_of(&failing),
+        Some(500),
+        "a failed handler asks for a re-send"
+    );
+    assert!(
+        acks.iter()
+            .all(|a| a.headers.iter().any(|(k, _)| k == "biz_rt"))
+    );
     assert!(server.ws().pings() >= 1);
 
     let status = connection.status();
@@ -101,7 +112,9 @@ async fn a_silent_connection_is_detected_and_replaced() {
     assert!(status.reconnects >= 1, "{status:?}");
     assert!(server.ws().bootstraps() >= 2);
 
-    server.ws().push_event(&envelope(OPEN_RESULT, "ev_after_silence"));
+    server
+        .ws()
+        .push_event(&envelope(OPEN_RESULT, "ev_after_silence"));
     until("event on the new connection", || seen.typed().len() == 1).await;
     connection.shutdown().await.unwrap();
 }
@@ -134,10 +147,15 @@ async fn a_dropped_tcp_connection_is_replaced() {
     connected(&connection, 2).await;
     assert_eq!(server.ws().connections_accepted(), 2);
     let status = connection.status().get();
-    assert_eq!(status.liveness_timeouts, 0, "a reset is noticed at once, not by a deadline");
+    assert_eq!(
+        status.liveness_timeouts, 0,
+        "a reset is noticed at once, not by a deadline"
+    );
     assert!(status.last_error.is_some());
 
-    server.ws().push_event(&envelope(REVIEW_CHANGED, "ev_after_drop"));
+    server
+        .ws()
+        .push_event(&envelope(REVIEW_CHANGED, "ev_after_drop"));
     until("event on the new connection", || seen.typed().len() == 1).await;
     connection.shutdown().await.unwrap();
 }
@@ -149,15 +167,23 @@ async fn fragments_are_reassembled_into_one_event() {
     let connection = builder(&server).spawn(Arc::new(seen.dispatcher())).unwrap();
     connected(&connection, 1).await;
 
-    let message_id = server.ws().push_fragmented(&envelope(REVIEW_CHANGED, "ev_frag"), 4);
+    let message_id = server
+        .ws()
+        .push_fragmented(&envelope(REVIEW_CHANGED, "ev_frag"), 4);
     until("one ack", || !server.ws().acks().is_empty()).await;
     let typed = seen.typed();
     assert_eq!(typed.len(), 1);
     assert_eq!(typed[0].0.event_id, "ev_frag");
-    assert!(matches!(typed[0].1, PerformanceEvent::ReviewDataChangedV2(_)));
+    assert!(matches!(
+        typed[0].1,
+        PerformanceEvent::ReviewDataChangedV2(_)
+    ));
     let acks = server.ws().acks();
     assert_eq!(acks.len(), 1);
-    assert_eq!((acks[0].message_id.as_str(), acks[0].code), (message_id.as_str(), 200));
+    assert_eq!(
+        (acks[0].message_id.as_str(), acks[0].code),
+        (message_id.as_str(), 200)
+    );
     connection.shutdown().await.unwrap();
 }
 
@@ -185,7 +211,9 @@ async fn a_bad_frame_does_not_kill_the_client() {
     connected(&connection, 1).await;
 
     server.ws().send_bad_frame();
-    server.ws().push_event(&envelope(OPEN_RESULT, "ev_after_bad"));
+    server
+        .ws()
+        .push_event(&envelope(OPEN_RESULT, "ev_after_bad"));
     until("event after the bad frame", || seen.typed().len() == 1).await;
     let status = connection.status().get();
     assert_eq!(status.bad_frames, 1);
@@ -222,7 +250,9 @@ async fn slow_handlers_are_bounded_and_pause_reading_without_killing_the_connect
         .unwrap();
     connected(&connection, 1).await;
     for i in 0..8 {
-        server.ws().push_event(&envelope(OPEN_RESULT, &format!("ev_slow_{i}")));
+        server
+            .ws()
+            .push_event(&envelope(OPEN_RESULT, &format!("ev_slow_{i}")));
     }
     until("all handled", || done.load(Ordering::SeqCst) == 8).await;
     until("all acked", || server.ws().acks().len() == 8).await;
@@ -248,7 +278,9 @@ async fn shutdown_lets_a_running_handler_finish_and_acknowledges_it() {
     };
     let connection = builder(&server).spawn(Arc::new(dispatcher)).unwrap();
     connected(&connection, 1).await;
-    server.ws().push_event(&envelope(OPEN_RESULT, "ev_in_flight"));
+    server
+        .ws()
+        .push_event(&envelope(OPEN_RESULT, "ev_in_flight"));
     until("handler started", || started.load(Ordering::SeqCst) == 1).await;
     let status = connection.status();
     connection.shutdown().await.unwrap();
@@ -267,7 +299,10 @@ async fn wrong_credentials_stop_the_client_with_an_error() {
         .unwrap();
     let status = connection.status();
     let error = connection.wait().await.unwrap_err();
-    assert!(matches!(error, LongConnectionError::Refused(_)), "{error:?}");
+    assert!(
+        matches!(error, LongConnectionError::Refused(_)),
+        "{error:?}"
+    );
     assert_eq!(status.get().state, ConnectionState::Stopped);
     assert_eq!(server.ws().bootstraps(), 1, "a refusal is not retried");
     assert!(!error.to_string().contains("wrong secret"));
@@ -293,7 +328,10 @@ async fn a_busy_bootstrap_is_retried_and_a_policy_can_give_up() {
         .spawn(Arc::new(Dispatcher::new()))
         .unwrap();
     let error = connection.wait().await.unwrap_err();
-    assert!(matches!(error, LongConnectionError::GaveUp { attempts: 3, .. }), "{error:?}");
+    assert!(
+        matches!(error, LongConnectionError::GaveUp { attempts: 3, .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -351,7 +389,9 @@ async fn logs_show_the_connection_but_never_its_tickets_or_the_secret() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let server = MockServer::start().await.unwrap();
-    let connection = builder(&server).spawn(Arc::new(Seen::default().dispatcher())).unwrap();
+    let connection = builder(&server)
+        .spawn(Arc::new(Seen::default().dispatcher()))
+        .unwrap();
     connected(&connection, 1).await;
     server.ws().push_event(&envelope(OPEN_RESULT, "ev_log"));
     until("ack", || server.ws().acks().len() == 1).await;
@@ -363,8 +403,16 @@ async fn logs_show_the_connection_but_never_its_tickets_or_the_secret() {
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("long connection established"), "{logs}");
     assert!(logs.contains("/ws/v2"), "{logs}");
-    for secret in ["mock-access-key-SECRET", "mock-ticket", MockServer::APP_SECRET, TOKEN] {
+    for secret in [
+        "mock-access-key-SECRET",
+        "mock-ticket",
+        MockServer::APP_SECRET,
+        TOKEN,
+    ] {
         assert!(!logs.contains(secret), "{secret} in logs:\n{logs}");
-        assert!(!builder_debug.contains(secret), "{secret} in {builder_debug}");
+        assert!(
+            !builder_debug.contains(secret),
+            "{secret} in {builder_debug}"
+        );
     }
 }

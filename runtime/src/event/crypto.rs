@@ -94,10 +94,16 @@ mod tests {
     #[test]
     fn rejects_wrong_key_bad_base64_and_short_input_without_panicking() {
         let good = "P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=";
-        assert_ne!(decrypt(good, "other key").ok().as_deref(), Some(&b"hello world"[..]));
+        assert_ne!(
+            decrypt(good, "other key").ok().as_deref(),
+            Some(&b"hello world"[..])
+        );
         assert_eq!(decrypt("%%%", "k"), Err(DecryptError::Base64));
         assert_eq!(decrypt("", "k"), Err(DecryptError::Length));
-        assert_eq!(decrypt("AAAAAAAAAAAAAAAAAAAAAA==", "k"), Err(DecryptError::Length));
+        assert_eq!(
+            decrypt("AAAAAAAAAAAAAAAAAAAAAA==", "k"),
+            Err(DecryptError::Length)
+        );
         assert_eq!(
             decrypt(&STANDARD.encode([0u8; 33]), "k"),
             Err(DecryptError::Length)

@@ -141,7 +141,10 @@ mod tests {
         });
         let t0 = Instant::now();
         assert_eq!(dedup.begin_at("a", t0), Seen::New);
-        assert_eq!(dedup.begin_at("a", t0 + Duration::from_secs(59)), Seen::Duplicate);
+        assert_eq!(
+            dedup.begin_at("a", t0 + Duration::from_secs(59)),
+            Seen::Duplicate
+        );
         assert_eq!(dedup.begin_at("a", t0 + Duration::from_secs(61)), Seen::New);
     }
 

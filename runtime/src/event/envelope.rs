@@ -68,7 +68,9 @@ pub enum EnvelopeError {
     #[error("event body is not a valid envelope: {0}")]
     Malformed(String),
     /// Valid JSON, but neither schema 2.0 nor schema 1.0 (`type: event_callback`).
-    #[error("unsupported event envelope (schema {0:?}); expected schema 2.0 or a 1.0 event_callback")]
+    #[error(
+        "unsupported event envelope (schema {0:?}); expected schema 2.0 or a 1.0 event_callback"
+    )]
     Unsupported(String),
 }
 

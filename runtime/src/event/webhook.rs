@@ -177,8 +177,7 @@ impl WebhookReceiver {
     ///
     /// When neither key is configured and insecure mode was not asked for.
     pub fn new(config: WebhookConfig, dispatcher: Arc<Dispatcher>) -> Result<Self, ConfigError> {
-        if config.encrypt_key.is_none() && config.verification_token.is_none() && !config.insecure
-        {
+        if config.encrypt_key.is_none() && config.verification_token.is_none() && !config.insecure {
             return Err(ConfigError);
         }
         Ok(Self { config, dispatcher })
@@ -200,10 +199,8 @@ impl WebhookReceiver {
         let signed = headers.contains_key(SIGNATURE);
         let plaintext = match (&self.config.encrypt_key, outer.encrypt) {
             (Some(key), Some(encrypt)) => {
-                if signed {
-                    if let Err(response) = self.check_signature(key, headers, body) {
-                        return response;
-                    }
+                if signed && let Err(response) = self.check_signature(key, headers, body) {
+                    return response;
                 }
                 match crypto::decrypt(&encrypt, key) {
                     Ok(plain) => plain,
@@ -260,7 +257,10 @@ impl WebhookReceiver {
             }
         };
         if !self.token_ok(Some(envelope.header.token.as_str())) {
-            return WebhookResponse::refuse(StatusCode::UNAUTHORIZED, "verification token mismatch");
+            return WebhookResponse::refuse(
+                StatusCode::UNAUTHORIZED,
+                "verification token mismatch",
+            );
         }
         let event_type = envelope.header.event_type.clone();
         let event_id = envelope.header.event_id.clone();
@@ -333,10 +333,16 @@ impl WebhookReceiver {
 
     fn answer_challenge(&self, probe: Probe) -> WebhookResponse {
         if !self.token_ok(probe.token.as_deref()) {
-            return WebhookResponse::refuse(StatusCode::UNAUTHORIZED, "verification token mismatch");
+            return WebhookResponse::refuse(
+                StatusCode::UNAUTHORIZED,
+                "verification token mismatch",
+            );
         }
         let Some(challenge) = probe.challenge else {
-            return WebhookResponse::refuse(StatusCode::BAD_REQUEST, "url_verification without challenge");
+            return WebhookResponse::refuse(
+                StatusCode::BAD_REQUEST,
+                "url_verification without challenge",
+            );
         };
         tracing::info!("answered the URL verification challenge");
         WebhookResponse {

@@ -72,10 +72,14 @@ pub(crate) async fn fetch(
             .body(serde_json::json!({ "AppID": app_id, "AppSecret": app_secret }).to_string())
             .send()
             .await
-            .map_err(|e| ConnectError::Transient(format!("bootstrap request failed: {}", e.without_url())))?;
+            .map_err(|e| {
+                ConnectError::Transient(format!("bootstrap request failed: {}", e.without_url()))
+            })?;
         let status = response.status();
         if !status.is_success() {
-            return Err(ConnectError::Transient(format!("bootstrap answered HTTP {status}")));
+            return Err(ConnectError::Transient(format!(
+                "bootstrap answered HTTP {status}"
+            )));
         }
         read_limited(response).await
     };
@@ -92,7 +96,10 @@ pub(crate) async fn fetch(
     match answer.code {
         0 => {}
         SYSTEM_BUSY | INTERNAL_ERROR => {
-            return Err(ConnectError::Transient(format!("bootstrap code {}: {msg}", answer.code)));
+            return Err(ConnectError::Transient(format!(
+                "bootstrap code {}: {msg}",
+                answer.code
+            )));
         }
         code => return Err(ConnectError::Fatal(format!("bootstrap code {code}: {msg}"))),
     }
@@ -101,20 +108,26 @@ pub(crate) async fn fetch(
             url: endpoint.url,
             config: endpoint.client_config,
         }),
-        _ => Err(ConnectError::Transient("bootstrap answer has no URL".to_owned())),
+        _ => Err(ConnectError::Transient(
+            "bootstrap answer has no URL".to_owned(),
+        )),
     }
 }
 
 async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, ConnectError> {
     if response.content_length().unwrap_or(0) > MAX_RESPONSE_BYTES as u64 {
-        return Err(ConnectError::Transient("bootstrap answer too large".to_owned()));
+        return Err(ConnectError::Transient(
+            "bootstrap answer too large".to_owned(),
+        ));
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|e| {
         ConnectError::Transient(format!("bootstrap answer cut: {}", e.without_url()))
     })? {
         if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(ConnectError::Transient("bootstrap answer too large".to_owned()));
+            return Err(ConnectError::Transient(
+                "bootstrap answer too large".to_owned(),
+            ));
         }
         body.extend_from_slice(&chunk);
     }

@@ -259,7 +259,10 @@ impl ShutdownHandle {
 
 impl LongConnection {
     /// Settings with the app's credentials (from the developer console).
-    pub fn builder(app_id: impl Into<String>, app_secret: impl Into<String>) -> LongConnectionBuilder {
+    pub fn builder(
+        app_id: impl Into<String>,
+        app_secret: impl Into<String>,
+    ) -> LongConnectionBuilder {
         LongConnectionBuilder {
             app_id: app_id.into(),
             app_secret: app_secret.into(),
@@ -333,7 +336,11 @@ async fn run(
             return Ok(());
         }
         let attempt = connect(&builder, &http, &mut server_config).await;
-        let mut timing = settings::effective(&builder.overrides, builder.pong_timeout, server_config.as_ref());
+        let mut timing = settings::effective(
+            &builder.overrides,
+            builder.pong_timeout,
+            server_config.as_ref(),
+        );
         let wait = match attempt {
             Ok((socket, service)) => {
                 failures = 0;
@@ -371,7 +378,11 @@ async fn run(
                 failures = failures.saturating_add(1);
                 tracing::warn!(error = %message, failures, "long connection attempt failed");
                 status.update(|s| s.last_error = Some(message.clone()));
-                if timing.reconnect.max_attempts.is_some_and(|max| failures > max) {
+                if timing
+                    .reconnect
+                    .max_attempts
+                    .is_some_and(|max| failures > max)
+                {
                     status.set_state(ConnectionState::Stopped);
                     return Err(LongConnectionError::GaveUp {
                         attempts: failures,
@@ -424,7 +435,11 @@ async fn connect(
     let handshake =
         tokio_tungstenite::connect_async_with_config(endpoint.url.as_str(), Some(config), false);
     let (socket, _) = match tokio::time::timeout(builder.bootstrap_timeout, handshake).await {
-        Err(_) => return Err(ConnectError::Transient("WebSocket handshake timed out".to_owned())),
+        Err(_) => {
+            return Err(ConnectError::Transient(
+                "WebSocket handshake timed out".to_owned(),
+            ));
+        }
         Ok(Err(error)) => return Err(handshake_error(&error)),
         Ok(Ok(connected)) => connected,
     };

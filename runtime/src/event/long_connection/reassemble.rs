@@ -134,7 +134,10 @@ mod tests {
         let now = Instant::now();
         assert_eq!(r.add("m", 3, 2, b"c".to_vec(), now), Ok(None));
         assert_eq!(r.add("m", 3, 0, b"a".to_vec(), now), Ok(None));
-        assert_eq!(r.add("m", 3, 1, b"b".to_vec(), now), Ok(Some(b"abc".to_vec())));
+        assert_eq!(
+            r.add("m", 3, 1, b"b".to_vec(), now),
+            Ok(Some(b"abc".to_vec()))
+        );
         assert_eq!(r.held_bytes(), 0);
     }
 
@@ -142,11 +145,23 @@ mod tests {
     fn refuses_inconsistent_fragments() {
         let mut r = reassembler();
         let now = Instant::now();
-        assert_eq!(r.add("m", 2, 2, vec![1], now), Err(FragmentError::Inconsistent));
-        assert_eq!(r.add("m", 0, 0, vec![1], now), Err(FragmentError::Inconsistent));
-        assert_eq!(r.add("m", 9, 0, vec![1], now), Err(FragmentError::Inconsistent));
+        assert_eq!(
+            r.add("m", 2, 2, vec![1], now),
+            Err(FragmentError::Inconsistent)
+        );
+        assert_eq!(
+            r.add("m", 0, 0, vec![1], now),
+            Err(FragmentError::Inconsistent)
+        );
+        assert_eq!(
+            r.add("m", 9, 0, vec![1], now),
+            Err(FragmentError::Inconsistent)
+        );
         assert_eq!(r.add("m", 2, 0, vec![1], now), Ok(None));
-        assert_eq!(r.add("m", 3, 1, vec![1], now), Err(FragmentError::Inconsistent));
+        assert_eq!(
+            r.add("m", 3, 1, vec![1], now),
+            Err(FragmentError::Inconsistent)
+        );
         assert_eq!(r.held_bytes(), 0);
     }
 
@@ -155,11 +170,17 @@ mod tests {
         let mut r = reassembler();
         let now = Instant::now();
         assert_eq!(r.add("a", 2, 0, vec![0; 60], now), Ok(None));
-        assert_eq!(r.add("b", 2, 0, vec![0; 60], now), Err(FragmentError::TooLarge));
+        assert_eq!(
+            r.add("b", 2, 0, vec![0; 60], now),
+            Err(FragmentError::TooLarge)
+        );
         assert_eq!(r.held_bytes(), 60);
         r.expire(now + Duration::from_secs(6));
         assert_eq!(r.held_bytes(), 0);
         // The late second half alone does not complete anything.
-        assert_eq!(r.add("a", 2, 1, vec![0; 10], now + Duration::from_secs(6)), Ok(None));
+        assert_eq!(
+            r.add("a", 2, 1, vec![0; 10], now + Duration::from_secs(6)),
+            Ok(None)
+        );
     }
 }

@@ -221,7 +221,10 @@ fn data_frame(
     };
     let payload = frame.payload.take().unwrap_or_default();
     let payload = if sum > 1 {
-        let message_id = frame.header(header::MESSAGE_ID).unwrap_or_default().to_owned();
+        let message_id = frame
+            .header(header::MESSAGE_ID)
+            .unwrap_or_default()
+            .to_owned();
         match reassembler.add(&message_id, sum, seq, payload, Instant::now()) {
             Ok(Some(whole)) => whole,
             Ok(None) => return None,
@@ -274,7 +277,9 @@ async fn handle(
         }
     };
     // The connection may be gone by now; the server then re-sends the event.
-    let _ = ack_tx.send(acknowledge(frame, code, started.elapsed())).await;
+    let _ = ack_tx
+        .send(acknowledge(frame, code, started.elapsed()))
+        .await;
     drop(permit);
 }
 
@@ -319,7 +324,13 @@ async fn drain<S>(
         }
     }
     while let Ok(ack) = ack_rx.try_recv() {
-        if tokio::time::timeout(write_timeout, sink.send(Message::Binary(ack.encode_to_vec().into()))).await.is_ok() {
+        if tokio::time::timeout(
+            write_timeout,
+            sink.send(Message::Binary(ack.encode_to_vec().into())),
+        )
+        .await
+        .is_ok()
+        {
             shared.status.update(|s| s.acks_sent += 1);
         }
     }

@@ -98,7 +98,11 @@ mod tests {
             reconnect_nonce: 100_000,
             ping_interval: 1,
         };
-        let e = effective(&Overrides::default(), Duration::from_secs(10), Some(&server));
+        let e = effective(
+            &Overrides::default(),
+            Duration::from_secs(10),
+            Some(&server),
+        );
         assert_eq!(e.ping_interval, MIN_SERVER_PING);
         assert_eq!(e.reconnect.max_attempts, Some(3));
         assert_eq!(e.reconnect.interval, MIN_SERVER_INTERVAL);
@@ -111,7 +115,11 @@ mod tests {
             ping_interval: 90,
             ..ClientConfig::default()
         };
-        let e = effective(&Overrides::default(), Duration::from_secs(10), Some(&forever));
+        let e = effective(
+            &Overrides::default(),
+            Duration::from_secs(10),
+            Some(&forever),
+        );
         assert_eq!(e.reconnect.max_attempts, None);
         assert_eq!(e.reconnect.interval, Duration::from_secs(30));
         assert_eq!(e.ping_interval, Duration::from_secs(90));

@@ -63,7 +63,10 @@ impl StatusHandle {
 
     /// The current state and counters.
     pub fn get(&self) -> Status {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub(crate) fn update(&self, f: impl FnOnce(&mut Status)) {
