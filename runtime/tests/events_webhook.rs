@@ -164,6 +164,16 @@ async fn bad_missing_or_stale_signatures_are_refused_before_any_handler_runs() {
 
     assert!(seen.typed().is_empty() && seen.fallback().is_empty());
 
+    // A timestamp in milliseconds is read as such, not as far in the future.
+    let millis = signed(&body, ENCRYPT_KEY, now_secs() * 1000);
+    assert_eq!(receiver.handle(&millis, &body).await.status, StatusCode::OK);
+    let stale_millis = signed(&body, ENCRYPT_KEY, (now_secs() - 301) * 1000);
+    assert_eq!(
+        receiver.handle(&stale_millis, &body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(seen.typed().len(), 1);
+
     // The same stale delivery passes when the age check is widened.
     let lenient = WebhookReceiver::new(
         WebhookConfig::new()
@@ -172,8 +182,13 @@ async fn bad_missing_or_stale_signatures_are_refused_before_any_handler_runs() {
         Arc::new(seen.dispatcher()),
     )
     .unwrap();
-    assert_eq!(lenient.handle(&stale, &body).await.status, StatusCode::OK);
-    assert_eq!(seen.typed().len(), 1);
+    let other_id = encrypted_body(&envelope(OPEN_RESULT, "ev_2b"));
+    let stale = signed(&other_id, ENCRYPT_KEY, now_secs() - 301);
+    assert_eq!(
+        lenient.handle(&stale, &other_id).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(seen.typed().len(), 2);
 }
 
 #[tokio::test]

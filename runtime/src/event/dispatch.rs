@@ -93,7 +93,7 @@ pub enum Outcome {
     Duplicate,
 }
 
-/// Routes events to typed handlers; see the [module documentation](self).
+/// Routes events to typed handlers; see the [module documentation](crate::event).
 ///
 /// Cheap to share: wrap it in an `Arc` and give it to a webhook receiver and a long
 /// connection at once, and the two share one de-duplication window.

@@ -310,6 +310,13 @@ impl WebhookReceiver {
                     "timestamp is not a number of seconds",
                 ));
             };
+            // Seconds, as the platform sends them; a value in milliseconds is accepted
+            // too rather than refused as decades in the future.
+            let sent = if sent > 100_000_000_000 {
+                sent / 1000
+            } else {
+                sent
+            };
             let now = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default()
