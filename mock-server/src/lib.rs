@@ -23,6 +23,7 @@ mod quota;
 mod reply;
 mod state;
 mod tokens;
+mod ws;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -34,6 +35,7 @@ use tokio::task::JoinHandle;
 
 pub use quota::{Quota, WindowMode};
 use state::State;
+pub use ws::{Frame, FrameHeader, WsAck, WsMock};
 
 /// The endpoints the mock serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -157,6 +159,7 @@ impl RecordedRequest {
 pub struct MockServer {
     base_url: String,
     state: Arc<State>,
+    ws: Arc<WsMock>,
     task: JoinHandle<()>,
 }
 
@@ -177,7 +180,8 @@ impl MockServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address: SocketAddr = listener.local_addr()?;
         let state = Arc::new(State::new());
-        let router = routes(Arc::clone(&state));
+        let ws = Arc::new(WsMock::new(address));
+        let router = routes(Arc::clone(&state)).merge(ws::routes(Arc::clone(&ws)));
         let task = tokio::spawn(async move {
             // The server runs until the handle is dropped; a failing accept loop only
             // shows up as connection errors in the test using it.
@@ -186,6 +190,7 @@ impl MockServer {
         Ok(Self {
             base_url: format!("http://{address}"),
             state,
+            ws,
             task,
         })
     }
@@ -193,6 +198,11 @@ impl MockServer {
     /// `http://127.0.0.1:<port>`, to pass to the client builder.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The long-connection mock: bootstrap endpoint and WebSocket (events, faults, acks).
+    pub fn ws(&self) -> &WsMock {
+        &self.ws
     }
 
     /// Replaces the app credentials the token endpoints accept.

@@ -6,7 +6,8 @@
 //! URL building and percent-encoding, headers, the `{code, msg, data}` response
 //! envelope and the [`Error`] type, managed access tokens, retries, client-side rate
 //! limiting, constraint checks ([`validate`]), paging ([`paginate`]) and a tracing span
-//! per call.
+//! per call. Pushed events (webhook and long connection, behind the `webhook`, `axum`
+//! and `long-connection` features) are in [`event`].
 //!
 //! ```no_run
 //! use feishu_runtime::{Client, Empty, HttpMethod, Operation, Request, TokenType};
@@ -35,6 +36,7 @@ mod builder;
 mod client;
 mod config;
 mod error;
+pub mod event;
 mod operation;
 pub mod paginate;
 mod path;
