@@ -305,15 +305,15 @@ pub fn from_page(file: &str, raw: &str, closed: &Closed) -> Result<Endpoint, Imp
             && f.array_depth == 0
         {
             f.kind = Some(Kind::Int);
-            if let Some(Value::String(s)) = &f.example {
-                if let Ok(n) = s.parse::<i64>() {
-                    f.example = Some(Value::from(n));
-                }
+            if let Some(Value::String(s)) = &f.example
+                && let Ok(n) = s.parse::<i64>()
+            {
+                f.example = Some(Value::from(n));
             }
-            if let Some(Value::String(s)) = &f.default {
-                if let Ok(n) = s.parse::<i64>() {
-                    f.default = Some(Value::from(n));
-                }
+            if let Some(Value::String(s)) = &f.default
+                && let Ok(n) = s.parse::<i64>()
+            {
+                f.default = Some(Value::from(n));
             }
         }
     }

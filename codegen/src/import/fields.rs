@@ -94,10 +94,10 @@ pub fn from_row(name: &str, type_cell: &str, required: bool, description: &str) 
 /// A value as text, typed by the field's kind.
 pub fn typed_value(field: &Field, raw: &str) -> Value {
     let raw = raw.trim();
-    if field.array_depth > 0 || raw.starts_with('[') {
-        if let Ok(v @ Value::Array(_)) = serde_json::from_str::<Value>(raw) {
-            return v;
-        }
+    if (field.array_depth > 0 || raw.starts_with('['))
+        && let Ok(v @ Value::Array(_)) = serde_json::from_str::<Value>(raw)
+    {
+        return v;
     }
     let unq = text::unquote(raw);
     if field.array_depth > 0 {
@@ -123,15 +123,16 @@ pub fn typed_value(field: &Field, raw: &str) -> Value {
 }
 
 fn apply_cell(field: &mut Field, info: &CellInfo) {
-    if let Some(e) = &info.example {
-        if !e.is_empty() && !e.contains("二进制") {
-            field.example = Some(typed_value(field, e));
-        }
+    if let Some(e) = &info.example
+        && !e.is_empty()
+        && !e.contains("二进制")
+    {
+        field.example = Some(typed_value(field, e));
     }
-    if let Some(d) = &info.default {
-        if !d.is_empty() {
-            field.default = Some(typed_value(field, d));
-        }
+    if let Some(d) = &info.default
+        && !d.is_empty()
+    {
+        field.default = Some(typed_value(field, d));
     }
     let is_array = field.array_depth > 0;
     let is_string = field.kind == Some(Kind::String) && !is_array;
@@ -162,17 +163,20 @@ fn apply_cell(field: &mut Field, info: &CellInfo) {
             )),
         }
     }
-    if is_string && field.max_length.is_none() {
-        if let Some((min, max)) = text::prose_length(&info.full) {
-            field.min_length = min;
-            field.max_length = Some(max);
-        }
+    if is_string
+        && field.max_length.is_none()
+        && let Some((min, max)) = text::prose_length(&info.full)
+    {
+        field.min_length = min;
+        field.max_length = Some(max);
     }
-    if is_number && field.min.is_none() && field.max.is_none() {
-        if let Some((min, max)) = text::prose_range(&info.description) {
-            field.min = Some(min);
-            field.max = Some(max);
-        }
+    if is_number
+        && field.min.is_none()
+        && field.max.is_none()
+        && let Some((min, max)) = text::prose_range(&info.description)
+    {
+        field.min = Some(min);
+        field.max = Some(max);
     }
     if field.kind == Some(Kind::File) {
         field.max_size = file_size(&info.full);

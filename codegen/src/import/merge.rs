@@ -129,10 +129,10 @@ fn needed_types<'a>(svc: &'a ServiceOut, new: &[&Endpoint]) -> Vec<&'a TypeDef> 
     loop {
         let before = want.len();
         for t in &svc.types {
-            if want.contains(&t.name) {
-                if let TypeBody::Struct(fields) = &t.body {
-                    referenced(fields, &mut want);
-                }
+            if want.contains(&t.name)
+                && let TypeBody::Struct(fields) = &t.body
+            {
+                referenced(fields, &mut want);
             }
         }
         if want.len() == before {

@@ -37,7 +37,7 @@ pub fn opens_object(field: &Field) -> bool {
     matches!(field.kind, Some(Kind::Object))
 }
 
-fn node_mut<'a>(roots: &'a mut Vec<Field>, path: &[usize]) -> &'a mut Field {
+fn node_mut<'a>(roots: &'a mut [Field], path: &[usize]) -> &'a mut Field {
     let (first, rest) = path.split_first().expect("non-empty path");
     let mut node = &mut roots[*first];
     for i in rest {
@@ -101,10 +101,10 @@ fn keys_of(values: &[&Value]) -> Option<BTreeSet<String>> {
 fn child_values<'a>(values: &[&'a Value], name: &str) -> Vec<&'a Value> {
     let mut out = Vec::new();
     for v in values {
-        if let Value::Object(map) = v {
-            if let Some(child) = map.get(name) {
-                flatten(child, &mut out, 0);
-            }
+        if let Value::Object(map) = v
+            && let Some(child) = map.get(name)
+        {
+            flatten(child, &mut out, 0);
         }
     }
     out
@@ -257,10 +257,11 @@ fn attach_examples(fields: &mut [Field], values: &[&Value]) {
     for field in fields {
         let vals = child_values(values, &field.name);
         if field.children.is_empty() {
-            if field.example.is_none() && field.array_depth == 0 {
-                if let Some(v) = vals.iter().find(|v| !v.is_null() && !v.is_object()) {
-                    field.example = Some((*v).clone());
-                }
+            if field.example.is_none()
+                && field.array_depth == 0
+                && let Some(v) = vals.iter().find(|v| !v.is_null() && !v.is_object())
+            {
+                field.example = Some((*v).clone());
             }
         } else {
             attach_examples(&mut field.children, &vals);

@@ -98,7 +98,9 @@ fn split_cells(line: &str) -> Vec<String> {
     let mut chars = t.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\\' && chars.peek() == Some(&'|') {
-            cells.last_mut().map(|s| s.push('|'));
+            if let Some(s) = cells.last_mut() {
+                s.push('|')
+            }
             chars.next();
         } else if c == '|' {
             cells.push(String::new());
@@ -319,10 +321,10 @@ fn html_cell(body: &str) -> String {
             1,
         );
     }
-    if let Some(p) = s.find("<md-app-support") {
-        if let Some(types) = attr(&s[p..], "types") {
-            s.push_str(&format!(" {types}"));
-        }
+    if let Some(p) = s.find("<md-app-support")
+        && let Some(types) = attr(&s[p..], "types")
+    {
+        s.push_str(&format!(" {types}"));
     }
     s
 }

@@ -67,12 +67,12 @@ pub fn strip_markup(text: &str) -> String {
                 // `[text](url)` keeps the text.
                 if let Some(close) = chars[i + 1..].iter().position(|&c| c == ']') {
                     let close = i + 1 + close;
-                    if chars.get(close + 1) == Some(&'(') {
-                        if let Some(end) = chars[close + 2..].iter().position(|&c| c == ')') {
-                            out.extend(&chars[i + 1..close]);
-                            i = close + 2 + end + 1;
-                            continue;
-                        }
+                    if chars.get(close + 1) == Some(&'(')
+                        && let Some(end) = chars[close + 2..].iter().position(|&c| c == ')')
+                    {
+                        out.extend(&chars[i + 1..close]);
+                        i = close + 2 + end + 1;
+                        continue;
                     }
                 }
                 out.push(c);
@@ -251,10 +251,10 @@ pub fn parse_enum_items(body: &str) -> Vec<EnumValue> {
 
 fn split_value(item: &str) -> (String, &str) {
     for q in ['"', '`'] {
-        if let Some(rest) = item.strip_prefix(q) {
-            if let Some(end) = rest.find(q) {
-                return (rest[..end].to_owned(), &rest[end + 1..]);
-            }
+        if let Some(rest) = item.strip_prefix(q)
+            && let Some(end) = rest.find(q)
+        {
+            return (rest[..end].to_owned(), &rest[end + 1..]);
         }
     }
     let end = item
@@ -380,13 +380,14 @@ pub fn rate_limits(text: &str) -> Vec<String> {
         } else {
             None
         };
-        if let (Some(n), Some(unit)) = (nums.last(), unit) {
-            if !n.starts_with('-') && !n.contains('.') {
-                out.push(match per {
-                    Some(per) => format!("{{limit: {n}/{unit}, per: {per}}}"),
-                    None => format!("{n}/{unit}"),
-                });
-            }
+        if let (Some(n), Some(unit)) = (nums.last(), unit)
+            && !n.starts_with('-')
+            && !n.contains('.')
+        {
+            out.push(match per {
+                Some(per) => format!("{{limit: {n}/{unit}, per: {per}}}"),
+                None => format!("{n}/{unit}"),
+            });
         }
         rest = &rest[p + "次/".len()..];
     }
