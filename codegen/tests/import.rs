@@ -860,3 +860,63 @@ fn reimporting_the_transcribed_pages_reproduces_the_committed_fields() {
         assert_accepted(&[(spec, imported)]);
     }
 }
+
+/// Shapes the corpus run (bench/import_corpus.sh) turned up.
+#[test]
+fn corpus_shapes_indented_example_empty_response_repeated_rows() {
+    let (name, page) = fixture("task-list.md");
+    // An example whose first line is indented deeper than the rest.
+    let indented = page.replace("```json\n{", "```json\n    {");
+    // A row listed twice, and an enum value listed twice.
+    let indented = indented
+        .replace(
+            "title | string | 标题",
+            "title | string | 标题\ntitle | string | 标题（重复）",
+        )
+        .replace("- closed：已关闭", "- closed：已关闭  \n- closed：关闭");
+    let out = run(&[(name.clone(), indented)]);
+    let text = &out.files[0].text;
+    let v = yaml(text);
+    let example = s(&v, "resources.task.methods.list.examples.response");
+    serde_json::from_str::<serde_json::Value>(example).unwrap();
+    assert_eq!(
+        at(&v, "types.task.fields")
+            .as_mapping()
+            .unwrap()
+            .keys()
+            .filter(|k| k.as_str() == Some("title"))
+            .count(),
+        1
+    );
+    assert!(
+        text.contains("# review: the page lists `title` twice here"),
+        "{text}"
+    );
+    assert_eq!(
+        at(&v, "types.task_state.enum").as_sequence().unwrap().len(),
+        2
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.contains("value `closed` twice")),
+        "{:?}",
+        out.warnings
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", text)]);
+
+    // A response with nothing under `data`: no `response` at all.
+    let start = page.find("items | task").unwrap();
+    let end = page.find("### 响应体示例").unwrap();
+    let empty = format!("{}\n{}", &page[..start], &page[end..]);
+    let out = run(&[(name, empty)]);
+    let v = yaml(&out.files[0].text);
+    assert!(
+        at(&v, "resources.task.methods.list")
+            .get("response")
+            .is_none(),
+        "{}",
+        out.files[0].text
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", &out.files[0].text)]);
+}

@@ -319,6 +319,9 @@ pub fn from_page(file: &str, raw: &str, closed: &Closed) -> Result<Endpoint, Imp
     }
     fields::infer_formats(&mut ep.query_params);
     fields::infer_formats(&mut ep.path_params);
+    if ep.method == "GET" && ep.body.take().is_some_and(|b| !b.fields.is_empty()) {
+        notes.push("the page gives a request body for a GET; left out (move what belongs to the query into `query_params`)".into());
+    }
     detect_paging(&mut ep);
     ep.notes.extend(notes);
     if ep.doc_url.is_none() {
@@ -543,7 +546,11 @@ fn errors(table: &Table, file: &str, ep: &mut Endpoint, notes: &mut Vec<String>)
 /// Detects the paging style from parameter and response names.
 pub fn detect_paging(ep: &mut Endpoint) {
     let Some(resp) = &ep.response else { return };
-    let has_resp = |n: &str| resp.fields.iter().any(|f| f.name == n);
+    let has_resp = |n: &str| {
+        resp.fields
+            .iter()
+            .any(|f| f.name == n && (n != "total" || f.kind == Some(Kind::Int)))
+    };
     let arrays: Vec<&str> = resp
         .fields
         .iter()
@@ -566,7 +573,12 @@ pub fn detect_paging(ep: &mut Endpoint) {
             Some(items) => ep.paging = Some(format!("{{style: page_token, items: {items}}}")),
             None => ep.notes.push("paging: page_token style, but no single array field holds the items; add `paging` by hand".into()),
         }
-    } else if has_param("offset") && has_resp("total") {
+    } else if ep
+        .query_params
+        .iter()
+        .any(|f| f.name == "offset" && f.kind == Some(Kind::Int))
+        && has_resp("total")
+    {
         match items {
             Some(items) => ep.paging = Some(format!("{{style: offset, items: {items}, total: total}}")),
             None => ep.notes.push("paging: offset style, but no single array field holds the items; add `paging` by hand".into()),

@@ -138,8 +138,9 @@ fn apply_cell(field: &mut Field, info: &CellInfo) {
     let is_string = field.kind == Some(Kind::String) && !is_array;
     let is_number = matches!(field.kind, Some(Kind::Int | Kind::Float)) && !is_array;
     for (key, nums) in &info.rules {
-        let first = nums.first().and_then(|n| n.parse::<u64>().ok());
-        let last = nums.last().and_then(|n| n.parse::<u64>().ok());
+        let limit = |n: &String| n.parse::<u64>().ok().filter(|n| *n <= u64::from(u32::MAX));
+        let first = nums.first().and_then(limit);
+        let last = nums.last().and_then(limit);
         match key.as_str() {
             "最大长度" if is_array => field.max_items = first,
             "最小长度" if is_array => field.min_items = first,
@@ -195,7 +196,18 @@ fn apply_cell(field: &mut Field, info: &CellInfo) {
             );
             field.enum_is_int = false;
         }
-        field.enum_values = info.enum_values.clone();
+        let mut values: Vec<super::ir::EnumValue> = Vec::new();
+        for v in &info.enum_values {
+            if values.iter().any(|k| k.value == v.value) {
+                field.notes.push(format!(
+                    "the page lists the value `{}` twice; the first is kept",
+                    v.value
+                ));
+            } else {
+                values.push(v.clone());
+            }
+        }
+        field.enum_values = values;
     }
 }
 

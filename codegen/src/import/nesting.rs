@@ -136,6 +136,7 @@ struct Frame<'a> {
 pub fn rebuild(rows: Vec<FlatRow>, example: Option<&Value>, closed: &Closed) -> Vec<Field> {
     if rows.iter().any(|r| r.depth.is_some()) {
         let mut roots = by_depth(rows);
+        dedupe(&mut roots);
         if let Some(example) = example {
             attach_examples(&mut roots, &[example]);
         }
@@ -190,11 +191,9 @@ pub fn rebuild(rows: Vec<FlatRow>, example: Option<&Value>, closed: &Closed) -> 
             let pick = (0..stack.len())
                 .rev()
                 .find(|&i| stack[i].keys.is_none() && !has_child(&mut roots, &stack[i]))
-                .or_else(|| {
-                    (0..stack.len())
-                        .rev()
-                        .find(|&i| !stack[i].closed && !has_child(&mut roots, &stack[i]))
-                })
+                // A repeated row stays where it is (and is dropped there
+                // with a note) instead of pulling the rows after it outwards.
+                .or_else(|| (0..stack.len()).rev().find(|&i| !stack[i].closed))
                 .unwrap_or(0);
             if example.is_some() {
                 let parent = if pick == 0 {
@@ -246,10 +245,28 @@ pub fn rebuild(rows: Vec<FlatRow>, example: Option<&Value>, closed: &Closed) -> 
             });
         }
     }
+    dedupe(&mut roots);
     if let Some(example) = example {
         attach_examples(&mut roots, &[example]);
     }
     roots
+}
+
+/// Drops a second field of one name in one object (a page listing a row
+/// twice, or inference placing two rows alike), noting it on the first.
+pub fn dedupe(fields: &mut Vec<Field>) {
+    let mut kept: Vec<Field> = Vec::with_capacity(fields.len());
+    for mut f in fields.drain(..) {
+        dedupe(&mut f.children);
+        match kept.iter_mut().find(|k| k.name == f.name) {
+            Some(first) => first.notes.push(format!(
+                "the page lists `{}` twice here (or inference put a row here that belongs elsewhere); the second row was dropped",
+                f.name
+            )),
+            None => kept.push(f),
+        }
+    }
+    *fields = kept;
 }
 
 /// Copies scalar example values from the JSON example onto fields that have none.

@@ -237,15 +237,34 @@ fn scalar_string(s: &str) -> String {
     }
 }
 
+/// A `|` block. The text is dedented; when its first line is still
+/// indented (a page's `  {` above `"code"` at column 0), the indentation is
+/// given explicitly, or YAML would take it from that first line.
 fn block(out: &mut String, indent: usize, key: &str, text: &str) {
     let pad = " ".repeat(indent);
-    let _ = writeln!(out, "{pad}{key}: |");
-    for line in text.replace('\r', "").lines() {
-        let expanded = line.replace('\t', "    ");
-        if expanded.trim().is_empty() {
+    let lines: Vec<String> = text
+        .replace('\r', "")
+        .lines()
+        .map(|l| l.replace('\t', "    ").trim_end().to_owned())
+        .collect();
+    let depth = |l: &str| l.len() - l.trim_start().len();
+    let min = lines
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| depth(l))
+        .min()
+        .unwrap_or(0);
+    let first = lines
+        .iter()
+        .find(|l| !l.is_empty())
+        .map_or(0, |l| depth(l) - min);
+    let indicator = if first > 0 { "2" } else { "" };
+    let _ = writeln!(out, "{pad}{key}: |{indicator}");
+    for line in &lines {
+        if line.is_empty() {
             out.push('\n');
         } else {
-            let _ = writeln!(out, "{pad}  {}", expanded.trim_end());
+            let _ = writeln!(out, "{pad}  {}", &line[min..]);
         }
     }
 }
@@ -336,7 +355,7 @@ pub fn method_text(
             field_line(&mut out, indent + 2, p, common);
         }
     }
-    if let Some(b) = &ep.body {
+    if let Some(b) = ep.body.as_ref().filter(|b| !b.fields.is_empty()) {
         let _ = writeln!(out, "{pad}body:");
         if b.multipart {
             let _ = writeln!(out, "{pad}  content_type: multipart");
@@ -346,7 +365,11 @@ pub fn method_text(
             field_line(&mut out, indent + 4, f, false);
         }
     }
-    if let Some(r) = &ep.response {
+    if let Some(r) = ep
+        .response
+        .as_ref()
+        .filter(|r| r.binary || !r.fields.is_empty())
+    {
         let _ = writeln!(out, "{pad}response:");
         if r.binary {
             let _ = writeln!(out, "{pad}  content_type: binary");
