@@ -86,6 +86,15 @@ pub fn from_row(name: &str, type_cell: &str, required: bool, description: &str) 
     } else {
         kind
     };
+    if kind == Kind::String
+        && info.description.contains("JSON")
+        && (info.full.contains("序列化")
+            || info.full.contains("JSON 字符串")
+            || info.full.contains("JSON字符串"))
+    {
+        // The typed form is `{type: <a type>, encoding: json_string}`; the page does not name the type.
+        field.notes.push("the page says this string carries JSON text: consider `encoding: json_string` with a type for it".into());
+    }
     field.kind = Some(kind);
     apply_cell(&mut field, &info);
     field
