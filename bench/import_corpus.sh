@@ -43,6 +43,15 @@ for d, _, files in os.walk(f"{scratch}/pages"):
 pages.sort()
 common = open(f"{root}/spec/common.yaml").read()
 
+# Keys and types of the format additions (/work/briefs/format-additions.md)
+# the generator does not accept before that work lands.
+NEW_VOCAB = re.compile(
+    r"unknown key `(min_length|max_length|max_size|pattern|values|encoding|content_type|envelope|partial|header_params)`"
+    r"|unknown type `(any|map|file)`|unknown token type `none`|rate_limit`: invalid type: sequence")
+
+def errors_of(stderr):
+    return [l for l in stderr.splitlines() if l.startswith("error:") and not re.match(r"error: \d+ errors?", l)]
+
 def reason(stderr):
     for line in stderr.splitlines():
         if line.startswith("error:"):
@@ -63,7 +72,14 @@ def one(i_page):
     r = subprocess.run([bin, "--spec", f"{d}/spec", "--out", f"{d}/out", "--package", "corpus"], capture_output=True, text=True)
     shutil.rmtree(f"{d}/out", ignore_errors=True)
     if r.returncode != 0:
-        return page, "generate", reason(r.stderr)
+        errs = errors_of(r.stderr)
+        binary = any("unknown key `content_type`" in e for e in errs)
+        # A binary response has no fields: that error follows from `content_type`.
+        errs = [e for e in errs if not (binary and "`fields` or `type` is missing" in e)]
+        if errs and all(NEW_VOCAB.search(e) for e in errs):
+            return page, "new-format", ""
+        others = [e for e in errs if not NEW_VOCAB.search(e)]
+        return page, "generate", reason("\n".join(others) or r.stderr)
     return page, "ok", ""
 
 with ThreadPoolExecutor(max_workers=2) as pool:
@@ -72,9 +88,11 @@ with ThreadPoolExecutor(max_workers=2) as pool:
 by_stage = collections.Counter(stage for _, stage, _ in results)
 print(f"API pages: {len(pages)}")
 print(f"accepted by the generator: {by_stage['ok']} ({100 * by_stage['ok'] / max(1, len(pages)):.1f}%)")
-print(f"import errors: {by_stage['import']}; rejected by the generator: {by_stage['generate']}")
-reasons = collections.Counter((stage, why) for _, stage, why in results if stage != "ok")
-print("\nmost common first errors (stage: message; N = a number, `…` = a name):")
+print(f"rejected only for keys/types of the format additions (accepted once they land): {by_stage['new-format']}")
+print(f"  -> accepted now or after the format additions: {by_stage['ok'] + by_stage['new-format']} ({100 * (by_stage['ok'] + by_stage['new-format']) / max(1, len(pages)):.1f}%)")
+print(f"import errors: {by_stage['import']}; rejected for other reasons: {by_stage['generate']}")
+reasons = collections.Counter((stage, why) for _, stage, why in results if stage in ("import", "generate"))
+print("\nmost common first errors besides the format additions (stage: message; N = a number, `…` = a name):")
 for (stage, why), n in reasons.most_common(15):
     print(f"{n:5}  {stage}: {why}")
 open(f"{scratch}/accepted.txt", "w").write("\n".join(p for p, s, _ in results if s == "ok") + "\n")

@@ -361,3 +361,19 @@ fn corpus_shapes_indented_example_empty_response_repeated_rows() {
     );
     assert_accepted(&[("spec/demo/v1.yaml", &out.files[0].text)]);
 }
+
+/// The scraped rendering breaks the 权限要求 key over lines; the first part
+/// lands in the row above (here `HTTP Method`).
+#[test]
+fn broken_permission_key_after_the_method_row() {
+    let (name, page) = fixture("task-list.md");
+    let start = page.find("接口频率限制 |").unwrap();
+    let end = page.find("权限要求").unwrap();
+    let page = format!("{}{}", &page[..start], &page[end..]);
+    assert!(page.contains("HTTP Method | GET\n权限要求"));
+    let out = run(&[(name, page)]);
+    let v = yaml(&out.files[0].text);
+    let m = at(&v, "resources.task.methods.list");
+    assert_eq!(s(m, "method"), "GET");
+    assert_eq!(at(m, "scopes"), &yaml("[demo:task:readonly, demo:task]"));
+}

@@ -361,7 +361,15 @@ fn basic_info(page: &RawPage, file: &str, ep: &mut Endpoint) -> Result<(), Impor
                 let path = v.find("/open-apis/").map(|p| &v[p..]).unwrap_or("");
                 ep.url = path.split(['?', ' ']).next().unwrap_or("").to_owned();
             }
-            "HTTP Method" => ep.method = text::one_line(&strip_markup(&value)).to_ascii_uppercase(),
+            // The first word: the scraped rendering may append the next
+            // row's broken-off key (`GET 权限要求`).
+            "HTTP Method" => {
+                ep.method = text::one_line(&strip_markup(&value))
+                    .split(' ')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_uppercase()
+            }
             "接口频率限制" => {
                 ep.rate_limits = text::rate_limits(&value);
                 if ep.rate_limits.is_empty() {
