@@ -377,3 +377,15 @@ fn broken_permission_key_after_the_method_row() {
     assert_eq!(s(m, "method"), "GET");
     assert_eq!(at(m, "scopes"), &yaml("[demo:task:readonly, demo:task]"));
 }
+
+/// A page's limit beyond 64 bits (the corpus has `-10000000000000000000`)
+/// still gives a spec the generator reads.
+#[test]
+fn huge_numeric_limits_stay_numbers() {
+    let (name, page) = fixture("review-search.md");
+    let page = page.replace("得分(0 - 100)", "得分(0 - 100000000000000000000)");
+    let out = run(&[(name, page)]);
+    let v = yaml(&out.files[0].text);
+    assert_eq!(at(&v, "types.review.fields.score.max").as_f64(), Some(1e20));
+    assert_accepted(&[("spec/demo/v1.yaml", &out.files[0].text)]);
+}

@@ -136,7 +136,7 @@ pub fn field_line(out: &mut String, indent: usize, field: &Field, common_param: 
         parts.push(format!("format: {f}"));
     }
     for (k, v) in [("min", &field.min), ("max", &field.max)] {
-        if let Some(v) = v {
+        if let Some(v) = v.as_deref().and_then(number) {
             parts.push(format!("{k}: {v}"));
         }
     }
@@ -171,6 +171,21 @@ pub fn field_line(out: &mut String, indent: usize, field: &Field, common_param: 
         scalar(&field.name),
         parts.join(", ")
     );
+}
+
+/// A page's number as a YAML number: integers that fit in 64 bits as
+/// written, anything larger in exponent form (a 20-digit integer is not a
+/// number serde reads), anything else not at all.
+fn number(text: &str) -> Option<String> {
+    if text.parse::<i64>().is_ok() {
+        return Some(text.to_owned());
+    }
+    let f = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
+    Some(if text.contains('.') && text.len() < 18 {
+        text.to_owned()
+    } else {
+        format!("{f:e}")
+    })
 }
 
 /// The modeline and header every imported file starts with.
