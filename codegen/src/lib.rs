@@ -9,6 +9,7 @@
 pub mod diagnostic;
 pub mod emit;
 pub mod ident;
+pub mod import;
 mod keys;
 pub mod load;
 pub mod model;

@@ -119,6 +119,9 @@ fn parse_args() -> Result<Option<Args>, String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("import") {
+        return codegen::import::cli::main(std::env::args().skip(2));
+    }
     let args = match parse_args() {
         Ok(Some(args)) => args,
         Ok(None) => {

@@ -1,0 +1,391 @@
+//! `codegen import`: doc pages and catalog files in, spec YAML out.
+//!
+//! Fixtures under `tests/import/` are short pages written for these tests in
+//! the doc formats (scraped pipe tables with and without `└`, the page
+//! source with `level="N"`, the catalog JSON). Whether the output is valid
+//! spec is checked with the generator library itself (load, resolve and
+//! emit through `generate_from_sources`; no `cargo check` of the result).
+
+mod import_support;
+
+use import_support::*;
+use serde_yaml::Value;
+
+#[test]
+fn plain_pages_are_accepted_by_the_generator() {
+    let out = run(&[
+        fixture("task-list.md"),
+        fixture("review-search.md"),
+        fixture("depth-markers.md"),
+    ]);
+    assert_eq!(out.files.len(), 1, "one service-version, one file");
+    let text = &out.files[0].text;
+    assert!(text.starts_with("# yaml-language-server: $schema=../../codegen/spec.schema.json\n"));
+    assert_accepted(&[("spec/demo/v1.yaml", text)]);
+}
+
+#[test]
+fn nesting_from_the_json_example_and_type_names() {
+    let (text, warnings) = one("task-list.md");
+    let v = yaml(&text);
+    assert_eq!(s(&v, "types.task.fields.owner.type"), "user_ref");
+    assert_eq!(s(&v, "types.task.fields.followers.type"), "user_ref[]");
+    // `followers` is empty in the example: its children come from the
+    // earlier `user_ref`, and the same shape is one type.
+    assert_eq!(
+        s(&v, "types.user_ref.fields.name.type"),
+        "i18n",
+        "a shared type is used, not redefined"
+    );
+    assert!(v.get("types").unwrap().get("user_ref_2").is_none());
+    let resp = at(&v, "resources.task.methods.list.response.fields");
+    let names: Vec<&str> = resp
+        .as_mapping()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["items", "has_more", "page_token"]);
+    assert!(
+        !text.contains("# review: nesting"),
+        "the example settles every row:\n{text}"
+    );
+    assert!(
+        warnings.iter().all(|w| !w.contains("nesting")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn ambiguous_nesting_is_a_comment_and_a_warning() {
+    let (name, page) = fixture("task-list.md");
+    // A row the example does not show, after an object: child or sibling?
+    let page = page.replace(
+        "has_more | boolean |",
+        "archived | boolean | 已归档\nhas_more | boolean |",
+    );
+    let out = run(&[(name, page)]);
+    let text = &out.files[0].text;
+    let comment = text
+        .lines()
+        .position(|l| l.contains("# review: nesting") && l.contains("`archived`"))
+        .expect(text);
+    assert!(
+        text.lines()
+            .nth(comment + 1)
+            .unwrap()
+            .trim_start()
+            .starts_with("archived:"),
+        "the comment sits at the field"
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.contains("archived") && w.contains("nesting")),
+        "{:?}",
+        out.warnings
+    );
+}
+
+#[test]
+fn nesting_from_depthless_markers_and_unfenced_example() {
+    let (text, _) = one("review-search.md");
+    let v = yaml(&text);
+    assert_eq!(s(&v, "types.review.fields.period.type"), "period_ref");
+    assert_eq!(s(&v, "types.period_ref.fields.name.type"), "string");
+    assert_eq!(
+        s(&v, "types.review_filter.fields.since.format"),
+        "timestamp_ms"
+    );
+    let m = at(&v, "resources.review.methods.search");
+    assert_eq!(s(m, "body.fields.filter.type"), "review_filter");
+    assert!(
+        m.get("examples").unwrap().get("response").is_some(),
+        "the unfenced example is kept"
+    );
+    serde_json::from_str::<serde_json::Value>(s(m, "examples.response")).unwrap();
+}
+
+#[test]
+fn nesting_from_marker_counts() {
+    let (text, warnings) = one("depth-markers.md");
+    let v = yaml(&text);
+    assert_eq!(s(&v, "types.dept_node.fields.leader.type"), "dept_leader");
+    assert_eq!(s(&v, "types.dept_leader.fields.open_id.type"), "string");
+    assert_eq!(s(&v, "types.dept_node.fields.name.type"), "string");
+    assert_eq!(
+        s(
+            &v,
+            "resources.department.methods.tree.response.fields.updated.type"
+        ),
+        "bool"
+    );
+    assert!(
+        warnings.iter().all(|w| !w.contains("nesting")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn nesting_from_level_attributes_and_an_upload() {
+    let (text, _) = one("image-upload.source.md");
+    let v = yaml(&text);
+    let m = at(&v, "resources.attachment.methods.upload");
+    assert_eq!(s(m, "body.content_type"), "multipart");
+    assert_eq!(s(m, "body.fields.file.type"), "file");
+    assert_eq!(
+        at(m, "body.fields.file.max_size").as_u64(),
+        Some(20 * 1024 * 1024)
+    );
+    assert_eq!(s(m, "body.fields.kind.type"), "attachment_kind");
+    assert_eq!(
+        at(m, "body.fields.title.min_length").as_i64(),
+        Some(1),
+        "lengths from `1 ~ 50 字符`"
+    );
+    assert_eq!(at(m, "body.fields.title.max_length").as_i64(), Some(50));
+    assert_eq!(s(m, "response.fields.attachment.type"), "attachment");
+    assert_eq!(s(m, "response.fields.size.type"), "int");
+    assert_eq!(s(&v, "types.attachment.fields.meta.type"), "map");
+    assert_eq!(s(&v, "types.attachment.fields.meta.values"), "any");
+    assert_eq!(at(m, "rate_limit"), &yaml("[1000/min, 50/s]"));
+    assert_eq!(at(m, "scopes"), &yaml("[demo:attachment]"));
+    assert_eq!(at(m, "tokens"), &yaml("[tenant]"));
+    assert!(
+        m.get("examples").is_none(),
+        "a form body has no JSON example"
+    );
+}
+
+#[test]
+fn enums_string_and_integer() {
+    let (text, _) = one("task-list.md");
+    let v = yaml(&text);
+    let state = at(&v, "types.task_state.enum").as_sequence().unwrap();
+    assert_eq!(state[0].get("value").unwrap(), &Value::from("open"));
+    assert!(
+        state[0].get("rust_name").is_none(),
+        "derivable from the value"
+    );
+    let prio = at(&v, "types.task_priority.enum").as_sequence().unwrap();
+    assert_eq!(prio[1].get("value").unwrap(), &Value::from(1));
+    assert_eq!(prio[1].get("rust_name").unwrap(), &Value::from("urgent"));
+    // Every name made up from a description is flagged.
+    let line = text
+        .lines()
+        .position(|l| l.contains("value: 1, rust_name: urgent"))
+        .unwrap();
+    assert!(
+        text.lines()
+            .nth(line - 1)
+            .unwrap()
+            .contains("# review: rust_name `urgent`"),
+        "{text}"
+    );
+    assert_eq!(
+        s(&v, "resources.task.methods.list.query_params.state.type"),
+        "task_state"
+    );
+
+    // A value with no dictionary word still gives a valid, flagged name.
+    let (name, page) = fixture("task-list.md");
+    let out = run(&[(name, page.replace("- 1：紧急", "- 1：甲乙丙"))]);
+    let text = &out.files[0].text;
+    assert!(
+        text.contains("# review: rust_name `value_1` is a placeholder"),
+        "{text}"
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", text)]);
+}
+
+#[test]
+fn paging_both_styles_limits_and_constraints() {
+    let (text, _) = one("task-list.md");
+    let v = yaml(&text);
+    let m = at(&v, "resources.task.methods.list");
+    assert_eq!(at(m, "paging"), &yaml("{style: page_token, items: items}"));
+    assert_eq!(at(m, "query_params.page_size.min").as_i64(), Some(1));
+    assert_eq!(at(m, "query_params.page_size.max").as_i64(), Some(100));
+    assert_eq!(at(m, "query_params.page_size.default").as_i64(), Some(20));
+    assert_eq!(s(m, "rate_limit"), "100/min");
+    assert_eq!(at(m, "scopes"), &yaml("[demo:task:readonly, demo:task]"));
+    assert_eq!(at(m, "tokens"), &yaml("[tenant, user]"));
+    assert_eq!(s(&v, "types.task.fields.id.format"), "int64");
+
+    let (text, _) = one("review-search.md");
+    let v = yaml(&text);
+    let m = at(&v, "resources.review.methods.search");
+    assert_eq!(
+        at(m, "paging"),
+        &yaml("{style: offset, items: reviews, total: total}")
+    );
+    assert_eq!(
+        s(m, "query_params.offset.type"),
+        "int",
+        "query numbers are numbers even when the page says string"
+    );
+    assert_eq!(at(m, "body.fields.period_ids.max_items").as_i64(), Some(5));
+    assert_eq!(s(m, "body.fields.period_ids.format"), "int64");
+    assert_eq!(at(m, "idempotent").as_bool(), Some(true));
+    assert_eq!(at(&v, "types.review.fields.score.max").as_i64(), Some(100));
+}
+
+#[test]
+fn error_table_with_colliding_names() {
+    let (text, _) = one("review-search.md");
+    let v = yaml(&text);
+    let errors = at(&v, "resources.review.methods.search.errors")
+        .as_sequence()
+        .unwrap();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0].get("status").unwrap(), &Value::from(400));
+    assert_eq!(errors[0].get("code").unwrap(), &Value::from(1001001));
+    assert_eq!(
+        errors[1].get("message").unwrap(),
+        &Value::from("Invalid parameters: period.")
+    );
+    // Both messages give `InvalidParameters`: each gets its own name.
+    assert_ne!(errors[0].get("rust_name"), errors[1].get("rust_name"));
+    assert!(errors[0].get("rust_name").is_some());
+    assert_accepted(&[("spec/demo/v1.yaml", &text)]);
+}
+
+#[test]
+fn catalog_file() {
+    let (text, warnings) = one("catalog.json");
+    let v = yaml(&text);
+    assert_eq!(s(&v, "service"), "demo");
+    assert_eq!(s(&v, "version"), "v2");
+    let list = at(&v, "resources.cycle_goals.methods.list");
+    assert_eq!(s(list, "url"), "/open-apis/demo/v2/cycles/:cycle_id/goals");
+    assert_eq!(at(list, "tokens"), &yaml("[user, tenant]"));
+    assert_eq!(
+        at(list, "paging"),
+        &yaml("{style: page_token, items: items}")
+    );
+    assert_eq!(
+        at(list, "query_params.user_id_type"),
+        &yaml("{ref: user_id_type}")
+    );
+    assert_eq!(at(list, "query_params.page_size.max").as_i64(), Some(100));
+    let create = at(&v, "resources.cycle_goals.methods.create");
+    assert_eq!(
+        at(create, "body.fields.title.max_length").as_i64(),
+        Some(50)
+    );
+    assert_eq!(
+        at(create, "body.fields.title.required").as_bool(),
+        Some(true)
+    );
+    // `owner` appears in both methods with one shape: one type.
+    assert_eq!(s(create, "body.fields.owner.type"), "owner");
+    let item = s(list, "response.fields.items.type")
+        .trim_end_matches("[]")
+        .to_owned();
+    assert_eq!(s(&v, &format!("types.{item}.fields.owner.type")), "owner");
+    assert!(
+        at(&v, "types")
+            .as_mapping()
+            .unwrap()
+            .keys()
+            .filter(|k| k.as_str().unwrap().starts_with("owner"))
+            .count()
+            == 2,
+        "owner and owner_type only"
+    );
+    assert_eq!(s(&v, &format!("types.{item}.fields.notes.type")), "any");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("notes") && w.contains("content_block")),
+        "{warnings:?}"
+    );
+}
+
+/// Shapes the corpus run (bench/import_corpus.sh) turned up.
+#[test]
+fn corpus_shapes_indented_example_empty_response_repeated_rows() {
+    let (name, page) = fixture("task-list.md");
+    // An example whose first line is indented deeper than the rest.
+    let indented = page.replace("```json\n{", "```json\n    {");
+    // A row listed twice, and an enum value listed twice.
+    let indented = indented
+        .replace(
+            "title | string | 标题",
+            "title | string | 标题\ntitle | string | 标题（重复）",
+        )
+        .replace("- closed：已关闭", "- closed：已关闭  \n- closed：关闭");
+    let out = run(&[(name.clone(), indented)]);
+    let text = &out.files[0].text;
+    let v = yaml(text);
+    let example = s(&v, "resources.task.methods.list.examples.response");
+    serde_json::from_str::<serde_json::Value>(example).unwrap();
+    assert_eq!(
+        at(&v, "types.task.fields")
+            .as_mapping()
+            .unwrap()
+            .keys()
+            .filter(|k| k.as_str() == Some("title"))
+            .count(),
+        1
+    );
+    assert!(
+        text.contains("# review: the page lists `title` twice here"),
+        "{text}"
+    );
+    assert_eq!(
+        at(&v, "types.task_state.enum").as_sequence().unwrap().len(),
+        2
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.contains("value `closed` twice")),
+        "{:?}",
+        out.warnings
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", text)]);
+
+    // A response with nothing under `data`: no `response` at all.
+    let start = page.find("items | task").unwrap();
+    let end = page.find("### 响应体示例").unwrap();
+    let empty = format!("{}\n{}", &page[..start], &page[end..]);
+    let out = run(&[(name, empty)]);
+    let v = yaml(&out.files[0].text);
+    assert!(
+        at(&v, "resources.task.methods.list")
+            .get("response")
+            .is_none(),
+        "{}",
+        out.files[0].text
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", &out.files[0].text)]);
+}
+
+/// The scraped rendering breaks the 权限要求 key over lines; the first part
+/// lands in the row above (here `HTTP Method`).
+#[test]
+fn broken_permission_key_after_the_method_row() {
+    let (name, page) = fixture("task-list.md");
+    let start = page.find("接口频率限制 |").unwrap();
+    let end = page.find("权限要求").unwrap();
+    let page = format!("{}{}", &page[..start], &page[end..]);
+    assert!(page.contains("HTTP Method | GET\n权限要求"));
+    let out = run(&[(name, page)]);
+    let v = yaml(&out.files[0].text);
+    let m = at(&v, "resources.task.methods.list");
+    assert_eq!(s(m, "method"), "GET");
+    assert_eq!(at(m, "scopes"), &yaml("[demo:task:readonly, demo:task]"));
+}
+
+/// A page's limit beyond 64 bits (the corpus has `-10000000000000000000`)
+/// still gives a spec the generator reads.
+#[test]
+fn huge_numeric_limits_stay_numbers() {
+    let (name, page) = fixture("review-search.md");
+    let page = page.replace("得分(0 - 100)", "得分(0 - 100000000000000000000)");
+    let out = run(&[(name, page)]);
+    let v = yaml(&out.files[0].text);
+    assert_eq!(at(&v, "types.review.fields.score.max").as_f64(), Some(1e20));
+    assert_accepted(&[("spec/demo/v1.yaml", &out.files[0].text)]);
+}
