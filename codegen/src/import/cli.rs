@@ -42,7 +42,10 @@ pub fn main(args: impl Iterator<Item = String>) -> ExitCode {
     if files.is_empty() {
         return usage("give at least one doc page or catalog file");
     }
-    let root = crate::workspace_root();
+    // The same workspace `cargo run -p codegen` would regenerate: the one holding the
+    // current directory (the compile-time manifest directory may be another checkout's).
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = crate::find_workspace(&cwd).unwrap_or(cwd);
     if let Some(dir) = &out_dir {
         let generated = root.join(crate::MAIN_TARGET.out_dir);
         let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
