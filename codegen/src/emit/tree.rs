@@ -47,29 +47,32 @@ pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
             pub mod #module;
         }
     });
-    let accessors = services.iter().filter(|s| has_operations(model, &s.name)).map(|service| {
-        let module = service.module.to_ident();
-        let feature = &service.name;
-        let accessor = format_ident!("{}", service_accessor_name(service));
-        let mut text = docs::description(&service.docs);
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        text.push_str(&format!(
-            "The {} service's operations.",
-            docs::code(&service.name)
-        ));
-        let doc = docs::doc_attrs(&text);
-        let allow = trait_name_allow(&module);
-        quote! {
-            #doc
-            #allow
-            #[cfg(feature = #feature)]
-            pub fn #module(&self) -> #module::#accessor<'_> {
-                #module::#accessor::new(self)
+    let accessors = services
+        .iter()
+        .filter(|s| has_operations(model, &s.name))
+        .map(|service| {
+            let module = service.module.to_ident();
+            let feature = &service.name;
+            let accessor = format_ident!("{}", service_accessor_name(service));
+            let mut text = docs::description(&service.docs);
+            if !text.is_empty() {
+                text.push_str("\n\n");
             }
-        }
-    });
+            text.push_str(&format!(
+                "The {} service's operations.",
+                docs::code(&service.name)
+            ));
+            let doc = docs::doc_attrs(&text);
+            let allow = trait_name_allow(&module);
+            quote! {
+                #doc
+                #allow
+                #[cfg(feature = #feature)]
+                pub fn #module(&self) -> #module::#accessor<'_> {
+                    #module::#accessor::new(self)
+                }
+            }
+        });
     let client_doc = docs::doc_attrs(
         "A Feishu client: one connection pool and configuration, cheap to clone and share between tasks.\n\n\
          Build one with [`Client::builder`], then reach an operation through its service, version and \
@@ -186,19 +189,22 @@ pub fn service_mod(model: &Model, service: &Service) -> TokenStream {
         ));
         quote!(#doc pub mod #module;)
     });
-    let version_accessors = versions.iter().filter(|v| !v.resources.is_empty()).map(|v| {
-        let module = v.version_module.to_ident();
-        let accessor = format_ident!("{}", version_accessor_name(v));
-        let doc = docs::doc_attrs(&format!("Version {}.", docs::code(&v.version)));
-        let allow = trait_name_allow(&module);
-        quote! {
-            #doc
-            #allow
-            pub fn #module(&self) -> #module::#accessor<'a> {
-                #module::#accessor::new(self.client)
+    let version_accessors = versions
+        .iter()
+        .filter(|v| !v.resources.is_empty())
+        .map(|v| {
+            let module = v.version_module.to_ident();
+            let accessor = format_ident!("{}", version_accessor_name(v));
+            let doc = docs::doc_attrs(&format!("Version {}.", docs::code(&v.version)));
+            let allow = trait_name_allow(&module);
+            quote! {
+                #doc
+                #allow
+                pub fn #module(&self) -> #module::#accessor<'a> {
+                    #module::#accessor::new(self.client)
+                }
             }
-        }
-    });
+        });
     let accessor_struct = has_operations(model, &service.name)
         .then(|| accessor_struct(&accessor, accessor_doc, version_accessors));
     quote! {

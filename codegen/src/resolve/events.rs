@@ -100,7 +100,9 @@ impl Resolver {
                         "events `{other}` and `{event_type}` both become the Rust name `{}`",
                         rust_name.source
                     ),
-                    Some(format!("set `rust_name:` on `{event_type}` to tell them apart")),
+                    Some(format!(
+                        "set `rust_name:` on `{event_type}` to tell them apart"
+                    )),
                 );
                 ok = false;
             }
@@ -172,7 +174,9 @@ impl Resolver {
                     Severity::Error,
                     position,
                     format!("the example event is not valid JSON: {message}"),
-                    Some("paste the JSON exactly as the doc page shows it, under a `|` block".into()),
+                    Some(
+                        "paste the JSON exactly as the doc page shows it, under a `|` block".into(),
+                    ),
                 ));
                 return false;
             }
@@ -208,7 +212,8 @@ fn event_type_rest<'a>(service: &str, event_type: &'a str) -> Option<&'a str> {
 /// An https URL without whitespace or control characters, which would end
 /// the rustdoc link it becomes.
 fn is_doc_url(url: &str) -> bool {
-    url.strip_prefix("https://").is_some_and(|rest| !rest.is_empty())
+    url.strip_prefix("https://")
+        .is_some_and(|rest| !rest.is_empty())
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
