@@ -27,12 +27,14 @@ use crate::model::{Event, EventSchema, Service};
 pub fn events_module(service: &Service) -> TokenStream {
     let module_doc = inner_doc_attrs(&format!(
         "Events the {} service (version {}) pushes to the app.\n\n\
-         Register a handler with `feishu::event::Dispatcher::on`: for [`{enum_name}`] to handle \
-         every event below in one closure, or for one event struct to handle just that event. \
-         Events without a handler reach the dispatcher's fallback with their raw JSON.",
+         Register a handler with `feishu::event::Dispatcher::on`: for [`{enum_name}`](crate::{service}::{version}::events::{enum_name}) \
+         to handle every event below in one closure, or for one event struct to handle just that \
+         event. Events without a handler reach the dispatcher's fallback with their raw JSON.",
         docs::code(&service.name),
         docs::code(&service.version),
         enum_name = service.event_enum_name().source,
+        service = service.module.source,
+        version = service.version_module.source,
     ));
     let structs = service.events.iter().map(event_struct);
     let event_enum = event_enum(service);

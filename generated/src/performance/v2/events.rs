@@ -3,7 +3,7 @@
 
 //! Events the `performance` service (version `v2`) pushes to the app.
 //!
-//! Register a handler with `feishu::event::Dispatcher::on`: for [`PerformanceV2Event`] to handle every event below in one closure, or for one event struct to handle just that event. Events without a handler reach the dispatcher's fallback with their raw JSON.
+//! Register a handler with `feishu::event::Dispatcher::on`: for [`PerformanceV2Event`](crate::performance::v2::events::PerformanceV2Event) to handle every event below in one closure, or for one event struct to handle just that event. Events without a handler reach the dispatcher's fallback with their raw JSON.
 /// 绩效结果开通
 ///
 /// 当员工的绩效结果开通时，订阅这个事件的应用会收到该事件。

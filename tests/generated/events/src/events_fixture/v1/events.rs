@@ -3,7 +3,7 @@
 
 //! Events the `events_fixture` service (version `v1`) pushes to the app.
 //!
-//! Register a handler with `feishu::event::Dispatcher::on`: for [`EventsFixtureV1Event`] to handle every event below in one closure, or for one event struct to handle just that event. Events without a handler reach the dispatcher's fallback with their raw JSON.
+//! Register a handler with `feishu::event::Dispatcher::on`: for [`EventsFixtureV1Event`](crate::events_fixture::v1::events::EventsFixtureV1Event) to handle every event below in one closure, or for one event struct to handle just that event. Events without a handler reach the dispatcher's fallback with their raw JSON.
 /// 节点移动
 ///
 /// 节点移动后推送。
