@@ -71,7 +71,8 @@ pub const MAIN_TARGET: Target = Target {
 
 /// Every crate `cargo run -p codegen` writes: the client crate, then the
 /// test-only crates that exercise what the real specs do not use yet
-/// (token paging, hostile names, recursive types and hostile descriptions). The golden test checks all of them.
+/// (token paging, hostile names, recursive types and hostile descriptions,
+/// events of an events-only service). The golden test checks all of them.
 pub const TARGETS: &[Target] = &[
     MAIN_TARGET,
     Target {
@@ -88,6 +89,11 @@ pub const TARGETS: &[Target] = &[
         spec_dir: "tests/specs/hardening",
         out_dir: "tests/generated/hardening",
         package: "feishu-fixture-hardening",
+    },
+    Target {
+        spec_dir: "tests/specs/events",
+        out_dir: "tests/generated/events",
+        package: "feishu-fixture-events",
     },
 ];
 

@@ -208,6 +208,8 @@ pub struct Service {
     pub namespace: Namespace,
     /// Resources in spec order.
     pub resources: Vec<Resource>,
+    /// Pushed events in spec order (emitted in `<version>::events`).
+    pub events: Vec<Event>,
 }
 
 /// A group of operations.
@@ -384,4 +386,48 @@ pub struct Operation {
     pub paging: Option<Paging>,
     /// Name of the error-code enum (`ListUserOkrErrorCode`).
     pub error_code_type: RustIdent,
+}
+
+// ---- Events (issue 13) ----------------------------------------------------
+
+/// The envelope schema an event is delivered with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventSchema {
+    /// `{"schema": "2.0", "header", "event"}`.
+    V2,
+    /// `{"uuid", "token", "ts", "type": "event_callback", "event"}`.
+    V1,
+}
+
+/// One pushed event.
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// `performance.stage_task.open_result_v2`.
+    pub event_type: String,
+    /// The struct, and the service enum's variant (`StageTaskOpenResultV2`).
+    pub rust_name: RustIdent,
+    /// The envelope schema.
+    pub schema: EventSchema,
+    /// Title of the doc page.
+    pub summary: String,
+    /// Docs.
+    pub docs: Docs,
+    /// Scopes, any one of which allows subscribing.
+    pub scopes: Vec<String>,
+    /// The doc page.
+    pub doc_url: String,
+    /// The `event` object's fields.
+    pub fields: Vec<Field>,
+    /// The doc's example envelope, as JSON text.
+    pub example: Option<String>,
+}
+
+impl Service {
+    /// `PerformanceV2Event`: the enum of every event of this service version.
+    pub fn event_enum_name(&self) -> RustIdent {
+        crate::ident::sanitize(
+            &format!("{}_{}_event", self.name, self.version),
+            crate::ident::Case::UpperCamel,
+        )
+    }
 }

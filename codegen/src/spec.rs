@@ -28,6 +28,10 @@ pub struct SpecFile {
     /// Resources, keyed by the doc's resource name (`user_okr`).
     #[serde(default)]
     pub resources: IndexMap<String, ResourceSpec>,
+    /// Events the platform pushes, keyed by event type
+    /// (`performance.stage_task.open_result_v2`).
+    #[serde(default)]
+    pub events: IndexMap<String, EventSpec>,
 }
 
 /// A named type: a struct (`fields`) or an enum (`enum`).
@@ -229,4 +233,40 @@ pub struct ExamplesSpec {
     pub request: Option<String>,
     /// Example response (the whole envelope).
     pub response: Option<String>,
+}
+
+// ---- Events (issue 13) ----------------------------------------------------
+
+/// One pushed event, as its doc page describes it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    /// The envelope schema the platform sends it with: `v2.0` (`{schema,
+    /// header, event}`) or `v1.0` (`{uuid, token, ts, type, event}`).
+    pub version: String,
+    /// The doc page's title.
+    pub summary: String,
+    /// The doc page's description.
+    pub description: Option<String>,
+    /// English description.
+    pub description_en: Option<String>,
+    /// Scopes, any one of which allows subscribing.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// The doc page.
+    pub doc_url: String,
+    /// The fields of the envelope's `event` object, keyed by wire name.
+    pub fields: IndexMap<String, FieldSpec>,
+    /// Overrides the Rust name derived from the event type.
+    pub rust_name: Option<String>,
+    /// The doc's example JSON.
+    pub examples: Option<EventExamplesSpec>,
+}
+
+/// An event page's example JSON, as text copied from the page.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventExamplesSpec {
+    /// The whole delivered envelope (`{"schema": "2.0", "header": …, "event": …}`).
+    pub event: Option<String>,
 }

@@ -44,6 +44,16 @@ resources:
             kind: {type: kind, description: d}
         errors:
           - {status: STATUS, code: CODE, message: DESC}
+events:
+  EVENTTYPE:
+    version: v2.0
+    summary: DESC
+    description: DESC
+    rust_name: EVENTNAME
+    doc_url: DOCURL
+    scopes: [DESC]
+    fields:
+      FIELD: {type: TYPE, description: DESC}
 "#;
 
 /// Each slot and its valid default (already in YAML syntax).
@@ -64,6 +74,9 @@ const SLOTS: &[(&str, &str)] = &[
     ("RATE", "5/s"),
     ("STATUS", "400"),
     ("CODE", "99991"),
+    ("EVENTTYPE", "demo.item.changed_v1"),
+    ("EVENTNAME", "item_changed"),
+    ("DOCURL", "https://open.feishu.cn/document/demo/events"),
 ];
 
 /// Hostile strings, inserted as YAML double-quoted (JSON) strings.
@@ -131,6 +144,14 @@ fn hostile_strings() -> Vec<String> {
         "0x10",
         ".inf",
         ".nan",
+        // Event types whose Rust names are keywords or the enum's own name.
+        "demo.self",
+        "demo.super",
+        "demo.type",
+        "demo.crate",
+        "demo.v1_event",
+        "demo.unknown",
+        "demo.item.changed_v1.x",
     ]
     .iter()
     .map(|s| (*s).to_owned())

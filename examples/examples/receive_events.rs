@@ -13,98 +13,28 @@
 //! Events of other types are printed with their raw JSON. Runs until Ctrl-C, or
 //! until `--max-events N` events have been printed.
 //!
-//! The event types below are written by hand for now and will be replaced by the
-//! generated ones (`feishu::performance::v2::...`) once the generator emits events.
+//! The event types are the generated ones, `feishu::performance::v2::events`: one
+//! closure for the whole service version through `PerformanceV2Event`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use feishu_runtime::event::long_connection::LongConnection;
-use feishu_runtime::event::webhook::{WebhookConfig, WebhookReceiver};
-use feishu_runtime::event::{Dispatcher, EventHeader, EventSet, Unhandled};
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use feishu::event::long_connection::LongConnection;
+use feishu::event::webhook::{WebhookConfig, WebhookReceiver};
+use feishu::event::{Dispatcher, EventHeader, Unhandled};
+use feishu::performance::v2::UserId;
+use feishu::performance::v2::events::PerformanceV2Event;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
-
-// ---- Hand-written stand-ins for the generated event types (to be replaced). ----
-
-#[derive(Debug, Deserialize)]
-struct UserId {
-    open_id: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct OpenResultItem {
-    user_id: Option<UserId>,
-    semester_id: Option<String>,
-    activity_id: Option<String>,
-    open_time: Option<String>,
-}
-
-/// `performance.stage_task.open_result_v2`: stage tasks were opened.
-#[derive(Debug, Deserialize)]
-struct StageTaskOpenResultV2 {
-    items: Option<Vec<OpenResultItem>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct StageChange {
-    stage_id: Option<String>,
-    stage_type: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ReviewDataItem {
-    user_id: Option<UserId>,
-    semester_id: Option<String>,
-    stage_changes: Option<Vec<StageChange>>,
-}
-
-/// `performance.review_data.changed_v2`: review data changed.
-#[derive(Debug, Deserialize)]
-struct ReviewDataChangedV2 {
-    items: Option<Vec<ReviewDataItem>>,
-}
-
-enum PerformanceEvent {
-    StageTaskOpenResultV2(StageTaskOpenResultV2),
-    ReviewDataChangedV2(ReviewDataChangedV2),
-}
-
-impl EventSet for PerformanceEvent {
-    fn event_types() -> &'static [&'static str] {
-        &[
-            "performance.stage_task.open_result_v2",
-            "performance.review_data.changed_v2",
-        ]
-    }
-
-    fn decode(event_type: &str, raw: &RawValue) -> Result<Self, serde_json::Error> {
-        match event_type {
-            "performance.stage_task.open_result_v2" => {
-                serde_json::from_str(raw.get()).map(Self::StageTaskOpenResultV2)
-            }
-            "performance.review_data.changed_v2" => {
-                serde_json::from_str(raw.get()).map(Self::ReviewDataChangedV2)
-            }
-            other => Err(serde::de::Error::custom(format!(
-                "not a performance event: {other}"
-            ))),
-        }
-    }
-}
-
-// ---- End of the stand-ins. ----
 
 fn open_id(user: Option<&UserId>) -> Option<&str> {
     user.and_then(|u| u.open_id.as_deref())
 }
 
-fn describe(event: &PerformanceEvent) -> Value {
+fn describe(event: &PerformanceV2Event) -> Value {
     match event {
-        PerformanceEvent::StageTaskOpenResultV2(e) => json!(
+        PerformanceV2Event::StageTaskOpenResultV2(e) => json!(
             e.items
                 .iter()
                 .flatten()
@@ -116,7 +46,7 @@ fn describe(event: &PerformanceEvent) -> Value {
                 }))
                 .collect::<Vec<_>>()
         ),
-        PerformanceEvent::ReviewDataChangedV2(e) => json!(
+        PerformanceV2Event::ReviewDataChangedV2(e) => json!(
             e.items
                 .iter()
                 .flatten()
@@ -129,6 +59,8 @@ fn describe(event: &PerformanceEvent) -> Value {
                 }))
                 .collect::<Vec<_>>()
         ),
+        // The enum is non-exhaustive: events added to the spec later.
+        other => json!({"event_type": other.event_type()}),
     }
 }
 
@@ -152,7 +84,7 @@ impl Printed {
 fn dispatcher(printed: Arc<Printed>) -> Dispatcher {
     let typed = Arc::clone(&printed);
     Dispatcher::new()
-        .on(move |header: EventHeader, event: PerformanceEvent| {
+        .on(move |header: EventHeader, event: PerformanceV2Event| {
             let printed = Arc::clone(&typed);
             async move {
                 printed.print(json!({
@@ -237,7 +169,7 @@ async fn run(limit: Option<usize>) -> Result<(), Box<dyn std::error::Error>> {
     }
     let server = if webhook {
         let receiver = WebhookReceiver::new(config, Arc::clone(&dispatcher))?;
-        let router = feishu_runtime::event::axum::router("/webhook/event", receiver);
+        let router = feishu::event::axum::router("/webhook/event", receiver);
         let listen = env("LISTEN").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
         let listener = tokio::net::TcpListener::bind(&listen).await?;
         eprintln!(

@@ -143,6 +143,7 @@ fn a_spec_description_change_changes_the_output() {
     let common = read("spec/common.yaml");
     let okr = read("spec/okr/v1.yaml");
     let performance = read("spec/performance/v1.yaml");
+    let performance_v2 = read("spec/performance/v2.yaml");
     let edited = okr.replacen(
         "description: 目标用户id",
         "description: 目标用户 ID（已修改）",
@@ -154,6 +155,7 @@ fn a_spec_description_change_changes_the_output() {
             ("spec/common.yaml", &common),
             ("spec/okr/v1.yaml", &okr),
             ("spec/performance/v1.yaml", &performance),
+            ("spec/performance/v2.yaml", &performance_v2),
         ],
         "feishu",
     )
@@ -163,6 +165,7 @@ fn a_spec_description_change_changes_the_output() {
             ("spec/common.yaml", &common),
             ("spec/okr/v1.yaml", &edited),
             ("spec/performance/v1.yaml", &performance),
+            ("spec/performance/v2.yaml", &performance_v2),
         ],
         "feishu",
     )

@@ -12,6 +12,17 @@ pub fn cargo_toml(model: &Model, package: &str) -> String {
     for service in &services {
         features.push_str(&format!("{} = []\n", service.name));
     }
+    // The runtime's event channels, forwarded so that a user depends on one
+    // crate: `feishu = { features = ["long-connection"] }`. Service names
+    // cannot take these (resolve/reserved.rs).
+    features.push_str(
+        "# Receive events over HTTP (`feishu::event::webhook`).\n\
+         webhook = [\"feishu-runtime/webhook\"]\n\
+         # An axum router around the webhook receiver (`feishu::event::axum`).\n\
+         axum = [\"feishu-runtime/axum\"]\n\
+         # Receive events over the long connection (`feishu::event::long_connection`).\n\
+         long-connection = [\"feishu-runtime/long-connection\"]\n",
+    );
     format!(
         r#"[package]
 name = "{package}"
@@ -29,6 +40,7 @@ publish.workspace = true
 [dependencies]
 feishu-runtime.workspace = true
 serde.workspace = true
+serde_json.workspace = true
 "#
     )
 }

@@ -4,6 +4,7 @@
 //! comments are not tokens.
 
 mod docs;
+mod events;
 mod extras;
 mod manifest;
 mod operation;
@@ -97,6 +98,13 @@ pub fn emit(model: &Model, package: &str, spec_dir: &str) -> Result<Vec<Generate
                 &format!("{dir}/{}.rs", resource.module.unraw()),
                 spec_file,
                 operation::resource_module(service, resource),
+            )?);
+        }
+        if !service.events.is_empty() {
+            files.push(rust_file(
+                &format!("{dir}/events.rs"),
+                spec_file,
+                events::events_module(service),
             )?);
         }
     }

@@ -47,29 +47,32 @@ pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
             pub mod #module;
         }
     });
-    let accessors = services.iter().map(|service| {
-        let module = service.module.to_ident();
-        let feature = &service.name;
-        let accessor = format_ident!("{}", service_accessor_name(service));
-        let mut text = docs::description(&service.docs);
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        text.push_str(&format!(
-            "The {} service's operations.",
-            docs::code(&service.name)
-        ));
-        let doc = docs::doc_attrs(&text);
-        let allow = trait_name_allow(&module);
-        quote! {
-            #doc
-            #allow
-            #[cfg(feature = #feature)]
-            pub fn #module(&self) -> #module::#accessor<'_> {
-                #module::#accessor::new(self)
+    let accessors = services
+        .iter()
+        .filter(|s| has_operations(model, &s.name))
+        .map(|service| {
+            let module = service.module.to_ident();
+            let feature = &service.name;
+            let accessor = format_ident!("{}", service_accessor_name(service));
+            let mut text = docs::description(&service.docs);
+            if !text.is_empty() {
+                text.push_str("\n\n");
             }
-        }
-    });
+            text.push_str(&format!(
+                "The {} service's operations.",
+                docs::code(&service.name)
+            ));
+            let doc = docs::doc_attrs(&text);
+            let allow = trait_name_allow(&module);
+            quote! {
+                #doc
+                #allow
+                #[cfg(feature = #feature)]
+                pub fn #module(&self) -> #module::#accessor<'_> {
+                    #module::#accessor::new(self)
+                }
+            }
+        });
     let client_doc = docs::doc_attrs(
         "A Feishu client: one connection pool and configuration, cheap to clone and share between tasks.\n\n\
          Build one with [`Client::builder`], then reach an operation through its service, version and \
@@ -89,6 +92,8 @@ pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
 
         #[rustfmt::skip]
         pub use ::feishu_runtime as runtime;
+        #[rustfmt::skip]
+        pub use ::feishu_runtime::event;
         #[rustfmt::skip]
         pub use ::feishu_runtime::{AccessToken, ApiError, AppTicketStore, AuthError, AuthErrorKind, BaseUrl, ClientBuilder, DecodeError, Empty, Error, InMemoryAppTicketStore, InMemoryTokenCache, InvalidRequest, RateLimited, RequestOptions, RetryPolicy, StreamExt, TokenCache, TransportError, TransportErrorKind, TryStreamExt, UnknownValue};
 
@@ -132,6 +137,17 @@ pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
     }
 }
 
+/// Whether any version of the service has a resource. Accessor structs are
+/// emitted only on the way to an operation: one with no methods would hold
+/// a `client` nothing reads (dead code), for a service or version that has
+/// only events or types.
+fn has_operations(model: &Model, service: &str) -> bool {
+    model
+        .services
+        .iter()
+        .any(|s| s.name == service && !s.resources.is_empty())
+}
+
 /// One entry per service name (a service may have several versions).
 pub fn distinct_services(model: &Model) -> Vec<&Service> {
     let mut seen = std::collections::BTreeMap::new();
@@ -173,20 +189,24 @@ pub fn service_mod(model: &Model, service: &Service) -> TokenStream {
         ));
         quote!(#doc pub mod #module;)
     });
-    let version_accessors = versions.iter().map(|v| {
-        let module = v.version_module.to_ident();
-        let accessor = format_ident!("{}", version_accessor_name(v));
-        let doc = docs::doc_attrs(&format!("Version {}.", docs::code(&v.version)));
-        let allow = trait_name_allow(&module);
-        quote! {
-            #doc
-            #allow
-            pub fn #module(&self) -> #module::#accessor<'a> {
-                #module::#accessor::new(self.client)
+    let version_accessors = versions
+        .iter()
+        .filter(|v| !v.resources.is_empty())
+        .map(|v| {
+            let module = v.version_module.to_ident();
+            let accessor = format_ident!("{}", version_accessor_name(v));
+            let doc = docs::doc_attrs(&format!("Version {}.", docs::code(&v.version)));
+            let allow = trait_name_allow(&module);
+            quote! {
+                #doc
+                #allow
+                pub fn #module(&self) -> #module::#accessor<'a> {
+                    #module::#accessor::new(self.client)
+                }
             }
-        }
-    });
-    let accessor_struct = accessor_struct(&accessor, accessor_doc, version_accessors);
+        });
+    let accessor_struct = has_operations(model, &service.name)
+        .then(|| accessor_struct(&accessor, accessor_doc, version_accessors));
     quote! {
         #module_doc
 
@@ -242,11 +262,21 @@ pub fn version_mod(service: &Service) -> TokenStream {
         }
     });
     let types = namespace_types(&service.namespace);
-    let accessor_struct = accessor_struct(&accessor, accessor_doc, resource_accessors);
+    let accessor_struct = (!service.resources.is_empty())
+        .then(|| accessor_struct(&accessor, accessor_doc, resource_accessors));
+    let events_module = (!service.events.is_empty()).then(|| {
+        let doc = docs::doc_attrs(&format!(
+            "Events the {} service pushes (version {}).",
+            docs::code(&service.name),
+            docs::code(&service.version)
+        ));
+        quote!(#doc pub mod events;)
+    });
     quote! {
         #module_doc
 
         #(#resource_modules)*
+        #events_module
 
         #accessor_struct
 

@@ -6,12 +6,14 @@
 //! One file per concern, each adding methods to the one [`Resolver`]:
 //! [`services`] walks a service file, [`types`], [`enums`] and [`fields`]
 //! resolve type definitions and references, [`operations`] resolves one
-//! method and its parameters, [`paging`] its paging, and [`warnings`] holds
+//! method and its parameters, [`paging`] its paging, [`events`] a service's
+//! pushed events, and [`warnings`] holds
 //! the checks that need the whole run. A new spec shape gets its own file
 //! here and one call from the resolver that owns the enclosing construct.
 
 mod cycles;
 mod enums;
+mod events;
 mod fields;
 mod operations;
 mod paging;

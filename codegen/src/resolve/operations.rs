@@ -501,7 +501,7 @@ fn error_name_from_message(message: &str) -> String {
 /// example's own start). The position is exact when the example is a `|`
 /// block whose lines appear verbatim in the file from `start` on; otherwise
 /// it is `start` and the message keeps the example-relative place.
-fn json_error_at(
+pub(super) fn json_error_at(
     source: &SourceFile,
     start: crate::diagnostic::Position,
     text: &str,

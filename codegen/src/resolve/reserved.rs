@@ -4,9 +4,11 @@
 //! the spec's names (see `emit/`):
 //! - a service becomes a method on `Client` (beside `builder`, `from_core`,
 //!   `core`), a module at the crate root (beside `common` and the `runtime`
-//!   re-export) and a cargo feature (beside `default`);
+//!   and `event` re-exports) and a cargo feature (beside `default` and the
+//!   event features `webhook`, `axum`, `long-connection`);
 //! - a version, a resource and an action become methods on accessor
-//!   structs, which all have the crate-private constructor `new`;
+//!   structs, which all have the crate-private constructor `new`; a
+//!   resource is also a module beside the version's `events` module;
 //! - a parameter or body field becomes a field and setter of the request
 //!   builder, which owns the fields `client`, `options`, `body` and the
 //!   methods `send`, `access_token`, `body`, `pages`, `items`;
@@ -40,6 +42,10 @@ pub(super) const SERVICE: Reserved = Reserved {
         "common",
         "runtime",
         "default",
+        // The `event` re-export and the event features (see emit/manifest.rs).
+        "event",
+        "webhook",
+        "axum",
     ],
     owner: "crate root, `Client` method or cargo feature",
 };
@@ -57,8 +63,10 @@ pub(super) const VERSION: Reserved = Reserved {
 /// Resource names the version accessor owns.
 pub(super) const RESOURCE: Reserved = Reserved {
     what: "resource",
-    names: ACCESSOR_METHOD,
-    owner: "accessor constructor",
+    // `events` is the version's module of pushed events, beside the
+    // resource modules.
+    names: &["new", "events"],
+    owner: "accessor constructor or events module",
 };
 
 /// Action names the resource accessor owns.

@@ -189,6 +189,7 @@ impl Resolver {
                 operations,
             });
         }
+        let events = self.resolve_events(&scope, name, version, &spec.events);
         if !ok {
             return None;
         }
@@ -206,6 +207,7 @@ impl Resolver {
                 types,
             },
             resources,
+            events,
         })
     }
 }

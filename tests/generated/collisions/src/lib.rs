@@ -24,6 +24,8 @@
 #[rustfmt::skip]
 pub use ::feishu_runtime as runtime;
 #[rustfmt::skip]
+pub use ::feishu_runtime::event;
+#[rustfmt::skip]
 pub use ::feishu_runtime::{
     AccessToken, ApiError, AppTicketStore, AuthError, AuthErrorKind, BaseUrl,
     ClientBuilder, DecodeError, Empty, Error, InMemoryAppTicketStore, InMemoryTokenCache,
