@@ -84,8 +84,9 @@ pub fn main(args: impl Iterator<Item = String>) -> ExitCode {
     if let Some(dir) = &out_dir {
         let mut keys = Vec::new();
         for (shown, text) in &inputs {
-            if let Ok(eps) = super::read_input(shown, text, &known) {
-                keys.extend(eps.into_iter().map(|e| (e.service, e.version)));
+            if let Ok(read) = super::read_input(shown, text, &known) {
+                keys.extend(read.endpoints.into_iter().map(|e| (e.service, e.version)));
+                keys.extend(read.events.into_iter().map(|e| (e.service, e.version)));
             }
         }
         for key in keys {

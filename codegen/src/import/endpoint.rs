@@ -21,14 +21,14 @@ pub const OWNED_HEADERS: &[&str] = &[
     "connection",
 ];
 
-fn column(table: &Table, names: &[&str]) -> Option<usize> {
+pub(super) fn column(table: &Table, names: &[&str]) -> Option<usize> {
     table
         .header
         .iter()
         .position(|h| names.iter().any(|n| h.contains(n)))
 }
 
-fn cell(row: &page::Row, i: Option<usize>) -> &str {
+pub(super) fn cell(row: &page::Row, i: Option<usize>) -> &str {
     i.and_then(|i| row.cells.get(i)).map_or("", String::as_str)
 }
 
@@ -41,7 +41,7 @@ fn name_and_markers(raw: &str) -> (String, usize) {
 }
 
 /// The field rows of a table, each made a field (children not yet attached).
-fn flat_rows(table: &Table, file: &str, notes: &mut Vec<String>) -> Vec<FlatRow> {
+pub(super) fn flat_rows(table: &Table, file: &str, notes: &mut Vec<String>) -> Vec<FlatRow> {
     let (n, t, r, d) = (
         column(table, &["名称", "参数", "字段"]).or(Some(0)),
         column(table, &["类型"]),
@@ -78,7 +78,7 @@ fn flat_rows(table: &Table, file: &str, notes: &mut Vec<String>) -> Vec<FlatRow>
     out
 }
 
-fn parse_json(
+pub(super) fn parse_json(
     text: &str,
     what: &str,
     line: usize,

@@ -183,3 +183,32 @@ pub struct Endpoint {
     /// Endpoint-level review notes.
     pub notes: Vec<String>,
 }
+
+/// One pushed event, as read from its doc page.
+#[derive(Clone, Debug, Default)]
+pub struct Event {
+    /// The input it came from (for messages).
+    pub source: String,
+    /// Service: the event type's first part.
+    pub service: String,
+    /// Service version (`v2`), from the event type's `_vN` suffix.
+    pub version: String,
+    /// The event type (`performance.stage_task.open_result_v2`).
+    pub event_type: String,
+    /// Envelope schema: `v2.0` or `v1.0`.
+    pub schema: String,
+    /// The page title.
+    pub summary: String,
+    /// The page's description.
+    pub description: Option<String>,
+    /// Scopes (any one allows subscribing).
+    pub scopes: Vec<String>,
+    /// The doc page.
+    pub doc_url: Option<String>,
+    /// The fields of the envelope's `event` object.
+    pub fields: Vec<Field>,
+    /// The whole envelope example, as the page gives it.
+    pub example: Option<String>,
+    /// Event-level review notes.
+    pub notes: Vec<String>,
+}

@@ -3,13 +3,16 @@
 //! end of the `types:` block and of their resource's `methods:` block (or a
 //! new resource at the end of `resources:`). Endpoints the file already has
 //! are left alone; what the page says differently is reported instead.
+//! Events go the same way: a new event type is appended to the `events:`
+//! block (created at the end of the file when missing), an existing one is
+//! compared field by field and left as written.
 
 use std::collections::BTreeSet;
 
 use serde_yaml::Value;
 
 use super::ImportError;
-use super::ir::{Endpoint, Field, Kind};
+use super::ir::{Endpoint, Event, Field, Kind};
 use super::naming::{ServiceOut, TypeBody, TypeDef, type_expr};
 use super::yaml;
 
@@ -118,13 +121,20 @@ fn ep_fields(ep: &Endpoint) -> Vec<&Field> {
 }
 
 /// The types new endpoints need, transitively, in definition order.
-fn needed_types<'a>(svc: &'a ServiceOut, new: &[&Endpoint]) -> Vec<&'a TypeDef> {
+fn needed_types<'a>(
+    svc: &'a ServiceOut,
+    new: &[&Endpoint],
+    new_events: &[&Event],
+) -> Vec<&'a TypeDef> {
     let mut want = BTreeSet::new();
     for ep in new {
         referenced(
             &ep_fields(ep).into_iter().cloned().collect::<Vec<_>>(),
             &mut want,
         );
+    }
+    for ev in new_events {
+        referenced(&ev.fields, &mut want);
     }
     loop {
         let before = want.len();
@@ -290,11 +300,36 @@ pub fn merge(
             None => new.push(ep),
         }
     }
-    if new.is_empty() {
+    let mut new_events: Vec<&Event> = Vec::new();
+    for ev in &svc.events {
+        match value
+            .get("events")
+            .and_then(|e| e.get(ev.event_type.as_str()))
+        {
+            Some(spec) => {
+                let mut report = Vec::new();
+                compare_fields("fields", &ev.fields, spec.get("fields"), &mut report);
+                let head = format!(
+                    "{file}: event `{}` exists and was left as written",
+                    ev.event_type
+                );
+                merged.report.push(if report.is_empty() {
+                    format!("{head}; the page agrees with its fields")
+                } else {
+                    format!("{head}; the page differs:\n{}", report.join("\n"))
+                });
+            }
+            None => new_events.push(ev),
+        }
+    }
+    if new.is_empty() && new_events.is_empty() {
         return Ok(merged);
     }
     // Types first (they sit above `resources:`).
-    let types: Vec<TypeDef> = needed_types(svc, &new).into_iter().cloned().collect();
+    let types: Vec<TypeDef> = needed_types(svc, &new, &new_events)
+        .into_iter()
+        .cloned()
+        .collect();
     if !types.is_empty() {
         let text = merged.text.clone();
         let lines: Vec<&str> = text.lines().collect();
@@ -384,6 +419,35 @@ pub fn merge(
         merged
             .report
             .push(format!("{file}: added `{}.{}`", ep.resource, ep.action));
+    }
+    for ev in new_events {
+        let text = merged.text.clone();
+        let lines: Vec<&str> = text.lines().collect();
+        let chunk = |indent: usize| {
+            format!(
+                "{}{}:\n{}",
+                " ".repeat(indent),
+                yaml::scalar(&ev.event_type),
+                yaml::event_text(ev, indent + 2)
+            )
+        };
+        merged.text = match find_key(&lines, 0, lines.len(), Some(0), "events") {
+            Some(at) => {
+                let end = block_end(&lines, at);
+                let child = (at + 1..end)
+                    .find(|&i| is_content(lines[i]))
+                    .map_or(2, |i| indent_of(lines[i]));
+                insert(&text, end, &format!("\n{}", chunk(child)))
+            }
+            None => format!(
+                "{}\n\nevents:\n{}",
+                text.trim_end_matches('\n'),
+                chunk(2)
+            ),
+        };
+        merged
+            .report
+            .push(format!("{file}: added event `{}`", ev.event_type));
     }
     if let Err(e) = serde_yaml::from_str::<Value>(&merged.text) {
         return Err(ImportError::new(

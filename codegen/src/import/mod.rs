@@ -3,7 +3,8 @@
 //! The pipeline, one module per step: [`page`] splits a markdown page (both
 //! renderings), [`endpoint`] reads it into the intermediate form of [`ir`]
 //! ([`fields`] reads one row, [`nesting`] rebuilds the lost nesting, [`text`]
-//! reads cell prose); [`catalog`] reads the machine-readable metadata into
+//! reads cell prose); [`event`] reads an event page the same way into an
+//! [`ir::Event`]; [`catalog`] reads the machine-readable metadata into
 //! the same form; [`naming`] names and deduplicates types; [`yaml`] writes a
 //! new file and [`merge`] inserts into an existing one; [`cli`] is the
 //! command.
@@ -15,6 +16,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod endpoint;
+pub mod event;
 pub mod fields;
 pub mod ir;
 pub mod merge;
@@ -27,7 +29,7 @@ pub mod yaml;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use ir::{Endpoint, Field};
+use ir::{Endpoint, Event, Field};
 use naming::{Known, ServiceOut, TypeBody};
 
 /// Inputs larger than this are refused (hostile input; real pages are < 200 KB).
@@ -75,9 +77,18 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
+/// What one input holds.
+#[derive(Debug, Default)]
+pub struct Read {
+    /// Endpoints (an endpoint page, or a catalog's).
+    pub endpoints: Vec<Endpoint>,
+    /// Events (an event page).
+    pub events: Vec<Event>,
+}
+
 /// Reads one input: a catalog when it is a JSON object with `servicePath`,
-/// else a doc page.
-pub fn read_input(file: &str, text: &str, known: &Known) -> Result<Vec<Endpoint>, ImportError> {
+/// an event page when it has a `事件类型` row, else an endpoint page.
+pub fn read_input(file: &str, text: &str, known: &Known) -> Result<Read, ImportError> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(ImportError::new(
             file,
@@ -91,9 +102,21 @@ pub fn read_input(file: &str, text: &str, known: &Known) -> Result<Vec<Endpoint>
     }
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
-        return catalog::from_catalog(file, trimmed);
+        return catalog::from_catalog(file, trimmed).map(|endpoints| Read {
+            endpoints,
+            events: Vec::new(),
+        });
     }
-    endpoint::from_page(file, text, &known.common_fields).map(|e| vec![e])
+    if event::is_event_page(&page::parse(text)) {
+        return event::from_page(file, text, &known.common_fields).map(|e| Read {
+            endpoints: Vec::new(),
+            events: vec![e],
+        });
+    }
+    endpoint::from_page(file, text, &known.common_fields).map(|e| Read {
+        endpoints: vec![e],
+        events: Vec::new(),
+    })
 }
 
 /// Reads the shared names from `spec/common.yaml` text.
@@ -177,6 +200,11 @@ fn collect_warnings(svc: &ServiceOut, out: &mut Vec<String>) {
             field_notes(&format!("{at}: response"), &r.fields, out);
         }
     }
+    for ev in &svc.events {
+        let at = format!("{}: event {}", ev.source, ev.event_type);
+        out.extend(ev.notes.iter().map(|n| format!("{at}: {n}")));
+        field_notes(&format!("{at}: fields"), &ev.fields, out);
+    }
     for t in &svc.types {
         let at = format!("{}/{}: type {}", svc.service, svc.version, t.name);
         out.extend(t.notes.iter().map(|n| format!("{at}: {n}")));
@@ -229,10 +257,27 @@ pub fn import(
     existing: &BTreeMap<(String, String), (String, String)>,
 ) -> Result<Output, Vec<ImportError>> {
     let mut endpoints = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
     let mut errors = Vec::new();
     for (file, text) in inputs {
         match read_input(file, text, known) {
-            Ok(eps) => endpoints.extend(eps),
+            Ok(read) => {
+                endpoints.extend(read.endpoints);
+                for ev in read.events {
+                    // The spec keys events by type: a second page of one type
+                    // would overwrite the first.
+                    if let Some(first) = events.iter().find(|e| e.event_type == ev.event_type) {
+                        errors.push(ImportError::new(
+                            file,
+                            1,
+                            format!("`{}` is also the event of {}", ev.event_type, first.source),
+                            "give each event page once",
+                        ));
+                    } else {
+                        events.push(ev);
+                    }
+                }
+            }
             Err(e) => errors.push(e),
         }
     }
@@ -244,7 +289,7 @@ pub fn import(
         .iter()
         .map(|(k, (_, text))| (k.clone(), merge::existing_types(text)))
         .collect();
-    let services = naming::name_types(endpoints, known, &existing_names);
+    let services = naming::name_types(endpoints, events, known, &existing_names);
     let mut out = Output::default();
     for svc in &services {
         collect_warnings(svc, &mut out.warnings);

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::ident::{Case, sanitize};
 
-use super::ir::{Endpoint, EnumValue, Field, Kind};
+use super::ir::{Endpoint, EnumValue, Event, Field, Kind};
 use super::text;
 
 /// Names the spec already defines (shared types and parameters, and the
@@ -72,6 +72,8 @@ pub struct ServiceOut {
     pub types: Vec<TypeDef>,
     /// Endpoints with fields referring to named types.
     pub endpoints: Vec<Endpoint>,
+    /// Events with fields referring to named types.
+    pub events: Vec<Event>,
 }
 
 #[derive(Default)]
@@ -440,22 +442,33 @@ pub fn error_variant(message: &str) -> String {
     sanitize(&name, Case::UpperCamel).source
 }
 
-/// Groups endpoints by service-version and names their types. `existing`
-/// holds type names already defined in an existing file per service-version.
+/// Groups endpoints and events by service-version and names their types.
+/// `existing` holds type names already defined in an existing file per
+/// service-version.
 pub fn name_types(
     endpoints: Vec<Endpoint>,
+    events: Vec<Event>,
     known: &Known,
     existing: &BTreeMap<(String, String), BTreeSet<String>>,
 ) -> Vec<ServiceOut> {
-    let mut groups: BTreeMap<(String, String), (Namer, Vec<Endpoint>)> = BTreeMap::new();
-    for mut ep in endpoints {
-        let key = (ep.service.clone(), ep.version.clone());
-        let (namer, eps) = groups.entry(key.clone()).or_insert_with(|| {
+    type Group = (Namer, Vec<Endpoint>, Vec<Event>);
+    type Existing = BTreeMap<(String, String), BTreeSet<String>>;
+    fn group<'g>(
+        groups: &'g mut BTreeMap<(String, String), Group>,
+        existing: &Existing,
+        key: (String, String),
+    ) -> &'g mut Group {
+        groups.entry(key.clone()).or_insert_with(|| {
             let mut n = Namer::default();
             n.taken
                 .extend(existing.get(&key).into_iter().flatten().cloned());
-            (n, Vec::new())
-        });
+            (n, Vec::new(), Vec::new())
+        })
+    }
+    let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
+    for mut ep in endpoints {
+        let key = (ep.service.clone(), ep.version.clone());
+        let (namer, eps, _) = group(&mut groups, existing, key);
         let ctx = ep.resource.clone();
         for p in ep
             .path_params
@@ -475,13 +488,26 @@ pub fn name_types(
         }
         eps.push(ep);
     }
+    for mut ev in events {
+        let key = (ev.service.clone(), ev.version.clone());
+        let (namer, _, evs) = group(&mut groups, existing, key);
+        // Context for prefixed names: the resource part of `svc.resource.event`.
+        let parts: Vec<&str> = ev.event_type.split('.').collect();
+        let ctx = parts
+            .get(1..parts.len().saturating_sub(1))
+            .filter(|p| !p.is_empty())
+            .map_or_else(|| ev.service.clone(), |p| p.join("_"));
+        namer.fields(&mut ev.fields, &ctx, known);
+        evs.push(ev);
+    }
     groups
         .into_iter()
-        .map(|((service, version), (namer, endpoints))| ServiceOut {
+        .map(|((service, version), (namer, endpoints, events))| ServiceOut {
             service,
             version,
             types: namer.types,
             endpoints,
+            events,
         })
         .collect()
 }

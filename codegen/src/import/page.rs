@@ -244,7 +244,9 @@ pub fn parse(text: &str) -> RawPage {
             if !saw_title && line.trim_start().starts_with("# ") {
                 page.title = Some(h.clone());
                 saw_title = true;
-            } else {
+            } else if !(line.trim_start().starts_with("# ") && page.title.as_ref() == Some(&h)) {
+                // The `# title` heading under a front-matter title repeats
+                // it; the description is the paragraph after it.
                 want_description = false;
             }
             section = h;

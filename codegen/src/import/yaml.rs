@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::ir::{Endpoint, Field, Kind};
+use super::ir::{Endpoint, Event, Field, Kind};
 use super::naming::{ServiceOut, TypeBody, TypeDef, error_variant, type_expr};
 
 /// Words YAML 1.1 or 1.2 parsers read as booleans or null.
@@ -437,12 +437,66 @@ pub fn method_text(
     out
 }
 
+/// One event (without its key line), indented by `indent`.
+pub fn event_text(ev: &Event, indent: usize) -> String {
+    let mut out = String::new();
+    let pad = " ".repeat(indent);
+    comment_lines(&mut out, indent, &ev.notes);
+    let line = |out: &mut String, k: &str, v: String| {
+        let _ = writeln!(out, "{pad}{k}: {v}");
+    };
+    line(&mut out, "version", ev.schema.clone());
+    line(
+        &mut out,
+        "summary",
+        scalar(if ev.summary.is_empty() {
+            &ev.event_type
+        } else {
+            &ev.summary
+        }),
+    );
+    if let Some(d) = &ev.description {
+        line(&mut out, "description", scalar(d));
+    }
+    if !ev.scopes.is_empty() {
+        let list: Vec<String> = ev.scopes.iter().map(|s| scalar(s)).collect();
+        line(&mut out, "scopes", format!("[{}]", list.join(", ")));
+    }
+    line(
+        &mut out,
+        "doc_url",
+        scalar(
+            ev.doc_url
+                .as_deref()
+                .unwrap_or("https://open.feishu.cn/document/"),
+        ),
+    );
+    if ev.fields.is_empty() {
+        line(&mut out, "fields", "{}".into());
+    } else {
+        let _ = writeln!(out, "{pad}fields:");
+        for f in &ev.fields {
+            field_line(&mut out, indent + 2, f, false);
+        }
+    }
+    if let Some(t) = &ev.example {
+        let _ = writeln!(out, "{pad}examples:");
+        block(&mut out, indent + 2, "event", t);
+    }
+    out
+}
+
 /// A whole new service file.
 pub fn service_file(
     svc: &ServiceOut,
     common_params: &std::collections::BTreeSet<String>,
 ) -> String {
-    let sources: Vec<String> = svc.endpoints.iter().map(|e| e.source.clone()).collect();
+    let sources: Vec<String> = svc
+        .endpoints
+        .iter()
+        .map(|e| e.source.clone())
+        .chain(svc.events.iter().map(|e| e.source.clone()))
+        .collect();
     let mut out = header(&sources);
     let _ = writeln!(
         out,
@@ -453,7 +507,9 @@ pub fn service_file(
         out.push_str("types:\n");
         out.push_str(&types_text(&svc.types));
     }
-    out.push_str("resources:\n");
+    if !svc.endpoints.is_empty() {
+        out.push_str("resources:\n");
+    }
     let mut resources: Vec<&str> = svc.endpoints.iter().map(|e| e.resource.as_str()).collect();
     resources.dedup();
     let mut done = std::collections::BTreeSet::new();
@@ -465,6 +521,13 @@ pub fn service_file(
         for ep in svc.endpoints.iter().filter(|e| e.resource == r) {
             let _ = writeln!(out, "      {}:", ep.action);
             out.push_str(&method_text(ep, 8, common_params));
+        }
+    }
+    if !svc.events.is_empty() {
+        out.push_str("\nevents:\n");
+        for ev in &svc.events {
+            let _ = writeln!(out, "  {}:", scalar(&ev.event_type));
+            out.push_str(&event_text(ev, 4));
         }
     }
     out
