@@ -389,3 +389,98 @@ fn huge_numeric_limits_stay_numbers() {
     assert_eq!(at(&v, "types.review.fields.score.max").as_f64(), Some(1e20));
     assert_accepted(&[("spec/demo/v1.yaml", &out.files[0].text)]);
 }
+
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_mapping()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn event_pages_are_accepted_by_the_generator() {
+    let out = run(&[fixture("event-task-done.md")]);
+    assert_eq!(out.files.len(), 1);
+    let text = &out.files[0].text;
+    let v = yaml(text);
+    assert_eq!(s(&v, "service"), "demo");
+    assert_eq!(s(&v, "version"), "v1", "from the `_v1` suffix");
+    // `at` splits on dots, and event types have dots.
+    let ev = v
+        .get("events")
+        .and_then(|e| e.get("demo.task.done_v1"))
+        .unwrap_or_else(|| panic!("no event:\n{text}"));
+    assert_eq!(s(ev, "version"), "v2.0");
+    assert_eq!(s(ev, "summary"), "任务完成");
+    assert_eq!(
+        s(ev, "description"),
+        "当任务被完成时，订阅这个事件的应用会收到该事件。"
+    );
+    assert_eq!(
+        s(ev, "doc_url"),
+        "https://open.feishu.cn/document/demo-v1/task/events/done"
+    );
+    let scopes: Vec<&str> = at(ev, "scopes")
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(scopes, ["demo:task", "demo:task:readonly"]);
+    // Only the `event` object's fields: no `schema`, `header` or its rows.
+    assert_eq!(
+        keys(at(ev, "fields")),
+        ["task_id", "done_by", "done_time", "labels"]
+    );
+    assert_eq!(s(ev, "fields.done_by.type"), "user_ref");
+    assert_eq!(s(ev, "fields.labels.type"), "label[]");
+    assert_eq!(s(ev, "fields.done_time.format"), "timestamp_ms");
+    assert_eq!(keys(at(&v, "types.user_ref.fields")), ["open_id", "name"]);
+    assert_eq!(keys(at(&v, "types.label.fields")), ["label_id", "color"]);
+    assert_eq!(s(&v, "types.label.fields.color.type"), "label_color");
+    assert!(
+        v.get("types").unwrap().get("event_header").is_none(),
+        "the envelope's header is the platform's:\n{text}"
+    );
+    let example: serde_json::Value =
+        serde_json::from_str(s(ev, "examples.event")).expect("the example is JSON");
+    assert_eq!(example["header"]["event_type"], "demo.task.done_v1");
+    assert!(
+        !text.lines().any(|l| l.trim_start().starts_with("# review:")),
+        "nothing is ambiguous:\n{text}"
+    );
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_accepted(&[("spec/demo/v1.yaml", text)]);
+}
+
+#[test]
+fn event_ambiguous_nesting_is_a_comment_and_a_warning() {
+    let (text, warnings) = one("event-task-reopened.md");
+    let v = yaml(&text);
+    let fields = at(&v, "events")
+        .get("demo.task.reopened_v1")
+        .and_then(|e| e.get("fields"))
+        .unwrap_or_else(|| panic!("no event fields:\n{text}"));
+    assert_eq!(
+        keys(fields),
+        ["task_id", "done_by", "done_time", "reason", "labels"],
+        "`reason` is not in the example: placed by table order"
+    );
+    let comment = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("reason:"))
+        .map(|i| text.lines().nth(i - 1).unwrap())
+        .unwrap();
+    assert!(
+        comment.contains("# review: nesting") && comment.contains("`reason`"),
+        "{text}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("demo.task.reopened_v1") && w.contains("`reason`")),
+        "{warnings:?}"
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", &text)]);
+}

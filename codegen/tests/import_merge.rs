@@ -505,3 +505,130 @@ fn reimporting_the_transcribed_pages_reproduces_the_committed_fields() {
         assert_accepted(&[(spec, imported)]);
     }
 }
+
+#[test]
+fn reimporting_the_performance_event_pages_reproduces_the_committed_events() {
+    let Some(docs) = shared_dir() else {
+        eprintln!("skipped: ../shared/feishu-docs is absent");
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let pages = [
+        "events/performance-v2-stage_task-open_result.md",
+        "events/performance-v2-review_data-changed.md",
+    ];
+    let inputs: Vec<(String, String)> = pages
+        .iter()
+        .map(|p| (p.to_string(), fs::read_to_string(docs.join(p)).unwrap()))
+        .collect();
+    let out = run(&inputs);
+    assert_eq!(out.files.len(), 1);
+    assert_eq!(
+        (out.files[0].service.as_str(), out.files[0].version.as_str()),
+        ("performance", "v2")
+    );
+    let imported = &out.files[0].text;
+    let committed = fs::read_to_string(root.join("spec/performance/v2.yaml")).unwrap();
+    let common = common_text();
+    let theirs = Specs::new(&[&common, &committed]);
+    let ours = Specs::new(&[&common, imported]);
+    let (theirs_v, ours_v) = (yaml(&committed), yaml(imported));
+    let events = |v: &Value| -> Vec<String> {
+        v.get("events")
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(events(&ours_v), events(&theirs_v), "{imported}");
+    for name in events(&theirs_v) {
+        let (t, o) = (&theirs_v["events"][&name], &ours_v["events"][&name]);
+        assert_eq!(
+            ours.fields(&o["fields"], 0),
+            theirs.fields(&t["fields"], 0),
+            "{name}: the import differs from spec/performance/v2.yaml:\n{imported}"
+        );
+        for key in ["version", "summary", "doc_url", "scopes", "description"] {
+            assert_eq!(o[key], t[key], "{name}: `{key}`");
+        }
+    }
+    assert!(
+        !imported
+            .lines()
+            .any(|l| l.trim_start().starts_with("# review:")),
+        "the examples settle every row:\n{imported}"
+    );
+    assert_accepted(&[("spec/performance/v2.yaml", imported)]);
+}
+
+fn demo_files(name: &str) -> (String, BTreeMap<(String, String), (String, String)>) {
+    let (_, existing) = fixture(name);
+    let mut files = BTreeMap::new();
+    files.insert(
+        ("demo".to_owned(), "v1".to_owned()),
+        ("spec/demo/v1.yaml".to_owned(), existing.clone()),
+    );
+    (existing, files)
+}
+
+#[test]
+fn merging_events_keeps_human_text_and_reports_differences() {
+    let (existing, files) = demo_files("existing-demo-events-v1.yaml");
+    let inputs = [
+        fixture("event-task-done.md"),
+        fixture("event-task-reopened.md"),
+    ];
+    let out = import::import(&inputs, &known(), &files).unwrap();
+    let merged = &out.files[0].text;
+    assert!(
+        is_subsequence(&existing, merged),
+        "every human line is kept, in order:\n{merged}"
+    );
+    let v = yaml(merged);
+    let done = &v["events"]["demo.task.done_v1"];
+    assert_eq!(s(done, "summary"), "任务完成 (hand-edited)");
+    assert!(done.get("examples").is_none(), "left as written");
+    let reopened = &v["events"]["demo.task.reopened_v1"];
+    assert_eq!(s(reopened, "fields.done_by.type"), "user_ref");
+    assert_eq!(s(reopened, "fields.labels.type"), "label[]");
+    for t in ["user_ref", "label", "label_color"] {
+        assert!(v["types"].get(t).is_some(), "type `{t}` added:\n{merged}");
+    }
+    assert_eq!(s(&v, "types.task.fields.title.description"), "标题 (hand-edited)");
+    let report = out.report.join("\n");
+    assert!(
+        report.contains("event `demo.task.done_v1` exists and was left as written"),
+        "{report}"
+    );
+    assert!(
+        report.contains("the page has `done_by`, the spec does not"),
+        "{report}"
+    );
+    assert!(
+        report.contains("the spec has `old_field`, the page does not"),
+        "{report}"
+    );
+    assert!(
+        report.contains("added event `demo.task.reopened_v1`"),
+        "{report}"
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", merged)]);
+}
+
+#[test]
+fn merging_events_into_a_file_without_events_adds_the_section() {
+    let (existing, files) = demo_files("existing-demo-v1.yaml");
+    let out = import::import(&[fixture("event-task-done.md")], &known(), &files).unwrap();
+    let merged = &out.files[0].text;
+    assert!(
+        is_subsequence(&existing, merged),
+        "every human line is kept, in order:\n{merged}"
+    );
+    let line = |key: &str| merged.lines().position(|l| l == key).unwrap();
+    assert!(line("events:") > line("resources:"), "{merged}");
+    let v = yaml(merged);
+    assert_eq!(s(&v["events"]["demo.task.done_v1"], "version"), "v2.0");
+    assert!(v["resources"]["task"]["methods"].get("list").is_some());
+    assert_accepted(&[("spec/demo/v1.yaml", merged)]);
+}
