@@ -447,7 +447,9 @@ fn event_pages_are_accepted_by_the_generator() {
         serde_json::from_str(s(ev, "examples.event")).expect("the example is JSON");
     assert_eq!(example["header"]["event_type"], "demo.task.done_v1");
     assert!(
-        !text.lines().any(|l| l.trim_start().starts_with("# review:")),
+        !text
+            .lines()
+            .any(|l| l.trim_start().starts_with("# review:")),
         "nothing is ambiguous:\n{text}"
     );
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);

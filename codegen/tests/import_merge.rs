@@ -562,7 +562,10 @@ fn reimporting_the_performance_event_pages_reproduces_the_committed_events() {
     assert_accepted(&[("spec/performance/v2.yaml", imported)]);
 }
 
-fn demo_files(name: &str) -> (String, BTreeMap<(String, String), (String, String)>) {
+/// Existing files by (service, version): (shown path, text).
+type Existing = BTreeMap<(String, String), (String, String)>;
+
+fn demo_files(name: &str) -> (String, Existing) {
     let (_, existing) = fixture(name);
     let mut files = BTreeMap::new();
     files.insert(
@@ -595,7 +598,10 @@ fn merging_events_keeps_human_text_and_reports_differences() {
     for t in ["user_ref", "label", "label_color"] {
         assert!(v["types"].get(t).is_some(), "type `{t}` added:\n{merged}");
     }
-    assert_eq!(s(&v, "types.task.fields.title.description"), "标题 (hand-edited)");
+    assert_eq!(
+        s(&v, "types.task.fields.title.description"),
+        "标题 (hand-edited)"
+    );
     let report = out.report.join("\n");
     assert!(
         report.contains("event `demo.task.done_v1` exists and was left as written"),

@@ -32,12 +32,7 @@ fn event_type_row(page: &RawPage) -> Option<(String, usize)> {
     page.tables.iter().find_map(|t| {
         t.rows.iter().find_map(|r| {
             let key = text::one_line(&strip_markup(cell(r, Some(0))));
-            (key == "事件类型").then(|| {
-                (
-                    text::one_line(&strip_markup(cell(r, Some(1)))),
-                    r.line,
-                )
-            })
+            (key == "事件类型").then(|| (text::one_line(&strip_markup(cell(r, Some(1)))), r.line))
         })
     })
 }
@@ -151,8 +146,7 @@ pub fn from_page(file: &str, raw: &str, closed: &Closed) -> Result<Event, Import
         Some(i) => roots.swap_remove(i).children,
         None => {
             notes.push(
-                "the field table has no `event` row; every row but the envelope's is taken"
-                    .into(),
+                "the field table has no `event` row; every row but the envelope's is taken".into(),
             );
             roots.retain(|f| !ENVELOPE.contains(&f.name.as_str()));
             roots

@@ -439,11 +439,7 @@ pub fn merge(
                     .map_or(2, |i| indent_of(lines[i]));
                 insert(&text, end, &format!("\n{}", chunk(child)))
             }
-            None => format!(
-                "{}\n\nevents:\n{}",
-                text.trim_end_matches('\n'),
-                chunk(2)
-            ),
+            None => format!("{}\n\nevents:\n{}", text.trim_end_matches('\n'), chunk(2)),
         };
         merged
             .report

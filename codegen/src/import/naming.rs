@@ -502,12 +502,14 @@ pub fn name_types(
     }
     groups
         .into_iter()
-        .map(|((service, version), (namer, endpoints, events))| ServiceOut {
-            service,
-            version,
-            types: namer.types,
-            endpoints,
-            events,
-        })
+        .map(
+            |((service, version), (namer, endpoints, events))| ServiceOut {
+                service,
+                version,
+                types: namer.types,
+                endpoints,
+                events,
+            },
+        )
         .collect()
 }
