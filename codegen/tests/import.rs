@@ -8,6 +8,7 @@
 
 mod import_support;
 
+use codegen::import;
 use import_support::*;
 use serde_yaml::Value;
 
@@ -485,4 +486,25 @@ fn event_ambiguous_nesting_is_a_comment_and_a_warning() {
         "{warnings:?}"
     );
     assert_accepted(&[("spec/demo/v1.yaml", &text)]);
+}
+
+#[test]
+fn malformed_event_pages_are_located_errors() {
+    let (file, text) = fixture("event-task-done.md");
+    let bad_type = text.replace("事件类型 | demo.task.done_v1", "事件类型 | Demo Task!");
+    let no_table = text.split("### 事件体\n").next().unwrap().to_owned();
+    for (page, want) in [
+        (bad_type, "not an event type"),
+        (no_table, "no `事件体` field table"),
+    ] {
+        let errors = import::import(
+            &[(file.clone(), page)],
+            &known(),
+            &std::collections::BTreeMap::new(),
+        )
+        .expect_err("a malformed event page is refused");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].file, file);
+        assert!(errors[0].message.contains(want), "{errors:?}");
+    }
 }
