@@ -70,7 +70,10 @@ pub const MAIN_TARGET: Target = Target {
 
 /// Every crate `cargo run -p codegen` writes: the client crate, then the
 /// test-only crates that exercise what the real specs do not use yet
-/// (token paging, hostile names, recursive types and hostile descriptions). The golden test checks all of them.
+/// (token paging, hostile names, recursive types and hostile descriptions,
+/// and the shapes no real spec uses yet: `json_string`, maps of named types,
+/// per-tenant and per-user rate limits, optional file parts and headers).
+/// The golden test checks all of them.
 pub const TARGETS: &[Target] = &[
     MAIN_TARGET,
     Target {
@@ -87,6 +90,11 @@ pub const TARGETS: &[Target] = &[
         spec_dir: "tests/specs/hardening",
         out_dir: "tests/generated/hardening",
         package: "feishu-fixture-hardening",
+    },
+    Target {
+        spec_dir: "tests/specs/shapes",
+        out_dir: "tests/generated/shapes",
+        package: "feishu-fixture-shapes",
     },
 ];
 
