@@ -47,7 +47,10 @@ async fn image_upload_sends_the_documented_parts() {
         .await
         .expect("upload succeeds");
     assert!(
-        created.image_key.as_deref().is_some_and(|k| k.starts_with("img_")),
+        created
+            .image_key
+            .as_deref()
+            .is_some_and(|k| k.starts_with("img_")),
         "{created:?}"
     );
     let uploads = server.requests(Route::ImageCreate);
@@ -101,7 +104,12 @@ async fn a_download_streams_before_the_whole_file_is_served() {
         let chunk = chunk.expect("chunk");
         served_at_first_chunk.get_or_insert_with(|| server.download_bytes_served());
         for (i, byte) in chunk.iter().enumerate() {
-            assert_eq!(*byte, file_byte(offset + i as u64), "byte {}", offset + i as u64);
+            assert_eq!(
+                *byte,
+                file_byte(offset + i as u64),
+                "byte {}",
+                offset + i as u64
+            );
         }
         offset += chunk.len() as u64;
     }
@@ -128,7 +136,10 @@ async fn a_range_header_gets_206_and_that_part() {
     assert!(download.is_partial());
     assert_eq!(download.status(), 206);
     let range = download.content_range().expect("Content-Range");
-    assert_eq!((range.start, range.end, range.total), (100, 199, Some(4096)));
+    assert_eq!(
+        (range.start, range.end, range.total),
+        (100, 199, Some(4096))
+    );
     let mut body = Vec::new();
     let mut stream = Box::pin(download.into_stream());
     while let Some(chunk) = stream.next().await {
@@ -152,7 +163,10 @@ async fn a_malformed_range_is_refused_before_sending() {
         .send()
         .await
         .expect_err("the spec's pattern wants bytes=start-end");
-    assert!(matches!(error, feishu::Error::InvalidRequest(_)), "{error:?}");
+    assert!(
+        matches!(error, feishu::Error::InvalidRequest(_)),
+        "{error:?}"
+    );
     assert_eq!(server.count(Route::FileDownload), 0);
 }
 
@@ -208,7 +222,10 @@ async fn bitable_record_fields_round_trip_as_a_map_of_any_json() {
     let record = updated.record.expect("record");
     let got = record.fields.expect("fields");
     assert_eq!(got["数字"], json!(100));
-    assert_eq!(got["超链接"]["link"], json!("https://www.feishu.cn/product/base"));
+    assert_eq!(
+        got["超链接"]["link"],
+        json!("https://www.feishu.cn/product/base")
+    );
     assert_eq!(record.record_id.as_deref(), Some("reclAqylTN"));
 }
 
@@ -235,8 +252,14 @@ async fn sheets_values_decode_as_arrays_of_any_json() {
         "{}",
         sent[0].raw_path
     );
-    assert_eq!(sent[0].query_value("valueRenderOption").as_deref(), Some("ToString"));
-    assert_eq!(read.spreadsheet_token.as_deref(), Some("XUMasQlMYhOnMbt5htXc96h0nOg"));
+    assert_eq!(
+        sent[0].query_value("valueRenderOption").as_deref(),
+        Some("ToString")
+    );
+    assert_eq!(
+        read.spreadsheet_token.as_deref(),
+        Some("XUMasQlMYhOnMbt5htXc96h0nOg")
+    );
     let values = read.value_range.and_then(|r| r.values).expect("values");
     assert_eq!(values[1][0], json!("单元格A2"));
 }
@@ -267,8 +290,14 @@ async fn a_json_string_field_travels_as_text_and_decodes_typed() {
         .expect("create");
     let sent = server.requests();
     assert_eq!(sent[0].json_body()["content"], json!("{\"text\":\"ping\"}"));
-    assert_eq!(sent[0].headers.get("x-request-id").map(|v| v.as_bytes()), Some(&b"req-1"[..]));
-    assert_eq!(created.content.expect("content").text.as_deref(), Some("pong"));
+    assert_eq!(
+        sent[0].headers.get("x-request-id").map(|v| v.as_bytes()),
+        Some(&b"req-1"[..])
+    );
+    assert_eq!(
+        created.content.expect("content").text.as_deref(),
+        Some("pong")
+    );
     assert_eq!(created.scores.expect("scores")["alice"].value, Some(3));
 }
 
@@ -297,11 +326,18 @@ async fn the_flat_token_endpoints_agree_with_the_token_manager() {
         .await
         .expect("flat envelope decodes");
     let generated_token = tenant.tenant_access_token.expect("token");
-    assert_eq!(tenant.expire, Some(MockServer::DEFAULT_EXPIRE_SECONDS as i32));
+    assert_eq!(
+        tenant.expire,
+        Some(MockServer::DEFAULT_EXPIRE_SECONDS as i32)
+    );
     assert_eq!(app.expire, Some(MockServer::DEFAULT_EXPIRE_SECONDS as i32));
     assert!(app.app_access_token.is_some());
     for request in server.requests(Route::TenantTokenInternal) {
-        assert_eq!(request.header("authorization"), None, "no token on a token request");
+        assert_eq!(
+            request.header("authorization"),
+            None,
+            "no token on a token request"
+        );
     }
 
     // The runtime's manager fetches through its own code, from the same route.
@@ -310,7 +346,10 @@ async fn the_flat_token_endpoints_agree_with_the_token_manager() {
         .im()
         .v1()
         .image()
-        .create(ImageType::Message, FilePart::bytes(vec![1u8; 8]).file_name("a.png"))
+        .create(
+            ImageType::Message,
+            FilePart::bytes(vec![1u8; 8]).file_name("a.png"),
+        )
         .send()
         .await
         .expect("upload with the manager's token");
@@ -336,7 +375,10 @@ async fn the_flat_token_endpoints_agree_with_the_token_manager() {
         .im()
         .v1()
         .image()
-        .create(ImageType::Message, FilePart::bytes(vec![2u8; 8]).file_name("b.png"))
+        .create(
+            ImageType::Message,
+            FilePart::bytes(vec![2u8; 8]).file_name("b.png"),
+        )
         .send()
         .await
         .expect("the mock accepts the generated endpoint's token");

@@ -36,7 +36,12 @@ pub fn validation(op: &Operation) -> TokenStream {
     });
     let checks = params
         .chain(body)
-        .flat_map(|(field, place)| [check(field, place.clone()), check_text_or_file(field, place)])
+        .flat_map(|(field, place)| {
+            [
+                check(field, place.clone()),
+                check_text_or_file(field, place),
+            ]
+        })
         .flatten();
     quote!(#(#checks)*)
 }
@@ -110,15 +115,21 @@ fn check_text_or_file(field: &Field, place: TokenStream) -> Option<TokenStream> 
             let mut checks = Vec::new();
             if c.min_length.is_some() || c.max_length.is_some() {
                 let (min, max) = (option_usize(c.min_length), option_usize(c.max_length));
-                checks.push(quote!(::feishu_runtime::validate::check_length(#wire, value, #min, #max)?;));
+                checks.push(
+                    quote!(::feishu_runtime::validate::check_length(#wire, value, #min, #max)?;),
+                );
             }
             if let Some(pattern) = &c.pattern {
-                checks.push(quote!(::feishu_runtime::validate::check_pattern(#wire, value, #pattern)?;));
+                checks.push(
+                    quote!(::feishu_runtime::validate::check_pattern(#wire, value, #pattern)?;),
+                );
             }
             checks
         }
         TypeRef::File => match c.max_size {
-            Some(max) => vec![quote!(::feishu_runtime::validate::check_file_size(#wire, value, #max)?;)],
+            Some(max) => {
+                vec![quote!(::feishu_runtime::validate::check_file_size(#wire, value, #max)?;)]
+            }
             None => Vec::new(),
         },
         _ => Vec::new(),

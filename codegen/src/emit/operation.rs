@@ -323,7 +323,8 @@ fn operation_doc(op: &Operation) -> String {
     }
     if let ResponseKind::Binary { partial } = op.response_kind {
         out.push(if partial {
-            "- Response: a download; a `Range` request is answered with 206 and part of the file".into()
+            "- Response: a download; a `Range` request is answered with 206 and part of the file"
+                .into()
         } else {
             "- Response: a download".into()
         });
@@ -478,7 +479,9 @@ fn operation_items(op: &Operation) -> TokenStream {
     });
     let envelope = match op.response_kind {
         ResponseKind::Flat => quote!(::feishu_runtime::Envelope::Flat),
-        ResponseKind::Data | ResponseKind::Binary { .. } => quote!(::feishu_runtime::Envelope::Data),
+        ResponseKind::Data | ResponseKind::Binary { .. } => {
+            quote!(::feishu_runtime::Envelope::Data)
+        }
     };
     let idempotent = op.idempotent;
     let response = response_type(op);

@@ -139,7 +139,9 @@ impl Resolver {
                 &with_key(path, "max_size"),
                 true,
                 "`max_size` applies only to a `file`".into(),
-                Some("it is the byte size of an uploaded file; use `max_length` for a string".into()),
+                Some(
+                    "it is the byte size of an uploaded file; use `max_length` for a string".into(),
+                ),
             );
             ok = false;
         }
@@ -201,7 +203,12 @@ fn check_pattern(pattern: &str) -> Result<(), String> {
         .map_err(|error| match &error {
             regex_syntax::Error::Parse(e) => e.kind().to_string(),
             regex_syntax::Error::Translate(e) => e.kind().to_string(),
-            other => other.to_string().lines().last().unwrap_or_default().to_owned(),
+            other => other
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .to_owned(),
         })
 }
 

@@ -28,7 +28,12 @@ impl Resolver {
             None | Some("json") => BodyKind::Json,
             Some("multipart") => BodyKind::Multipart,
             Some(other) => {
-                self.unknown_value(scope.source, &with_key(path, "content_type"), other, &["json", "multipart"]);
+                self.unknown_value(
+                    scope.source,
+                    &with_key(path, "content_type"),
+                    other,
+                    &["json", "multipart"],
+                );
                 return None;
             }
         };
@@ -46,7 +51,14 @@ impl Resolver {
             BodyKind::Json => FieldRole::Body,
             BodyKind::Multipart => FieldRole::Multipart,
         };
-        let shape = self.resolve_shape(scope, path, spec.fields.as_ref(), spec.ty.as_ref(), inline_name, role)?;
+        let shape = self.resolve_shape(
+            scope,
+            path,
+            spec.fields.as_ref(),
+            spec.ty.as_ref(),
+            inline_name,
+            role,
+        )?;
         Some((Some(shape), kind))
     }
 
@@ -64,7 +76,12 @@ impl Resolver {
             None | Some("json") => false,
             Some("binary") => true,
             Some(other) => {
-                self.unknown_value(source, &with_key(path, "content_type"), other, &["json", "binary"]);
+                self.unknown_value(
+                    source,
+                    &with_key(path, "content_type"),
+                    other,
+                    &["json", "binary"],
+                );
                 return None;
             }
         };
@@ -72,7 +89,12 @@ impl Resolver {
             None | Some("data") => false,
             Some("flat") => true,
             Some(other) => {
-                self.unknown_value(source, &with_key(path, "envelope"), other, &["data", "flat"]);
+                self.unknown_value(
+                    source,
+                    &with_key(path, "envelope"),
+                    other,
+                    &["data", "flat"],
+                );
                 return None;
             }
         };
@@ -87,8 +109,19 @@ impl Resolver {
                 );
                 return None;
             }
-            let shape = self.resolve_shape(scope, path, spec.fields.as_ref(), spec.ty.as_ref(), inline_name, FieldRole::Struct)?;
-            let kind = if flat { ResponseKind::Flat } else { ResponseKind::Data };
+            let shape = self.resolve_shape(
+                scope,
+                path,
+                spec.fields.as_ref(),
+                spec.ty.as_ref(),
+                inline_name,
+                FieldRole::Struct,
+            )?;
+            let kind = if flat {
+                ResponseKind::Flat
+            } else {
+                ResponseKind::Data
+            };
             return Some((Some(shape), kind));
         }
         let mut ok = true;
@@ -103,7 +136,11 @@ impl Resolver {
             ok = false;
         }
         for key in ["fields", "type"] {
-            let set = if key == "fields" { spec.fields.is_some() } else { spec.ty.is_some() };
+            let set = if key == "fields" {
+                spec.fields.is_some()
+            } else {
+                spec.ty.is_some()
+            };
             if set {
                 self.error(
                     source,
@@ -179,6 +216,12 @@ impl Resolver {
             Some(best) => format!("did you mean `{best}`? Use {list}"),
             None => format!("use {list}"),
         };
-        self.error(source, at, false, format!("unknown {key} `{value}`"), Some(help));
+        self.error(
+            source,
+            at,
+            false,
+            format!("unknown {key} `{value}`"),
+            Some(help),
+        );
     }
 }

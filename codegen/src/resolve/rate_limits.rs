@@ -40,7 +40,9 @@ impl Resolver {
                 path,
                 false,
                 "`rate_limit` is an empty list".into(),
-                Some("remove it, or list the windows the doc page gives, e.g. [100/min, 5/s]".into()),
+                Some(
+                    "remove it, or list the windows the doc page gives, e.g. [100/min, 5/s]".into(),
+                ),
             );
             return None;
         }

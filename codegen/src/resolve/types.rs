@@ -204,7 +204,10 @@ impl Resolver {
                         path,
                         false,
                         "a `map` needs `values:` (the type of its values)".into(),
-                        Some("add `values: any` (any JSON) or `values: <type>` beside `type: map`".into()),
+                        Some(
+                            "add `values: any` (any JSON) or `values: <type>` beside `type: map`"
+                                .into(),
+                        ),
                     );
                     return None;
                 };
