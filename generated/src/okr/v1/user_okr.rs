@@ -83,11 +83,13 @@ static LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limit: ::std::option::Option::Some(::feishu_runtime::RateLimit {
+    rate_limits: &[::feishu_runtime::RateLimit {
         requests: 100u32,
         per_seconds: 60u32,
-    }),
+        per: ::feishu_runtime::LimitScope::App,
+    }],
     idempotent: true,
+    envelope: ::feishu_runtime::Envelope::Data,
 };
 /// A prepared `GET /open-apis/okr/v1/users/:user_id/okrs` request. Set optional parameters with its methods, then call [`ListUserOkrRequest::send`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]

@@ -86,11 +86,13 @@ static FIND_BY_USER_LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runti
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limit: ::std::option::Option::Some(::feishu_runtime::RateLimit {
+    rate_limits: &[::feishu_runtime::RateLimit {
         requests: 20u32,
         per_seconds: 60u32,
-    }),
+        per: ::feishu_runtime::LimitScope::App,
+    }],
     idempotent: true,
+    envelope: ::feishu_runtime::Envelope::Data,
 };
 /// A prepared `POST /open-apis/performance/v1/stage_tasks/find_by_user_list` request. Set optional parameters with its methods, then call [`FindByUserListStageTaskRequest::send`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
