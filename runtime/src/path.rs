@@ -151,7 +151,7 @@ mod tests {
         assert_eq!(url, "/p?period_ids=a&lang=zh%20cn%26x%3Dy&period_ids=b");
 
         let mut unchanged = String::from("/p");
-        append_query(&mut unchanged, &[]);
+        append_query::<&str>(&mut unchanged, &[]);
         assert_eq!(unchanged, "/p");
     }
 }
