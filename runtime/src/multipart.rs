@@ -178,7 +178,8 @@ impl FilePart {
         })
     }
 
-    /// The file name sent in the part's `Content-Disposition`.
+    /// The file name sent in the part's `Content-Disposition` (default: the path's last
+    /// component, else the form field's name).
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
         self.file_name = Some(name.into());
         self
@@ -285,10 +286,9 @@ impl FilePart {
                 }
             }
         };
-        let part = match &self.file_name {
-            Some(file_name) => part.file_name(file_name.clone()),
-            None => part,
-        };
+        // Always a file name: without one the part reads as a text field to a server.
+        let file_name = self.file_name.clone().unwrap_or_else(|| (*name).to_owned());
+        let part = part.file_name(file_name);
         match &self.content_type {
             Some(content_type) => part.mime_str(content_type).map_err(|_| {
                 InvalidRequest::new(name, content_type.clone(), "must be a valid MIME type").into()
