@@ -141,11 +141,12 @@ impl Download {
         Ok(written)
     }
 
-    /// Continues `path` with this response, for resuming an interrupted download (see
+    /// Writes the body so that an interrupted download can be resumed (see
     /// [`resume_range`]): a 206 whose range starts at the file's current length is
-    /// appended; a 200 (the server ignored the range) replaces the file through
-    /// [`Download::save_to`]. Returns the bytes written. Appended bytes that arrived
-    /// before a failure stay in the file, so the next resume continues after them.
+    /// appended; a 200 starts `path` afresh when it is missing or empty, and replaces it
+    /// through [`Download::save_to`] otherwise (the server ignored the range). Returns
+    /// the bytes written. Bytes that arrived before a failure stay in the file, so the
+    /// next resume continues after them: unlike `save_to`, `path` may hold a prefix.
     ///
     /// # Errors
     ///
@@ -153,17 +154,21 @@ impl Download {
     /// file is left untouched), otherwise as [`Download::save_to`].
     pub async fn append_to(self, path: impl AsRef<Path>) -> Result<u64, Error> {
         let path = path.as_ref();
-        if !self.is_partial() {
+        let existing = existing_len(path).await?;
+        if !self.is_partial() && existing > 0 {
             return self.save_to(path).await;
         }
-        let existing = existing_len(path).await?;
-        let Some(range) = self.content_range() else {
-            return Err(range_mismatch("a 206 without a usable Content-Range"));
+        let start = if self.is_partial() {
+            match self.content_range() {
+                Some(range) => range.start,
+                None => return Err(range_mismatch("a 206 without a usable Content-Range")),
+            }
+        } else {
+            0
         };
-        if range.start != existing {
+        if start != existing {
             return Err(range_mismatch(&format!(
-                "the range starts at byte {} but the file has {existing} bytes",
-                range.start
+                "the range starts at byte {start} but the file has {existing} bytes"
             )));
         }
         let mut file = tokio::fs::OpenOptions::new()
