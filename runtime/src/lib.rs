@@ -6,18 +6,22 @@
 //! URL building and percent-encoding, headers, the `{code, msg, data}` response
 //! envelope and the [`Error`] type, managed access tokens, retries, client-side rate
 //! limiting, constraint checks ([`validate`]), paging ([`paginate`]) and a tracing span
-//! per call.
+//! per call. It also carries the shapes some endpoints need: [`multipart`] uploads,
+//! streamed downloads ([`Client::download`], [`Download`]), flat envelopes
+//! ([`Envelope::Flat`]), JSON carried in strings ([`JsonString`]), and an escape hatch
+//! for endpoints the spec lacks ([`Client::request`]).
 //!
 //! ```no_run
-//! use feishu_runtime::{Client, Empty, HttpMethod, Operation, Request, TokenType};
+//! use feishu_runtime::{Client, Empty, Envelope, HttpMethod, Operation, Request, TokenType};
 //!
 //! static DELETE_MESSAGE: Operation = Operation {
 //!     id: "im.v1.message.delete",
 //!     method: HttpMethod::Delete,
 //!     path: "/open-apis/im/v1/messages/:message_id",
 //!     token_types: &[TokenType::Tenant, TokenType::User],
-//!     rate_limit: None,
+//!     rate_limits: &[],
 //!     idempotent: true,
+//!     envelope: Envelope::Data,
 //! };
 //!
 //! # async fn run() -> Result<(), feishu_runtime::Error> {
@@ -34,11 +38,14 @@
 mod builder;
 mod client;
 mod config;
+pub mod download;
 mod error;
+pub mod multipart;
 mod operation;
 pub mod paginate;
 mod path;
 mod ratelimit;
+mod raw;
 mod request;
 mod response;
 mod retry;
@@ -52,13 +59,15 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use config::BaseUrl;
 pub use error::{
-    ApiError, AuthError, AuthErrorKind, DecodeError, Error, ErrorDetail, FieldViolation, Help,
+    ApiError, AuthError, AuthErrorKind, DecodeError, Error, ErrorDetail, FieldViolation, FileError, Help,
     InvalidRequest, PaginationError, PaginationErrorKind, PermissionViolation, RateLimited,
     TransportError, TransportErrorKind,
 };
 /// Stream traits for consuming [`paginate`] streams.
 pub use futures::stream::{Stream, StreamExt, TryStreamExt};
-pub use operation::{HttpMethod, Operation, RateLimit, TokenType};
+pub use download::{ContentRange, Download};
+pub use operation::{Envelope, HttpMethod, LimitScope, Operation, RateLimit, TokenType};
+pub use raw::RawRequest;
 pub use request::{Request, RequestOptions};
 pub use retry::RetryPolicy;
 pub use secret::AccessToken;
@@ -66,4 +75,10 @@ pub use token::{
     AppTicketStore, CachedToken, InMemoryAppTicketStore, InMemoryTokenCache, TokenCache, TokenKey,
     TokenKind,
 };
-pub use wire::{Empty, UnknownValue};
+pub use wire::{Empty, JsonString, UnknownValue};
+
+/// `serde_json`, re-exported so generated code can name `serde_json::Value` (`any`
+/// fields) without its own dependency.
+pub use serde_json;
+/// `bytes::Bytes`, the type of upload and download chunks.
+pub use bytes::Bytes;
