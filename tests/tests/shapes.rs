@@ -309,14 +309,21 @@ async fn the_flat_token_endpoints_agree_with_the_token_manager() {
         .base_url(server.base_url())
         .build()
         .expect("client");
-    let tenant = bare
+    let request = bare
         .auth()
         .v3()
         .tenant_access_token()
-        .internal(MockServer::APP_ID, MockServer::APP_SECRET)
-        .send()
-        .await
-        .expect("flat envelope decodes");
+        .internal(MockServer::APP_ID, MockServer::APP_SECRET);
+    let shown = format!("{request:?}");
+    assert!(!shown.contains(MockServer::APP_SECRET), "{shown}");
+    assert!(shown.contains(MockServer::APP_ID), "{shown}");
+    let tenant = request.send().await.expect("flat envelope decodes");
+    let token_text = tenant.tenant_access_token.clone().expect("token");
+    let shown = format!("{tenant:?}");
+    assert!(
+        !shown.contains(&token_text) && shown.contains("<redacted>"),
+        "{shown}"
+    );
     let app = bare
         .auth()
         .v3()

@@ -8,6 +8,7 @@ mod extras;
 mod manifest;
 mod operation;
 mod paths;
+mod secrets;
 mod tree;
 mod types;
 

@@ -766,6 +766,8 @@ fn setter(p: &Field, place: TokenStream) -> TokenStream {
 
 /// The request body: required fields are plain, optional ones `Option`.
 fn body_struct(name: &Ident, doc: TokenStream, fields: &[Field]) -> TokenStream {
+    let debug = crate::emit::secrets::debug_derive(fields);
+    let debug_impl = crate::emit::secrets::debug_impl(name, fields, false);
     let fields = fields.iter().map(|field| {
         let ty = rust_type(&field.ty);
         let attrs = field_attrs(field);
@@ -785,10 +787,12 @@ fn body_struct(name: &Ident, doc: TokenStream, fields: &[Field]) -> TokenStream 
     });
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #debug_impl
     }
 }

@@ -100,7 +100,6 @@ impl InternalAppAccessTokenRequest {
 /// The JSON body of `auth.v3.app_access_token.internal`.
 #[derive(
     ::std::clone::Clone,
-    ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
     ::serde::Deserialize
@@ -114,10 +113,19 @@ pub struct InternalAppAccessTokenRequestBody {
     /// 应用秘钥，创建应用后获得。
     pub app_secret: ::std::string::String,
 }
+#[allow(deprecated)]
+impl ::std::fmt::Debug for InternalAppAccessTokenRequestBody {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter
+            .debug_struct("InternalAppAccessTokenRequestBody")
+            .field("app_id", &self.app_id)
+            .field("app_secret", &"<redacted>")
+            .finish()
+    }
+}
 /// The response `data` of `auth.v3.app_access_token.internal`.
 #[derive(
     ::std::clone::Clone,
-    ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -136,4 +144,21 @@ pub struct InternalAppAccessTokenResponse {
     /// 租户访问凭证
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_access_token: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl ::std::fmt::Debug for InternalAppAccessTokenResponse {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter
+            .debug_struct("InternalAppAccessTokenResponse")
+            .field(
+                "app_access_token",
+                &self.app_access_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("expire", &self.expire)
+            .field(
+                "tenant_access_token",
+                &self.tenant_access_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }

@@ -103,7 +103,6 @@ impl InternalTenantAccessTokenRequest {
 /// The JSON body of `auth.v3.tenant_access_token.internal`.
 #[derive(
     ::std::clone::Clone,
-    ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
     ::serde::Deserialize
@@ -117,10 +116,19 @@ pub struct InternalTenantAccessTokenRequestBody {
     /// 应用秘钥，创建应用后获得。
     pub app_secret: ::std::string::String,
 }
+#[allow(deprecated)]
+impl ::std::fmt::Debug for InternalTenantAccessTokenRequestBody {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter
+            .debug_struct("InternalTenantAccessTokenRequestBody")
+            .field("app_id", &self.app_id)
+            .field("app_secret", &"<redacted>")
+            .finish()
+    }
+}
 /// The response `data` of `auth.v3.tenant_access_token.internal`.
 #[derive(
     ::std::clone::Clone,
-    ::std::fmt::Debug,
     ::std::default::Default,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -136,4 +144,17 @@ pub struct InternalTenantAccessTokenResponse {
     /// Example: `7200`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire: ::std::option::Option<i32>,
+}
+#[allow(deprecated)]
+impl ::std::fmt::Debug for InternalTenantAccessTokenResponse {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter
+            .debug_struct("InternalTenantAccessTokenResponse")
+            .field(
+                "tenant_access_token",
+                &self.tenant_access_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("expire", &self.expire)
+            .finish()
+    }
 }
