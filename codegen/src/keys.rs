@@ -29,9 +29,10 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    /// Follows `$ref`s and picks the object-shaped branch of an
-    /// `Option<T>` (`anyOf: [T, null]`).
-    fn resolve(&self, schema: &'a Json) -> &'a Json {
+    /// Follows `$ref`s and picks the branch of an `anyOf` (an `Option<T>`,
+    /// or an untagged enum such as a rate limit that is a string or a list)
+    /// whose JSON type fits `value`, else the first non-null one.
+    fn resolve(&self, schema: &'a Json, value: &Yaml) -> &'a Json {
         let mut schema = schema;
         for _ in 0..32 {
             if let Some(reference) = schema.get("$ref").and_then(Json::as_str) {
@@ -44,10 +45,20 @@ impl<'a> Checker<'a> {
                     _ => return schema,
                 }
             } else if let Some(branches) = schema.get("anyOf").and_then(Json::as_array) {
-                match branches
-                    .iter()
-                    .find(|b| b.get("type").and_then(Json::as_str) != Some("null"))
-                {
+                let wanted = match value {
+                    Yaml::Mapping(_) => Some("object"),
+                    Yaml::Sequence(_) => Some("array"),
+                    _ => None,
+                };
+                let fits = |b: &&Json| {
+                    let b = self.deref(b);
+                    wanted.is_some() && b.get("type").and_then(Json::as_str) == wanted
+                };
+                match branches.iter().find(fits).or_else(|| {
+                    branches
+                        .iter()
+                        .find(|b| b.get("type").and_then(Json::as_str) != Some("null"))
+                }) {
                     Some(next) => schema = next,
                     None => return schema,
                 }
@@ -58,8 +69,21 @@ impl<'a> Checker<'a> {
         schema
     }
 
+    /// One `$ref` followed, for looking at a branch's type.
+    fn deref(&self, schema: &'a Json) -> &'a Json {
+        schema
+            .get("$ref")
+            .and_then(Json::as_str)
+            .and_then(|r| r.strip_prefix("#/"))
+            .and_then(|path| {
+                path.split('/')
+                    .try_fold(self.root, |node, key| node.get(key))
+            })
+            .unwrap_or(schema)
+    }
+
     fn check(&mut self, value: &mut Yaml, schema: &'a Json, path: &mut YamlPath) {
-        let schema = self.resolve(schema);
+        let schema = self.resolve(schema, value);
         match value {
             Yaml::Mapping(mapping) => {
                 if let Some(properties) = schema.get("properties").and_then(Json::as_object) {

@@ -72,7 +72,9 @@ pub const MAIN_TARGET: Target = Target {
 /// Every crate `cargo run -p codegen` writes: the client crate, then the
 /// test-only crates that exercise what the real specs do not use yet
 /// (token paging, hostile names, recursive types and hostile descriptions,
-/// events of an events-only service). The golden test checks all of them.
+/// events of an events-only service, and the shapes no real spec uses yet:
+/// `json_string`, maps of named types, per-tenant and per-user rate limits,
+/// optional file parts and headers). The golden test checks all of them.
 pub const TARGETS: &[Target] = &[
     MAIN_TARGET,
     Target {
@@ -94,6 +96,11 @@ pub const TARGETS: &[Target] = &[
         spec_dir: "tests/specs/events",
         out_dir: "tests/generated/events",
         package: "feishu-fixture-events",
+    },
+    Target {
+        spec_dir: "tests/specs/shapes",
+        out_dir: "tests/generated/shapes",
+        package: "feishu-fixture-shapes",
     },
 ];
 

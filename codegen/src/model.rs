@@ -61,6 +61,14 @@ pub enum TypeRef {
     },
     /// `Vec<T>`.
     Array(Box<TypeRef>),
+    /// Any JSON value (`serde_json::Value`).
+    Any,
+    /// A JSON object with arbitrary keys: `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// A file part of a multipart body (`multipart::FilePart`).
+    File,
+    /// A string on the wire holding JSON text of the inner (named) type.
+    JsonString(Box<TypeRef>),
 }
 
 /// A named type.
@@ -178,6 +186,14 @@ pub struct Constraints {
     pub min_items: Option<u32>,
     /// Most array items.
     pub max_items: Option<u32>,
+    /// Fewest characters of a string.
+    pub min_length: Option<u32>,
+    /// Most characters of a string.
+    pub max_length: Option<u32>,
+    /// Most bytes of a file part.
+    pub max_size: Option<u64>,
+    /// A regular expression a string must match (checked at generation).
+    pub pattern: Option<String>,
 }
 
 /// What a string field carries.
@@ -271,8 +287,44 @@ pub enum TokenType {
 pub struct RateLimit {
     /// Requests allowed…
     pub requests: u32,
-    /// …per this many seconds.
+    /// …per this many seconds…
     pub per_seconds: u32,
+    /// …counted per app, tenant or user.
+    pub per: LimitScope,
+}
+
+/// What a rate-limit window is counted for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimitScope {
+    /// The whole app.
+    App,
+    /// Each tenant.
+    Tenant,
+    /// Each user.
+    User,
+}
+
+/// How a request body travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// A JSON document.
+    Json,
+    /// A `multipart/form-data` form: each field is a part.
+    Multipart,
+}
+
+/// What a response carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseKind {
+    /// The JSON envelope, with the fields under `data`.
+    Data,
+    /// The JSON envelope, with the fields beside `code` and `msg`.
+    Flat,
+    /// A byte stream (a download).
+    Binary {
+        /// The endpoint answers 206 to a `Range` request.
+        partial: bool,
+    },
 }
 
 /// A body or response shape.
@@ -356,7 +408,7 @@ pub struct Operation {
     pub path: String,
     /// The doc page.
     pub doc_url: String,
-    /// Accepted token types.
+    /// Accepted token types; empty when the endpoint takes no token.
     pub tokens: Vec<TokenType>,
     /// App types (`custom`, `isv`).
     pub app_types: Vec<String>,
@@ -364,18 +416,24 @@ pub struct Operation {
     pub scopes: Vec<String>,
     /// Scopes that unlock sensitive response fields.
     pub field_scopes: Vec<String>,
-    /// The documented quota.
-    pub rate_limit: Option<RateLimit>,
+    /// The documented quotas, all enforced.
+    pub rate_limits: Vec<RateLimit>,
     /// Whether retrying is safe.
     pub idempotent: bool,
     /// Path parameters, in placeholder order.
     pub path_params: Vec<Field>,
     /// Query parameters.
     pub query_params: Vec<Field>,
-    /// JSON body.
+    /// Header parameters.
+    pub header_params: Vec<Field>,
+    /// The body.
     pub body: Option<Shape>,
-    /// Response `data`.
+    /// JSON or multipart (meaningful only with a body).
+    pub body_kind: BodyKind,
+    /// Response `data` (always `None` for a binary response).
     pub response: Option<Shape>,
+    /// Where the response's fields sit, or a download.
+    pub response_kind: ResponseKind,
     /// The error table.
     pub errors: Vec<ErrorCode>,
     /// The doc's example request body, as JSON text.

@@ -76,10 +76,16 @@ pub struct FieldSpec {
     /// Uses the shared parameter of this name; keys given here override it.
     #[serde(rename = "ref")]
     pub reference: Option<String>,
-    /// `string`, `int`, `int64`, `float`, `bool`, a named type, or any of
-    /// these followed by `[]`.
+    /// `string`, `int`, `int64`, `float`, `bool`, `any` (any JSON value),
+    /// `map` (a JSON object; needs `values`), `file` (a multipart file part),
+    /// a named type, or any of these followed by `[]`.
     #[serde(rename = "type")]
     pub ty: Option<String>,
+    /// The value type of a `map` (a type expression, e.g. `any`, `okr_batch`).
+    pub values: Option<String>,
+    /// `json_string`: the field is a string on the wire holding JSON text of
+    /// its (named) type.
+    pub encoding: Option<String>,
     /// Required on requests. Response fields are always optional in Rust.
     pub required: Option<bool>,
     /// Chinese description.
@@ -102,6 +108,14 @@ pub struct FieldSpec {
     pub min_items: Option<u32>,
     /// Most items of an array.
     pub max_items: Option<u32>,
+    /// Fewest characters of a string.
+    pub min_length: Option<u32>,
+    /// Most characters of a string.
+    pub max_length: Option<u32>,
+    /// Most bytes of a `file` field.
+    pub max_size: Option<u64>,
+    /// A regular expression (syntax of the `regex` crate) a string must match.
+    pub pattern: Option<String>,
     /// What a string carries: `int64`, `timestamp_ms` or `url`.
     pub format: Option<String>,
     /// `true`, or a note saying what to use instead.
@@ -143,7 +157,8 @@ pub struct MethodSpec {
     pub url: String,
     /// The doc page.
     pub doc_url: String,
-    /// Token types: `tenant`, `user`, `app`.
+    /// Token types: `tenant`, `user`, `app`; or `[none]` alone for an
+    /// endpoint that takes no access token.
     pub tokens: Vec<String>,
     /// App types: `custom` (self-built), `isv` (marketplace).
     #[serde(default)]
@@ -154,8 +169,8 @@ pub struct MethodSpec {
     /// Scopes that unlock sensitive response fields.
     #[serde(default)]
     pub field_scopes: Vec<String>,
-    /// `N/min` or `N/s`.
-    pub rate_limit: Option<String>,
+    /// `N/min` or `N/s`, or a list of such strings and `{limit: N/s, per: app|tenant|user}`.
+    pub rate_limit: Option<RateLimitSpec>,
     /// Whether a retry is safe. Default: true for GET, false otherwise.
     pub idempotent: Option<bool>,
     /// Path parameters keyed by placeholder name.
@@ -164,10 +179,13 @@ pub struct MethodSpec {
     /// Query parameters keyed by wire name.
     #[serde(default)]
     pub query_params: IndexMap<String, FieldSpec>,
-    /// The JSON request body.
-    pub body: Option<ShapeSpec>,
-    /// The response envelope's `data`.
-    pub response: Option<ShapeSpec>,
+    /// Header parameters keyed by header name (e.g. `Range`).
+    #[serde(default)]
+    pub header_params: IndexMap<String, FieldSpec>,
+    /// The request body (JSON or multipart).
+    pub body: Option<BodySpec>,
+    /// The response envelope's `data` (or a binary download).
+    pub response: Option<ResponseSpec>,
     /// The doc's error-code table.
     #[serde(default)]
     pub errors: Vec<ErrorSpec>,
@@ -197,10 +215,59 @@ pub struct PagingSpec {
     pub next_page_token: Option<String>,
 }
 
-/// A body or response: inline fields or a named type.
+/// A rate limit: one window or several.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RateLimitSpec {
+    /// `100/min`.
+    One(String),
+    /// Several windows, all enforced.
+    Many(Vec<RateLimitEntry>),
+}
+
+/// One window of a rate-limit list.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RateLimitEntry {
+    /// `5/s`, counted per app.
+    Text(String),
+    /// `{limit: 5/s, per: tenant}`.
+    Scoped(ScopedRateLimit),
+}
+
+/// A window with the scope it is counted in.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ShapeSpec {
+pub struct ScopedRateLimit {
+    /// `N/s`, `N/min` or `N/h`.
+    pub limit: String,
+    /// `app` (default), `tenant` or `user`.
+    pub per: Option<String>,
+}
+
+/// A request body: inline fields or a named type.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodySpec {
+    /// `json` (default) or `multipart` (the fields are form parts).
+    pub content_type: Option<String>,
+    /// Inline fields, keyed by wire name.
+    pub fields: Option<IndexMap<String, FieldSpec>>,
+    /// A named type instead of inline fields.
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+}
+
+/// A response: inline fields, a named type, or a binary download.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSpec {
+    /// `json` (default) or `binary` (a byte stream; no `fields`).
+    pub content_type: Option<String>,
+    /// `data` (default: fields under `data`) or `flat` (beside `code`/`msg`).
+    pub envelope: Option<String>,
+    /// Binary responses: the endpoint answers 206 to a `Range` request.
+    pub partial: Option<bool>,
     /// Inline fields, keyed by wire name.
     pub fields: Option<IndexMap<String, FieldSpec>>,
     /// A named type instead of inline fields.

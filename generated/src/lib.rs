@@ -19,7 +19,7 @@
 //! ```
 //!
 //! Each service is a cargo feature (all on by default), so a crate that needs one service can depend on
-//! `feishu` with `default-features = false, features = ["okr"]`.
+//! `feishu` with `default-features = false, features = ["auth"]`.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 pub use ::feishu_runtime as runtime;
@@ -34,6 +34,22 @@ pub use ::feishu_runtime::{
 };
 #[rustfmt::skip]
 pub mod common;
+/// The `auth` service.
+#[cfg(feature = "auth")]
+#[rustfmt::skip]
+pub mod auth;
+/// The `bitable` service.
+#[cfg(feature = "bitable")]
+#[rustfmt::skip]
+pub mod bitable;
+/// The `drive` service.
+#[cfg(feature = "drive")]
+#[rustfmt::skip]
+pub mod drive;
+/// The `im` service.
+#[cfg(feature = "im")]
+#[rustfmt::skip]
+pub mod im;
 /// The `okr` service.
 #[cfg(feature = "okr")]
 #[rustfmt::skip]
@@ -42,6 +58,10 @@ pub mod okr;
 #[cfg(feature = "performance")]
 #[rustfmt::skip]
 pub mod performance;
+/// The `sheets` service.
+#[cfg(feature = "sheets")]
+#[rustfmt::skip]
+pub mod sheets;
 /// A Feishu client: one connection pool and configuration, cheap to clone and share between tasks.
 ///
 /// Build one with [`Client::builder`], then reach an operation through its service, version and resource: `client.okr().v1().user_okr().list(…)`.
@@ -64,6 +84,42 @@ impl Client {
     pub fn core(&self) -> &::feishu_runtime::Client {
         &self.core
     }
+    /// 身份验证
+    ///
+    /// Authentication.
+    ///
+    /// The `auth` service's operations.
+    #[cfg(feature = "auth")]
+    pub fn auth(&self) -> auth::AuthService<'_> {
+        auth::AuthService::new(self)
+    }
+    /// 多维表格
+    ///
+    /// Bitable (Base) databases.
+    ///
+    /// The `bitable` service's operations.
+    #[cfg(feature = "bitable")]
+    pub fn bitable(&self) -> bitable::BitableService<'_> {
+        bitable::BitableService::new(self)
+    }
+    /// 云空间
+    ///
+    /// Cloud space (Drive).
+    ///
+    /// The `drive` service's operations.
+    #[cfg(feature = "drive")]
+    pub fn drive(&self) -> drive::DriveService<'_> {
+        drive::DriveService::new(self)
+    }
+    /// 消息与群组
+    ///
+    /// Messaging and groups.
+    ///
+    /// The `im` service's operations.
+    #[cfg(feature = "im")]
+    pub fn im(&self) -> im::ImService<'_> {
+        im::ImService::new(self)
+    }
     /// OKR（目标与关键成果）
     ///
     /// Objectives and key results.
@@ -81,6 +137,15 @@ impl Client {
     #[cfg(feature = "performance")]
     pub fn performance(&self) -> performance::PerformanceService<'_> {
         performance::PerformanceService::new(self)
+    }
+    /// 电子表格
+    ///
+    /// Spreadsheets.
+    ///
+    /// The `sheets` service's operations.
+    #[cfg(feature = "sheets")]
+    pub fn sheets(&self) -> sheets::SheetsService<'_> {
+        sheets::SheetsService::new(self)
     }
 }
 #[rustfmt::skip]

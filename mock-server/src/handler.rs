@@ -14,17 +14,26 @@ use serde_json::Value;
 
 use crate::reply::Reply;
 use crate::state::{Inner, State};
-use crate::{Fault, RecordedRequest, Route, fixtures};
+use crate::{Fault, RecordedRequest, Route, fixtures, shapes};
 
 const BODY_LIMIT: usize = 1 << 20;
+/// Uploads may be larger than other bodies.
+const UPLOAD_LIMIT: usize = 64 << 20;
 
 pub(crate) async fn handle(state: Arc<State>, route: Route, request: Request) -> Response {
     let at = state.started.elapsed();
     let (parts, body) = request.into_parts();
-    let body = to_bytes(body, BODY_LIMIT)
-        .await
-        .unwrap_or_default()
-        .to_vec();
+    let limit = if route == Route::ImageCreate {
+        UPLOAD_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let body = to_bytes(body, limit).await.unwrap_or_default().to_vec();
+    let uploaded = if route == Route::ImageCreate {
+        Some(shapes::upload_parts(&parts, body.clone()).await)
+    } else {
+        None
+    };
     // Logged on arrival, so a request whose client gave up (a slow answer) still shows;
     // its status stays 0 until an answer is sent.
     let (entry, fault) = state.with(|inner| {
@@ -43,11 +52,21 @@ pub(crate) async fn handle(state: Arc<State>, route: Route, request: Request) ->
                     )
                 })
                 .collect(),
-            body: body.clone(),
+            // Uploads are recorded as parts, not bytes.
+            body: if uploaded.is_some() {
+                Vec::new()
+            } else {
+                body.clone()
+            },
             at,
             status: 0,
             code: None,
             tenant_key: None,
+            parts: uploaded
+                .as_ref()
+                .and_then(|parsed| parsed.as_ref().ok())
+                .cloned()
+                .unwrap_or_default(),
         });
         let fault = inner.faults.get_mut(&route).and_then(VecDeque::pop_front);
         (inner.log.len() - 1, fault)
@@ -64,7 +83,12 @@ pub(crate) async fn handle(state: Arc<State>, route: Route, request: Request) ->
         let (reply, tenant_key, dropped) = match injected {
             Some((reply, dropped)) => (reply, None, dropped),
             None => {
-                let (reply, tenant_key) = answer(inner, &state, route, &parts, &body);
+                let (reply, tenant_key) = match &uploaded {
+                    Some(parsed) => authorized(inner, &state, route, &parts, |inner| {
+                        shapes::upload_reply(parsed, inner.next_log_id)
+                    }),
+                    None => answer(inner, &state, route, &parts, &body),
+                };
                 (reply, tenant_key, false)
             }
         };
@@ -170,8 +194,44 @@ fn answer(
             };
             return (reply, tenant_key);
         }
+        Route::FileDownload => {
+            let served = std::sync::Arc::clone(&state.download_served);
+            return authorized(inner, state, route, parts, |_| {
+                let query = query_pairs(parts.uri.query().unwrap_or_default());
+                let range = parts
+                    .headers
+                    .get("range")
+                    .and_then(|value| value.to_str().ok());
+                shapes::download(parts.uri.path(), &query, range, served)
+            });
+        }
+        // Answered through `authorized` by the caller, after parsing.
+        Route::ImageCreate => Reply::error(500, 1, "mock: upload not parsed"),
     };
     (reply, None)
+}
+
+/// Quota and bearer token checked, then `reply`.
+fn authorized(
+    inner: &mut Inner,
+    state: &State,
+    route: Route,
+    parts: &Parts,
+    reply: impl FnOnce(&mut Inner) -> Reply,
+) -> (Reply, Option<String>) {
+    if route == Route::ImageCreate
+        && let Err((limit, reset)) = inner.quotas.admit(route, state.started, Instant::now())
+    {
+        return (Reply::rate_limited(429, limit, reset), None);
+    }
+    let authorization = parts
+        .headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok());
+    match inner.tokens.authorize(authorization) {
+        Ok(tenant_key) => (reply(inner), tenant_key),
+        Err(reply) => (reply, None),
+    }
 }
 
 /// The decoded `:user_id` segment of `/open-apis/okr/v1/users/:user_id/okrs`.

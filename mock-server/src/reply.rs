@@ -19,6 +19,8 @@ pub(crate) struct Reply {
     pub(crate) body: Body,
     pub(crate) content_type: &'static str,
     pub(crate) headers: Vec<(&'static str, String)>,
+    /// Headers sent as raw bytes (e.g. a hostile `Content-Disposition`).
+    pub(crate) byte_headers: Vec<(&'static str, Vec<u8>)>,
 }
 
 impl Reply {
@@ -29,6 +31,7 @@ impl Reply {
             body: Body::from(value.to_string()),
             content_type: "application/json; charset=utf-8",
             headers: Vec::new(),
+            byte_headers: Vec::new(),
         }
     }
 
@@ -68,6 +71,7 @@ impl Reply {
             body: body.into(),
             content_type,
             headers: Vec::new(),
+            byte_headers: Vec::new(),
         }
     }
 
@@ -94,6 +98,7 @@ impl Reply {
             body: Body::from_stream(chunks),
             content_type: "application/json; charset=utf-8",
             headers: Vec::new(),
+            byte_headers: Vec::new(),
         }
     }
 
@@ -111,6 +116,7 @@ impl Reply {
             body: Body::from_stream(failing),
             content_type: "application/json; charset=utf-8",
             headers: Vec::new(),
+            byte_headers: Vec::new(),
         }
     }
 
@@ -125,6 +131,11 @@ impl Reply {
         }
         for (name, value) in self.headers {
             if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(name, value);
+            }
+        }
+        for (name, value) in self.byte_headers {
+            if let Ok(value) = HeaderValue::from_bytes(&value) {
                 headers.insert(name, value);
             }
         }

@@ -14,6 +14,8 @@ pub(crate) struct State {
     pub(crate) started: Instant,
     /// Body bytes sent by endless-body faults (shared with their streams).
     pub(crate) served: Arc<AtomicU64>,
+    /// File bytes produced by download answers (shared with their streams).
+    pub(crate) download_served: Arc<AtomicU64>,
     inner: Mutex<Inner>,
 }
 
@@ -33,6 +35,7 @@ impl State {
         Self {
             started: Instant::now(),
             served: Arc::default(),
+            download_served: Arc::default(),
             inner: Mutex::new(Inner {
                 tokens: Tokens::new(),
                 quotas: Quotas::default(),

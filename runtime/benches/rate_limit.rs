@@ -20,8 +20,9 @@ static LIST_OKRS: Operation = Operation {
     method: HttpMethod::Get,
     path: "/open-apis/okr/v1/users/:user_id/okrs",
     token_types: &[TokenType::Tenant, TokenType::User],
-    rate_limit: Some(RateLimit::per_minute(100)),
+    rate_limits: &[RateLimit::per_minute(100)],
     idempotent: true,
+    envelope: feishu_runtime::Envelope::Data,
 };
 
 const QUOTA: u32 = 20;

@@ -1,9 +1,11 @@
 //! The client: request preparation, sending and the tracing span around each call.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use reqwest::Url;
 use reqwest::header::{
     AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
@@ -13,16 +15,18 @@ use tracing::Instrument;
 use tracing::field;
 
 use crate::config::{Config, validate_base_url};
+use crate::download::Download;
 use crate::error::{AuthError, AuthErrorKind, Error, InvalidRequest, TransportError};
-use crate::operation::{Operation, TokenType};
+use crate::operation::{Envelope, HttpMethod, Operation, RateLimit, TokenType};
 use crate::path;
-use crate::ratelimit::RateLimiters;
-use crate::request::Request;
+use crate::ratelimit::{Caller, RateLimiters};
+use crate::raw::RawRequest;
+use crate::request::{Body, Request, RequestOptions};
 use crate::response::{self, RawResponse, Success};
 use crate::retry::{self, RetryPolicy, Verdict};
 use crate::secret::AccessToken;
 use crate::token::{Endpoints, InMemoryTokenCache, TokenKind, TokenManager, is_token_invalid};
-use crate::transport::{self, Outgoing};
+use crate::transport::{self, ERROR_BODY_LIMIT, OutBody, Outgoing, Received};
 
 const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
@@ -54,18 +58,73 @@ pub(crate) struct ClientInner {
     pub(crate) retry: RetryPolicy,
 }
 
+/// What the client needs to know about an endpoint: a generated [`Operation`], or one
+/// described at run time through [`Client::request`].
+pub(crate) struct Endpoint {
+    pub(crate) id: Cow<'static, str>,
+    pub(crate) method: HttpMethod,
+    pub(crate) path: Cow<'static, str>,
+    pub(crate) token_types: Cow<'static, [TokenType]>,
+    pub(crate) rate_limits: Cow<'static, [RateLimit]>,
+    pub(crate) idempotent: bool,
+    pub(crate) envelope: Envelope,
+}
+
+impl Endpoint {
+    fn of(operation: &'static Operation) -> Self {
+        Self {
+            id: Cow::Borrowed(operation.id),
+            method: operation.method,
+            path: Cow::Borrowed(operation.path),
+            token_types: Cow::Borrowed(operation.token_types),
+            rate_limits: Cow::Borrowed(operation.rate_limits),
+            idempotent: operation.idempotent,
+            envelope: operation.envelope,
+        }
+    }
+}
+
+/// One call before preparation: the URL (path rendered, query appended) and the rest.
+pub(crate) struct Call<'r> {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) url: String,
+    /// The longest parameter, to name when the URL is too long.
+    pub(crate) longest: (String, usize),
+    pub(crate) header_params: Vec<(&'r str, &'r str)>,
+    pub(crate) body: Option<&'r Body>,
+    pub(crate) options: &'r RequestOptions,
+}
+
+/// What the caller wants from the response.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// A JSON envelope, read whole (under the body cap).
+    Json,
+    /// A body streamed to the caller.
+    Download,
+}
+
+/// What one successful attempt produced.
+pub(crate) enum Outcome {
+    Json(Success),
+    Download(Download),
+}
+
 /// A request checked and turned into wire form; built once so that a retry re-sends
 /// exactly the same bytes without re-validating.
-struct PreparedRequest {
-    operation: &'static Operation,
+struct PreparedRequest<'r> {
+    endpoint: Endpoint,
     method: reqwest::Method,
     url: Url,
     /// Everything but `Authorization`, which may change between attempts.
     headers: HeaderMap,
-    body: Option<Vec<u8>>,
+    body: Option<&'r Body>,
     token: TokenChoice,
     /// The tenant whose share of the rate limit this call uses.
     tenant_key: Option<String>,
+    /// A hash of the caller's own token, for user-scoped rate limits.
+    user_key: Option<u64>,
+    mode: Mode,
 }
 
 /// Where the bearer token of a call comes from.
@@ -74,15 +133,33 @@ enum TokenChoice {
     Fixed(HeaderValue),
     /// Managed by the client; may be evicted and fetched again.
     Managed(TokenKind),
-    /// No token at all (or the caller set `Authorization` as a custom header).
+    /// No token at all (a token-less endpoint, or the caller set `Authorization` as a
+    /// custom header).
     None,
 }
 
 /// What one attempt produced, and the managed token it used.
 struct Attempt {
-    result: Result<Success, Error>,
+    result: Result<Outcome, Error>,
     managed_token: Option<AccessToken>,
 }
+
+/// Header names the client sets itself; a header parameter may not name them.
+const CLIENT_OWNED_HEADERS: &[&str] = &[
+    "authorization",
+    "connection",
+    "content-length",
+    "content-type",
+    "expect",
+    "host",
+    "keep-alive",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "user-agent",
+];
 
 impl Client {
     /// Validates `config` and builds the client (see
@@ -161,19 +238,62 @@ impl Client {
     /// refusing for rate limiting, [`Error::Api`] if the platform reported an error,
     /// [`Error::Decode`] if the response is not what `T` expects.
     pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
-        let success = self.execute_raw(request).await?;
-        response::decode_data(&success)
+        let call = request_call(&request)?;
+        let envelope = call.endpoint.envelope;
+        let success = self.run_json(call).await?;
+        decode(&success, envelope)
+    }
+
+    /// Sends one request to a binary endpoint (a file or image download) and returns the
+    /// response with its body unread, to be streamed or saved (see [`Download`]).
+    ///
+    /// Tokens, rate limits, redirects and retries work as in [`Client::execute`]; a call
+    /// is only retried before the [`Download`] is handed out. A 206 answer to a `Range`
+    /// header is a success. An answer in JSON whose `code` is not 0 (the platform's way
+    /// of reporting a missing file or permission) is an [`Error::Api`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::execute`], before any body byte is read.
+    pub async fn download(&self, request: Request) -> Result<Download, Error> {
+        let call = request_call(&request)?;
+        self.run_download(call).await
+    }
+
+    /// Starts a request to an endpoint the spec does not describe yet, e.g.
+    /// `client.request(HttpMethod::Get, "/open-apis/contact/v3/users/ou_x")`. The
+    /// path must start with `/open-apis/`; it is joined to the configured base URL,
+    /// never used as a URL of its own. See [`RawRequest`].
+    pub fn request(&self, method: HttpMethod, path: impl Into<String>) -> RawRequest {
+        RawRequest::new(self.clone(), method, path.into())
+    }
+
+    pub(crate) async fn run_json(&self, call: Call<'_>) -> Result<Success, Error> {
+        match self.run(call, Mode::Json).await? {
+            Outcome::Json(success) => Ok(success),
+            Outcome::Download(_) => Err(Error::Config(
+                "internal: a JSON call produced a download".to_owned(),
+            )),
+        }
+    }
+
+    pub(crate) async fn run_download(&self, call: Call<'_>) -> Result<Download, Error> {
+        match self.run(call, Mode::Download).await? {
+            Outcome::Download(download) => Ok(download),
+            Outcome::Json(_) => Err(Error::Config(
+                "internal: a download produced a JSON envelope".to_owned(),
+            )),
+        }
     }
 
     /// Everything but decoding `data`: tokens, rate limit, retries, the
     /// envelope. Not generic, so one copy serves every endpoint.
-    async fn execute_raw(&self, request: Request) -> Result<Success, Error> {
-        let operation = request.operation();
+    async fn run(&self, call: Call<'_>, mode: Mode) -> Result<Outcome, Error> {
         let span = tracing::info_span!(
             "feishu.request",
-            operation = operation.id,
-            method = operation.method.as_str(),
-            path = operation.path,
+            operation = &*call.endpoint.id,
+            method = call.endpoint.method.as_str(),
+            path = &*call.endpoint.path,
             attempt = field::Empty,
             http.status = field::Empty,
             code = field::Empty,
@@ -182,7 +302,7 @@ impl Client {
         );
         async move {
             let started = Instant::now();
-            let result = self.execute_in_span(&request).await;
+            let result = self.execute_in_span(call, mode).await;
             let span = tracing::Span::current();
             span.record("latency_ms", started.elapsed().as_millis());
             match &result {
@@ -202,8 +322,8 @@ impl Client {
         .await
     }
 
-    async fn execute_in_span(&self, request: &Request) -> Result<Success, Error> {
-        let prepared = self.prepare(request)?;
+    async fn execute_in_span(&self, call: Call<'_>, mode: Mode) -> Result<Outcome, Error> {
+        let prepared = self.prepare(call, mode)?;
         let budget = self.inner.retry.total_budget;
         // A budget of Duration::MAX means "no limit", not an overflow.
         let deadline = Instant::now()
@@ -217,9 +337,9 @@ impl Client {
     /// The retry loop.
     async fn attempts(
         &self,
-        prepared: &PreparedRequest,
+        prepared: &PreparedRequest<'_>,
         deadline: Instant,
-    ) -> Result<Success, Error> {
+    ) -> Result<Outcome, Error> {
         let policy = &self.inner.retry;
         let span = tracing::Span::current();
         let mut token_retried = false;
@@ -234,6 +354,11 @@ impl Client {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
+            // A one-shot upload stream that was handed over cannot be sent again: the
+            // platform may have received part of it.
+            if prepared.body.is_some_and(|body| !body.can_resend()) {
+                return Err(error);
+            }
             if let (TokenChoice::Managed(kind), Some(used), false) =
                 (&prepared.token, &managed_token, token_retried)
                 && is_token_invalid(&error)
@@ -250,7 +375,7 @@ impl Client {
                 );
                 continue;
             }
-            if !prepared.operation.idempotent || retries + 1 >= policy.max_attempts {
+            if !prepared.endpoint.idempotent || retries + 1 >= policy.max_attempts {
                 return Err(error);
             }
             let wait = match retry::classify(&error) {
@@ -279,7 +404,7 @@ impl Client {
     }
 
     /// Token, rate-limit slot, one HTTP exchange, decoding.
-    async fn attempt(&self, prepared: &PreparedRequest, deadline: Instant) -> Attempt {
+    async fn attempt(&self, prepared: &PreparedRequest<'_>, deadline: Instant) -> Attempt {
         let mut managed_token = None;
         let result = async {
             let authorization = match &prepared.token {
@@ -297,21 +422,30 @@ impl Client {
             };
             // After the token: a slow token fetch must not bunch up requests that
             // were spaced out by the limiter.
+            let caller = Caller {
+                tenant_key: prepared.tenant_key.as_deref(),
+                user_key: prepared.user_key,
+            };
             self.inner
                 .limiters
-                .acquire(prepared.operation, prepared.tenant_key.as_deref())
+                .acquire(
+                    &prepared.endpoint.id,
+                    &prepared.endpoint.rate_limits,
+                    caller,
+                )
                 .await;
             let timeout = self
                 .inner
                 .timeout
                 .min(deadline.saturating_duration_since(Instant::now()));
-            let raw = self.send_once(prepared, authorization, timeout).await?;
-            let span = tracing::Span::current();
-            span.record("http.status", raw.status);
-            if let Some(log_id) = raw.log_id() {
-                span.record("log_id", log_id);
+            let received = self.send_once(prepared, authorization, timeout).await?;
+            match received {
+                Received::Buffered(raw) => {
+                    record_response(&raw);
+                    response::check(raw).map(Outcome::Json)
+                }
+                Received::Streaming(streaming) => self.streamed(streaming, prepared.mode).await,
             }
-            response::check(raw)
         }
         .await;
         Attempt {
@@ -320,24 +454,131 @@ impl Client {
         }
     }
 
-    fn prepare(&self, request: &Request) -> Result<PreparedRequest, Error> {
-        let operation = request.operation();
-        let path = path::render(operation.path, &request.path_params)?;
-        let mut url = format!("{}{path}", self.inner.base_url);
-        path::append_query(&mut url, &request.query);
+    /// A 2xx answer to a download: handed out unread, unless it is JSON, which may be
+    /// the platform's error envelope. Only a short JSON body is inspected (an error
+    /// envelope is short); a longer one is a file and is streamed like any other.
+    async fn streamed(
+        &self,
+        mut streaming: reqwest::Response,
+        mode: Mode,
+    ) -> Result<Outcome, Error> {
+        let status = streaming.status().as_u16();
+        let headers = streaming.headers().clone();
+        let span = tracing::Span::current();
+        span.record("http.status", status);
+        if mode == Mode::Json {
+            let raw = Received::Streaming(streaming)
+                .buffered(self.inner.max_response_body)
+                .await?;
+            return response::check(raw).map(Outcome::Json);
+        }
+        let is_json = headers
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| {
+                value
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            });
+        let mut prefix = Vec::new();
+        let mut complete = false;
+        if is_json {
+            loop {
+                match tokio::time::timeout(self.inner.timeout, streaming.chunk()).await {
+                    Err(_) => return Err(transport::head_timeout(self.inner.timeout)),
+                    Ok(Err(error)) => return Err(TransportError::new(error).into()),
+                    Ok(Ok(None)) => {
+                        complete = true;
+                        break;
+                    }
+                    Ok(Ok(Some(chunk))) => {
+                        prefix.extend_from_slice(&chunk);
+                        if prefix.len() > ERROR_BODY_LIMIT {
+                            break;
+                        }
+                    }
+                }
+            }
+            if complete {
+                let raw = RawResponse {
+                    status,
+                    headers: headers.clone(),
+                    body: prefix,
+                };
+                if let Some(log_id) = raw.log_id() {
+                    span.record("log_id", log_id);
+                }
+                // An envelope with code 0 is no error: then the JSON is the file.
+                if let Err(error) = response::check_envelope_only(&raw) {
+                    return Err(error);
+                }
+                prefix = raw.body;
+            }
+        }
+        Ok(Outcome::Download(Download {
+            status,
+            headers,
+            prefix: Some(Bytes::from(prefix)),
+            response: (!complete).then_some(streaming),
+            idle_timeout: self.inner.timeout,
+        }))
+    }
+
+    fn prepare<'r>(&self, call: Call<'r>, mode: Mode) -> Result<PreparedRequest<'r>, Error> {
+        let Call {
+            endpoint,
+            url,
+            longest,
+            header_params,
+            body,
+            options,
+        } = call;
+        let url = format!("{}{url}", self.inner.base_url);
         if url.len() > MAX_URL_LEN {
-            return Err(url_too_long(request, url.len()).into());
+            let (name, value_len) = longest;
+            return Err(InvalidRequest::new(
+                name,
+                format!("<{value_len} bytes>"),
+                format!(
+                    "makes the URL {} bytes long; at most {MAX_URL_LEN} are sent",
+                    url.len()
+                ),
+            )
+            .into());
         }
         let url = Url::parse(&url).map_err(|error| {
-            InvalidRequest::new("path", path, format!("must form a valid URL: {error}"))
+            InvalidRequest::new(
+                "path",
+                &*endpoint.path,
+                format!("must form a valid URL: {error}"),
+            )
         })?;
 
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        if request.body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
+        match body {
+            Some(Body::Json(_)) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
+            }
+            Some(Body::Raw { content_type, .. }) => {
+                let value = HeaderValue::from_str(content_type).map_err(|_| {
+                    InvalidRequest::new(
+                        "Content-Type",
+                        content_type.clone(),
+                        "must be a valid HTTP header value",
+                    )
+                })?;
+                headers.insert(CONTENT_TYPE, value);
+            }
+            // reqwest writes the boundary.
+            Some(Body::Multipart(_)) | None => {}
         }
-        let extra = custom_headers(&request.options.headers)?;
+        for (name, value) in header_params {
+            let (name, value) = header_param(name, value)?;
+            headers.append(name, value);
+        }
+        let extra = custom_headers(&options.headers)?;
         let custom_authorization = extra.iter().any(|(name, _)| name == AUTHORIZATION);
         // All removals first, so repeated custom names keep every value.
         for (name, _) in &extra {
@@ -349,31 +590,43 @@ impl Client {
         let token = if custom_authorization {
             TokenChoice::None
         } else {
-            self.choose_token(request)?
+            self.choose_token(&endpoint.token_types, options)?
         };
-        let tenant_key = request.options.tenant_key.clone();
+        let user_key = match &token {
+            TokenChoice::Fixed(value) => Some(self.inner.limiters.user_key(value.as_bytes())),
+            _ => None,
+        };
+        let tenant_key = options.tenant_key.clone();
 
         Ok(PreparedRequest {
-            operation,
-            method: operation.method.to_reqwest(),
+            method: endpoint.method.to_reqwest(),
+            endpoint,
             url,
             headers,
-            body: request.body.clone(),
+            body,
             token,
             tenant_key,
+            user_key,
+            mode,
         })
     }
 
-    fn choose_token(&self, request: &Request) -> Result<TokenChoice, Error> {
-        let explicit = request
-            .options
+    fn choose_token(
+        &self,
+        types: &[TokenType],
+        options: &RequestOptions,
+    ) -> Result<TokenChoice, Error> {
+        // A token-less endpoint (the auth endpoints) never gets one, whatever is set.
+        if types.is_empty() {
+            return Ok(TokenChoice::None);
+        }
+        let explicit = options
             .access_token
             .as_ref()
             .or(self.inner.access_token.as_ref());
         if let Some(token) = explicit {
             return Ok(TokenChoice::Fixed(bearer(token)?));
         }
-        let types = request.operation().token_types;
         let has = |kind| types.contains(&kind);
         if self.inner.tokens.is_some() {
             if has(TokenType::Tenant) {
@@ -398,40 +651,100 @@ impl Client {
     /// One HTTP exchange, no interpretation of the response.
     async fn send_once(
         &self,
-        prepared: &PreparedRequest,
+        prepared: &PreparedRequest<'_>,
         authorization: Option<HeaderValue>,
         timeout: Duration,
-    ) -> Result<RawResponse, Error> {
+    ) -> Result<Received, Error> {
         let mut headers = prepared.headers.clone();
         if let Some(value) = authorization {
             headers.insert(AUTHORIZATION, value);
         }
+        let body = match prepared.body {
+            None => OutBody::None,
+            Some(Body::Json(bytes) | Body::Raw { bytes, .. }) => OutBody::Bytes(bytes),
+            Some(Body::Multipart(form)) => OutBody::Form(form),
+        };
         let outgoing = Outgoing {
             method: prepared.method.clone(),
             url: prepared.url.clone(),
             headers,
-            body: prepared.body.as_deref(),
+            body,
             timeout,
             max_body: self.inner.max_response_body,
+            stream: prepared.mode == Mode::Download,
         };
         transport::send(&self.inner.http, &self.inner.origin, outgoing).await
     }
 }
 
-/// Names the longest parameter, which is almost always the culprit; its value is not
-/// echoed (it is long, and may be anything).
-fn url_too_long(request: &Request, length: usize) -> InvalidRequest {
+/// Records the status and log id of a buffered response on the call's span.
+fn record_response(raw: &RawResponse) {
+    let span = tracing::Span::current();
+    span.record("http.status", raw.status);
+    if let Some(log_id) = raw.log_id() {
+        span.record("log_id", log_id);
+    }
+}
+
+/// Decodes a success as the endpoint's envelope says.
+pub(crate) fn decode<T: DeserializeOwned>(
+    success: &Success,
+    envelope: Envelope,
+) -> Result<T, Error> {
+    match envelope {
+        Envelope::Data => response::decode_data(success),
+        Envelope::Flat => response::decode_flat(success),
+    }
+}
+
+/// A generated request as a [`Call`]: the path rendered, the query appended.
+fn request_call(request: &Request) -> Result<Call<'_>, Error> {
+    let operation = request.operation();
+    let path = path::render(operation.path, &request.path_params)?;
+    let mut url = String::new();
+    url.push_str(&path);
+    path::append_query(&mut url, &request.query);
     let longest = request
         .path_params
         .iter()
         .chain(&request.query)
-        .max_by_key(|(_, value)| value.len());
-    let (name, value_len) = longest.map_or(("path", 0), |(name, value)| (*name, value.len()));
-    InvalidRequest::new(
-        name,
-        format!("<{value_len} bytes>"),
-        format!("makes the URL {length} bytes long; at most {MAX_URL_LEN} are sent"),
-    )
+        .max_by_key(|(_, value)| value.len())
+        .map_or(("path".to_owned(), 0), |(name, value)| {
+            ((*name).to_owned(), value.len())
+        });
+    Ok(Call {
+        endpoint: Endpoint::of(operation),
+        url,
+        longest,
+        header_params: request
+            .headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect(),
+        body: request.body.as_ref(),
+        options: &request.options,
+    })
+}
+
+/// A header parameter: a valid name the client does not own, and a valid value.
+fn header_param(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), InvalidRequest> {
+    if CLIENT_OWNED_HEADERS
+        .iter()
+        .any(|owned| owned.eq_ignore_ascii_case(name))
+    {
+        return Err(InvalidRequest::new(
+            name,
+            "<redacted>",
+            "is a header the client sets itself",
+        ));
+    }
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| InvalidRequest::new(name, "<redacted>", "must be a valid HTTP header name"))?;
+    let mut header_value = HeaderValue::from_str(value).map_err(|_| {
+        InvalidRequest::new(name, "<redacted>", "must be a valid HTTP header value")
+    })?;
+    header_value.set_sensitive(true);
+    Ok((header_name, header_value))
 }
 
 fn bearer(token: &AccessToken) -> Result<HeaderValue, InvalidRequest> {

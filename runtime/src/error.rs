@@ -39,6 +39,9 @@ pub enum Error {
     /// (a repeated or missing page token, endless empty pages, an offset out of range).
     #[error(transparent)]
     Pagination(Box<PaginationError>),
+    /// A local file could not be read (an upload) or written (a download).
+    #[error(transparent)]
+    File(Box<FileError>),
 }
 
 impl Error {
@@ -569,3 +572,52 @@ impl fmt::Display for InvalidRequest {
 }
 
 impl std::error::Error for InvalidRequest {}
+
+/// A local file could not be read (an upload) or written (a download).
+#[derive(Clone, Debug)]
+pub struct FileError {
+    /// What was being done, e.g. `"open the upload file"`.
+    pub action: &'static str,
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// What the operating system said.
+    pub source: Arc<std::io::Error>,
+}
+
+impl FileError {
+    pub(crate) fn new(
+        action: &'static str,
+        path: impl Into<std::path::PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        Self {
+            action,
+            path: path.into(),
+            source: Arc::new(source),
+        }
+    }
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot {} {}: {}",
+            self.action,
+            self.path.display(),
+            self.source
+        )
+    }
+}
+
+impl std::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+impl From<FileError> for Error {
+    fn from(error: FileError) -> Self {
+        Self::File(Box::new(error))
+    }
+}

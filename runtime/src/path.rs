@@ -67,10 +67,10 @@ pub(crate) fn render(
 
 /// Appends `?k=v&k=v...` in the given order; keys and values are encoded like path
 /// segments (`%20` for space) so no server has to guess between form and URI encoding.
-pub(crate) fn append_query(url: &mut String, pairs: &[(&'static str, String)]) {
+pub(crate) fn append_query<N: AsRef<str>>(url: &mut String, pairs: &[(N, String)]) {
     for (index, (name, value)) in pairs.iter().enumerate() {
         url.push(if index == 0 { '?' } else { '&' });
-        url.extend(encode_component(name));
+        url.extend(encode_component(name.as_ref()));
         url.push('=');
         url.extend(encode_component(value));
     }
@@ -151,7 +151,7 @@ mod tests {
         assert_eq!(url, "/p?period_ids=a&lang=zh%20cn%26x%3Dy&period_ids=b");
 
         let mut unchanged = String::from("/p");
-        append_query(&mut unchanged, &[]);
+        append_query::<&str>(&mut unchanged, &[]);
         assert_eq!(unchanged, "/p");
     }
 }

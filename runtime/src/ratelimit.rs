@@ -13,49 +13,55 @@
 //! much, which cost 7 % of the quota at 40 requests per second; with reservations a
 //! late wake-up delays only its own request.
 
+//!
+//! An operation may document several windows (5 per second and 100 per minute, say),
+//! each counted per app, per tenant or per user. Every window has its own schedule, and
+//! one request reserves the same slot in all of them at once (the earliest instant every
+//! window allows), under one lock: reserving them one after another would let a request
+//! that waited in one window bunch up with others in the next.
+
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::hash::{BuildHasher, Hash, RandomState};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::operation::{Operation, RateLimit};
+use crate::operation::{LimitScope, RateLimit};
 
 /// The share of the documented quota the client uses; the rest absorbs jitter.
 const QUOTA_SHARE: f64 = 0.97;
 
-type Key = (&'static str, Option<String>);
+/// Schedules kept before idle ones are dropped (many users, each with a window).
+const PRUNE_ABOVE: usize = 4096;
 
-/// Evenly spaced slots for one (operation, tenant).
-#[derive(Debug)]
-struct Pacer {
-    interval: Duration,
-    /// The earliest instant the next request may go.
-    next: Mutex<Option<Instant>>,
+/// Whose requests a schedule counts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Scope {
+    App,
+    Tenant(Option<String>),
+    /// A hash of the user token: the limiter never holds a token's text.
+    User(Option<u64>),
 }
 
-impl Pacer {
-    /// Reserves a slot and waits for it. A caller cancelled while waiting leaves its slot
-    /// unused, which can only lower the rate.
-    async fn acquire(&self) {
-        let slot = {
-            let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
-            let now = Instant::now();
-            // After an idle spell the schedule restarts at `now`: no saved-up burst.
-            let slot = next.filter(|next| *next > now).unwrap_or(now);
-            *next = Some(slot + self.interval);
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
-    }
-}
+/// (operation id, window index, scope)
+type Key = (String, usize, Scope);
 
 /// The limiters of one client, shared by its clones.
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiters {
     enabled: bool,
     overrides: HashMap<&'static str, RateLimit>,
-    pacers: Mutex<HashMap<Key, Arc<Pacer>>>,
+    /// For each schedule, the earliest instant its next request may go.
+    next: Mutex<HashMap<Key, Instant>>,
+    hasher: RandomState,
+}
+
+/// Who is calling, for the tenant- and user-scoped windows.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Caller<'a> {
+    pub(crate) tenant_key: Option<&'a str>,
+    pub(crate) user_key: Option<u64>,
 }
 
 impl RateLimiters {
@@ -63,37 +69,70 @@ impl RateLimiters {
         Self {
             enabled,
             overrides,
-            pacers: Mutex::new(HashMap::new()),
+            next: Mutex::new(HashMap::new()),
+            hasher: RandomState::new(),
         }
     }
 
-    /// Waits until `operation` may send one more request for `tenant_key`.
-    pub(crate) async fn acquire(&self, operation: &Operation, tenant_key: Option<&str>) {
-        if let Some(pacer) = self.pacer(operation, tenant_key) {
-            pacer.acquire().await;
+    /// A per-client keyed hash of a user token, for the user-scoped windows.
+    pub(crate) fn user_key(&self, token: &[u8]) -> u64 {
+        let mut hasher = self.hasher.build_hasher();
+        token.hash(&mut hasher);
+        std::hash::Hasher::finish(&hasher)
+    }
+
+    /// Waits until the operation may send one more request under every one of its
+    /// windows. An override configured for the operation id replaces its windows.
+    pub(crate) async fn acquire(&self, id: &str, limits: &[RateLimit], caller: Caller<'_>) {
+        if let Some(slot) = self.reserve(id, limits, caller) {
+            tokio::time::sleep_until(slot).await;
         }
     }
 
-    fn pacer(&self, operation: &Operation, tenant_key: Option<&str>) -> Option<Arc<Pacer>> {
+    /// Reserves the earliest slot all windows allow. A caller cancelled while waiting
+    /// leaves its slot unused, which can only lower the rate.
+    fn reserve(&self, id: &str, limits: &[RateLimit], caller: Caller<'_>) -> Option<Instant> {
         if !self.enabled {
             return None;
         }
-        let limit = self
-            .overrides
-            .get(operation.id)
-            .copied()
-            .or(operation.rate_limit)?;
-        let interval = interval(limit)?;
-        let key = (operation.id, tenant_key.map(str::to_owned));
-        // A poisoned map is still a valid map: a panic elsewhere must not stop limiting.
-        let mut pacers = self.pacers.lock().unwrap_or_else(PoisonError::into_inner);
-        let pacer = pacers.entry(key).or_insert_with(|| {
-            Arc::new(Pacer {
-                interval,
-                next: Mutex::new(None),
+        let overridden;
+        let limits = match self.overrides.get(id) {
+            Some(limit) => {
+                overridden = [*limit];
+                &overridden[..]
+            }
+            None => limits,
+        };
+        let windows: Vec<(Key, Duration)> = limits
+            .iter()
+            .enumerate()
+            .filter_map(|(index, limit)| {
+                let scope = match limit.per {
+                    LimitScope::App => Scope::App,
+                    LimitScope::Tenant => Scope::Tenant(caller.tenant_key.map(str::to_owned)),
+                    LimitScope::User => Scope::User(caller.user_key),
+                };
+                Some(((id.to_owned(), index, scope), interval(*limit)?))
             })
-        });
-        Some(Arc::clone(pacer))
+            .collect();
+        if windows.is_empty() {
+            return None;
+        }
+        // A poisoned map is still a valid map: a panic elsewhere must not stop limiting.
+        let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        if next.len() > PRUNE_ABOVE {
+            next.retain(|_, at| *at > now);
+        }
+        // After an idle spell a schedule restarts at `now`: no saved-up burst.
+        let slot = windows
+            .iter()
+            .filter_map(|(key, _)| next.get(key).copied())
+            .fold(now, Instant::max);
+        for (key, interval) in windows {
+            next.insert(key, slot + interval);
+        }
+        Some(slot)
     }
 }
 
@@ -110,10 +149,16 @@ fn interval(limit: RateLimit) -> Option<Duration> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
     use std::time::Duration;
 
-    use super::{Pacer, interval};
-    use crate::operation::RateLimit;
+    use super::{Caller, RateLimiters, interval};
+    use crate::operation::{LimitScope, RateLimit};
+
+    /// The paused clock wakes sleepers on whole milliseconds.
+    fn about(actual: Duration, expected: Duration) -> bool {
+        actual >= expected && actual <= expected + Duration::from_millis(1)
+    }
 
     #[test]
     fn quota_is_spread_evenly_under_the_limit() {
@@ -124,19 +169,60 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn slots_are_one_interval_apart_and_idle_time_is_not_saved_up() {
-        let pacer = Pacer {
-            interval: Duration::from_millis(100),
-            next: std::sync::Mutex::new(None),
-        };
+        let limiters = RateLimiters::new(true, HashMap::new());
+        let limit = [RateLimit {
+            requests: 10,
+            per_seconds: 1,
+            per: LimitScope::App,
+        }];
+        let step = Duration::from_secs(1).div_f64(9.7);
         let start = tokio::time::Instant::now();
-        for expected in [0, 100, 200] {
-            pacer.acquire().await;
-            assert_eq!(start.elapsed(), Duration::from_millis(expected));
+        for n in 0..3 {
+            limiters.acquire("op", &limit, Caller::default()).await;
+            assert!(about(start.elapsed(), step * n), "{:?}", start.elapsed());
         }
         tokio::time::sleep(Duration::from_secs(5)).await;
         let idle_end = tokio::time::Instant::now();
-        pacer.acquire().await;
-        pacer.acquire().await;
-        assert_eq!(idle_end.elapsed(), Duration::from_millis(100));
+        limiters.acquire("op", &limit, Caller::default()).await;
+        limiters.acquire("op", &limit, Caller::default()).await;
+        assert!(about(idle_end.elapsed(), step), "{:?}", idle_end.elapsed());
+    }
+
+    /// Two windows: the tighter one governs, and each scope has its own schedule.
+    #[tokio::test(start_paused = true)]
+    async fn every_window_holds_and_scopes_are_separate() {
+        let limiters = RateLimiters::new(true, HashMap::new());
+        let limits = [
+            RateLimit::per_second(5),
+            RateLimit::per_minute(60).scoped(LimitScope::Tenant),
+        ];
+        let per_minute = interval(limits[1]).unwrap();
+        let tenant_a = Caller {
+            tenant_key: Some("a"),
+            user_key: None,
+        };
+        let start = tokio::time::Instant::now();
+        limiters.acquire("op", &limits, tenant_a).await;
+        limiters.acquire("op", &limits, tenant_a).await;
+        assert!(
+            about(start.elapsed(), per_minute),
+            "the per-minute window governs: {:?}",
+            start.elapsed()
+        );
+        // Another tenant has its own per-minute schedule but shares the app's 5/s.
+        let before = tokio::time::Instant::now();
+        let tenant_b = Caller {
+            tenant_key: Some("b"),
+            user_key: None,
+        };
+        limiters.acquire("op", &limits, tenant_b).await;
+        assert!(before.elapsed() < interval(limits[0]).unwrap() + Duration::from_millis(1));
+    }
+
+    #[test]
+    fn user_keys_depend_on_the_token_only() {
+        let limiters = RateLimiters::new(true, HashMap::new());
+        assert_eq!(limiters.user_key(b"u-1"), limiters.user_key(b"u-1"));
+        assert_ne!(limiters.user_key(b"u-1"), limiters.user_key(b"u-2"));
     }
 }

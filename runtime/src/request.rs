@@ -2,7 +2,10 @@
 
 use std::fmt;
 
+use bytes::Bytes;
+
 use crate::error::{Error, InvalidRequest};
+use crate::multipart::Form;
 use crate::operation::Operation;
 use crate::secret::AccessToken;
 
@@ -14,8 +17,38 @@ pub struct Request {
     operation: &'static Operation,
     pub(crate) path_params: Vec<(&'static str, String)>,
     pub(crate) query: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Vec<u8>>,
+    /// Header parameters of the endpoint (e.g. `Range`), checked when sent.
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Body>,
     pub(crate) options: RequestOptions,
+}
+
+/// A request body in wire form.
+pub(crate) enum Body {
+    /// Serialized JSON.
+    Json(Bytes),
+    /// Bytes sent as they are, with their content type.
+    Raw { bytes: Bytes, content_type: String },
+    /// A multipart form, turned into wire form per attempt.
+    Multipart(Form),
+}
+
+impl Body {
+    /// Whether the body can be sent again after an attempt took it.
+    pub(crate) fn can_resend(&self) -> bool {
+        match self {
+            Self::Multipart(form) => !form.is_consumed(),
+            Self::Json(_) | Self::Raw { .. } => true,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Self::Json(bytes) => format!("{} bytes of JSON", bytes.len()),
+            Self::Raw { bytes, .. } => format!("{} bytes", bytes.len()),
+            Self::Multipart(form) => format!("multipart {form:?}"),
+        }
+    }
 }
 
 impl Request {
@@ -25,6 +58,7 @@ impl Request {
             operation,
             path_params: Vec::new(),
             query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             options: RequestOptions::default(),
         }
@@ -60,8 +94,28 @@ impl Request {
                 format!("must serialize to JSON: {error}"),
             )
         })?;
-        self.body = Some(bytes);
+        self.body = Some(Body::Json(bytes.into()));
         Ok(())
+    }
+
+    /// Adds a header parameter (e.g. `Range: bytes=0-1023`). Names the client owns
+    /// (`Authorization`, `Content-Type`, `Content-Length`, `Host`, `User-Agent`, ...) and
+    /// values that are not valid header text are refused when the request is executed.
+    pub fn header(&mut self, name: &'static str, value: impl fmt::Display) {
+        self.headers.push((name, value.to_string()));
+    }
+
+    /// Sets a `multipart/form-data` body (the upload endpoints).
+    pub fn multipart_body(&mut self, form: Form) {
+        self.body = Some(Body::Multipart(form));
+    }
+
+    /// Sets a body sent as it is, with its `Content-Type`.
+    pub fn raw_body(&mut self, bytes: impl Into<Bytes>, content_type: impl Into<String>) {
+        self.body = Some(Body::Raw {
+            bytes: bytes.into(),
+            content_type: content_type.into(),
+        });
     }
 
     /// Replaces the per-request options (token override, extra headers).
@@ -82,7 +136,15 @@ impl fmt::Debug for Request {
             .field("operation", &self.operation.id)
             .field("path_params", &self.path_params)
             .field("query", &self.query)
-            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>(),
+            )
+            .field("body", &self.body.as_ref().map(Body::describe))
             .field("options", &self.options)
             .finish()
     }

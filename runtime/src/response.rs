@@ -119,6 +119,18 @@ pub(crate) fn check(response: RawResponse) -> Result<Success, Error> {
     }
 }
 
+/// For a JSON answer to a download: an error if it is an envelope whose `code` is not
+/// 0; anything else (JSON that is the file itself) is fine.
+pub(crate) fn check_envelope_only(response: &RawResponse) -> Result<(), Error> {
+    match serde_json::from_slice::<Envelope<'_>>(&response.body) {
+        Ok(envelope) => match envelope.code {
+            Some(code) if code != 0 => Err(api_error(response, code, envelope)),
+            _ => Ok(()),
+        },
+        Err(_) => Ok(()),
+    }
+}
+
 /// Whether `body` starts `{"code": 0` followed by `,` or `}` (whitespace
 /// allowed between tokens).
 fn leading_code_is_zero(body: &[u8]) -> bool {
@@ -195,6 +207,56 @@ pub(crate) fn decode_data<T: DeserializeOwned>(success: &Success) -> Result<T, E
         )),
         Err(error) => Err(located::<T>(response, body, error)),
     }
+}
+
+/// Only `code`, to check a flat envelope once more (serde refuses a repeated `code`).
+#[derive(serde::Deserialize)]
+struct CodeOnly {
+    #[serde(default)]
+    code: Option<i64>,
+}
+
+/// Decodes a success of a flat envelope (the fields beside `code` and `msg`, as the
+/// auth token endpoints answer) into `T`, from the whole top-level object.
+pub(crate) fn decode_flat<T: DeserializeOwned>(success: &Success) -> Result<T, Error> {
+    let response = &success.response;
+    let body = success.text.as_str();
+    match serde_json::from_str::<CodeOnly>(body) {
+        Ok(CodeOnly { code: Some(0) }) => {}
+        Ok(CodeOnly { code }) => {
+            return Err(decode_error_with_body(
+                response,
+                body.as_bytes(),
+                None,
+                format!("the envelope's `code` reads as {code:?} when decoding the fields"),
+            ));
+        }
+        Err(error) => {
+            return Err(decode_error_with_body(
+                response,
+                body.as_bytes(),
+                None,
+                strip_position(&error.to_string()),
+            ));
+        }
+    }
+    if let Ok(value) = serde_json::from_str::<T>(body) {
+        return Ok(value);
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(tracked) => {
+            let path = tracked.path().to_string();
+            (Some(path), tracked.into_inner().to_string())
+        }
+        Ok(_) => (None, "the fields do not decode".to_owned()),
+    };
+    Err(decode_error_with_body(
+        response,
+        body.as_bytes(),
+        path,
+        strip_position(&message),
+    ))
 }
 
 /// The decode error of `body`, with the JSON path inside `data` where it failed

@@ -22,13 +22,20 @@
 //! `Content-Length` already says so), whatever `Content-Length` claimed. An error body
 //! (any non-2xx status) is only read up to [`ERROR_BODY_LIMIT`]: the error envelope is
 //! short, and a gateway's huge error page must not be downloaded once per retry.
+//!
+//! Downloads: a 2xx answer to a streamed request is handed back unread (its body is
+//! the caller's to stream); the configured timeout then bounds the wait for the
+//! response head, and the download bounds each wait for a chunk.
 
 use std::time::Duration;
 
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, LOCATION};
 use reqwest::{Method, StatusCode, Url};
 
+use bytes::Bytes;
+
 use crate::error::{Error, InvalidRequest, TransportError, TransportErrorKind};
+use crate::multipart::Form;
 use crate::response::RawResponse;
 
 /// Same-origin redirect hops followed before giving up.
@@ -43,10 +50,47 @@ pub(crate) struct Outgoing<'a> {
     pub(crate) method: Method,
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<&'a [u8]>,
+    pub(crate) body: OutBody<'a>,
     pub(crate) timeout: Duration,
     /// The largest success body accepted.
     pub(crate) max_body: usize,
+    /// Hand a 2xx response back unread ([`Received::Streaming`]).
+    pub(crate) stream: bool,
+}
+
+/// A request body as sent; a form is turned into wire form for each hop.
+#[derive(Clone, Copy)]
+pub(crate) enum OutBody<'a> {
+    None,
+    Bytes(&'a Bytes),
+    Form(&'a Form),
+}
+
+/// What came back.
+pub(crate) enum Received {
+    /// Status, headers and the body (capped).
+    Buffered(RawResponse),
+    /// A 2xx answer to a streamed request, body unread.
+    Streaming(reqwest::Response),
+}
+
+impl Received {
+    /// The buffered response; a streamed one is read under `max_body` first.
+    pub(crate) async fn buffered(self, max_body: usize) -> Result<RawResponse, Error> {
+        match self {
+            Self::Buffered(raw) => Ok(raw),
+            Self::Streaming(response) => {
+                let status = response.status().as_u16();
+                let headers = response.headers().clone();
+                let body = read_body(response, max_body, false).await?;
+                Ok(RawResponse {
+                    status,
+                    headers,
+                    body,
+                })
+            }
+        }
+    }
 }
 
 /// Sends `request` to an URL on `origin`'s origin and reads the response.
@@ -54,7 +98,7 @@ pub(crate) async fn send(
     http: &reqwest::Client,
     origin: &Url,
     request: Outgoing<'_>,
-) -> Result<RawResponse, Error> {
+) -> Result<Received, Error> {
     let Outgoing {
         mut method,
         mut url,
@@ -62,19 +106,32 @@ pub(crate) async fn send(
         mut body,
         timeout,
         max_body,
+        stream,
     } = request;
     let mut hop = 0;
     loop {
         let mut builder = http
             .request(method.clone(), url.clone())
-            .headers(headers.clone())
+            .headers(headers.clone());
+        if !stream {
             // Per request as well as on the built client, so a caller-supplied
-            // `reqwest::Client` still honours the configured timeout.
-            .timeout(timeout);
-        if let Some(body) = body {
-            builder = builder.body(body.to_vec());
+            // `reqwest::Client` still honours the configured timeout. Not for a
+            // download: reqwest's timeout would also cut the body short.
+            builder = builder.timeout(timeout);
         }
-        let response = builder.send().await.map_err(send_error)?;
+        builder = match body {
+            OutBody::None => builder,
+            OutBody::Bytes(bytes) => builder.body(bytes.clone()),
+            OutBody::Form(form) => builder.multipart(form.to_reqwest().await?),
+        };
+        let response = if stream {
+            tokio::time::timeout(timeout, builder.send())
+                .await
+                .map_err(|_| head_timeout(timeout))?
+        } else {
+            builder.send().await
+        }
+        .map_err(send_error)?;
         // A caller-supplied client may have followed a redirect itself.
         if !same_origin(response.url(), origin) {
             return Err(foreign_origin(response.url()));
@@ -105,7 +162,7 @@ pub(crate) async fn send(
                     && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND));
             if to_get && method != Method::HEAD {
                 method = Method::GET;
-                body = None;
+                body = OutBody::None;
                 headers.remove(CONTENT_TYPE);
                 headers.remove(CONTENT_LENGTH);
             }
@@ -114,17 +171,20 @@ pub(crate) async fn send(
             continue;
         }
         let status = status.as_u16();
+        if stream && (200..300).contains(&status) {
+            return Ok(Received::Streaming(response));
+        }
         let headers = response.headers().clone();
         let body = if (200..300).contains(&status) {
             read_body(response, max_body, false).await?
         } else {
             read_body(response, ERROR_BODY_LIMIT, true).await?
         };
-        return Ok(RawResponse {
+        return Ok(Received::Buffered(RawResponse {
             status,
             headers,
             body,
-        });
+        }));
     }
 }
 
@@ -166,6 +226,14 @@ fn foreign_origin(target: &Url) -> Error {
     ))
 }
 
+pub(crate) fn head_timeout(timeout: Duration) -> Error {
+    TransportError::message(
+        TransportErrorKind::Timeout,
+        format!("no response within {} s", timeout.as_secs_f64()),
+    )
+    .into()
+}
+
 fn redirect_error(message: String) -> Error {
     TransportError::message(TransportErrorKind::Redirect, message).into()
 }
@@ -181,7 +249,7 @@ fn too_large(limit: usize) -> Error {
 /// Reads at most `limit` bytes: past it, the rest is cut off (`truncate`) or the read
 /// fails. `Content-Length` only sizes the buffer and rejects early; it is never
 /// trusted to bound the read.
-async fn read_body(
+pub(crate) async fn read_body(
     mut response: reqwest::Response,
     limit: usize,
     truncate: bool,

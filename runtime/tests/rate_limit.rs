@@ -114,8 +114,11 @@ async fn each_tenant_and_operation_has_its_own_limiter() {
     let client = Client::builder()
         .base_url(server.base_url())
         .access_token("t-fixed")
-        // 2 per second: a third call on the same key would wait ~0.5 s.
-        .rate_limit_override(LIST_OKRS.id, RateLimit::per_second(2))
+        // 2 per second per tenant: a third call on the same key would wait ~0.5 s.
+        .rate_limit_override(
+            LIST_OKRS.id,
+            RateLimit::per_second(2).scoped(feishu_runtime::LimitScope::Tenant),
+        )
         .build()
         .unwrap();
     let started = Instant::now();

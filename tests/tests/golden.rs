@@ -139,37 +139,54 @@ fn edited_missing_and_stray_files_are_all_reported() {
 #[test]
 fn a_spec_description_change_changes_the_output() {
     let root = workspace_root();
-    let read = |p: &str| fs::read_to_string(root.join(p)).expect("spec readable");
-    let common = read("spec/common.yaml");
-    let okr = read("spec/okr/v1.yaml");
-    let performance = read("spec/performance/v1.yaml");
-    let performance_v2 = read("spec/performance/v2.yaml");
+    // Every spec file, so the in-memory run matches `cargo run -p codegen`.
+    let mut specs: Vec<(String, String)> = Vec::new();
+    let mut dirs = vec![root.join("spec")];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).expect("spec dir readable") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                let shown = path
+                    .strip_prefix(&root)
+                    .expect("under the root")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                specs.push((shown, fs::read_to_string(&path).expect("spec readable")));
+            }
+        }
+    }
+    specs.sort();
+    let okr = &specs
+        .iter()
+        .find(|(p, _)| p == "spec/okr/v1.yaml")
+        .expect("okr spec")
+        .1;
     let edited = okr.replacen(
         "description: 目标用户id",
         "description: 目标用户 ID（已修改）",
         1,
     );
-    assert_ne!(edited, okr, "the description to edit was not found");
-    let original = codegen::generate_from_sources(
-        &[
-            ("spec/common.yaml", &common),
-            ("spec/okr/v1.yaml", &okr),
-            ("spec/performance/v1.yaml", &performance),
-            ("spec/performance/v2.yaml", &performance_v2),
-        ],
-        "feishu",
-    )
-    .expect("specs generate");
-    let changed = codegen::generate_from_sources(
-        &[
-            ("spec/common.yaml", &common),
-            ("spec/okr/v1.yaml", &edited),
-            ("spec/performance/v1.yaml", &performance),
-            ("spec/performance/v2.yaml", &performance_v2),
-        ],
-        "feishu",
-    )
-    .expect("edited specs generate");
+    assert_ne!(&edited, okr, "the description to edit was not found");
+    let sources = |okr_text: &str| -> Vec<(String, String)> {
+        specs
+            .iter()
+            .map(|(p, text)| {
+                if p == "spec/okr/v1.yaml" {
+                    (p.clone(), okr_text.to_owned())
+                } else {
+                    (p.clone(), text.clone())
+                }
+            })
+            .collect()
+    };
+    let original_sources = sources(okr);
+    let changed_sources = sources(&edited);
+    let original = codegen::generate_from_sources(&borrowed(&original_sources), "feishu")
+        .expect("specs generate");
+    let changed = codegen::generate_from_sources(&borrowed(&changed_sources), "feishu")
+        .expect("edited specs generate");
     assert_eq!(
         original.files,
         generate().files,
@@ -239,4 +256,11 @@ fn every_spec_file_points_editors_at_the_schema() {
         }
     }
     assert!(checked >= 5, "found only {checked} spec files");
+}
+
+fn borrowed(sources: &[(String, String)]) -> Vec<(&str, &str)> {
+    sources
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect()
 }

@@ -307,6 +307,18 @@ pub fn constraints(c: &Constraints, ty: &TypeRef) -> Option<String> {
         (None, Some(max)) => parts.push(format!("At most {max} {unit}.")),
         (None, None) => {}
     }
+    match (c.min_length, c.max_length) {
+        (Some(min), Some(max)) => parts.push(format!("{min} to {max} characters.")),
+        (Some(min), None) => parts.push(format!("At least {min} characters.")),
+        (None, Some(max)) => parts.push(format!("At most {max} characters.")),
+        (None, None) => {}
+    }
+    if let Some(max) = c.max_size {
+        parts.push(format!("At most {max} bytes."));
+    }
+    if let Some(pattern) = &c.pattern {
+        parts.push(format!("Must match the pattern {}.", code(pattern)));
+    }
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 

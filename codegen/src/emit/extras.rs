@@ -6,26 +6,43 @@ use quote::quote;
 
 use crate::emit::docs;
 use crate::emit::paths::rust_type;
-use crate::model::{Field, Operation, Paging, Shape, TypeRef};
+use crate::model::{BodyKind, Field, Operation, Paging, Shape, TypeRef};
 
 /// Statements at the top of `send` that reject out-of-range values before
 /// anything is sent: one per documented limit.
 pub fn validation(op: &Operation) -> TokenStream {
-    let params = op.path_params.iter().chain(&op.query_params).map(|p| {
-        let ident = p.rust_name.to_ident();
-        (p, quote!(self.#ident))
-    });
+    let params = op
+        .path_params
+        .iter()
+        .chain(&op.query_params)
+        .chain(&op.header_params)
+        .map(|p| {
+            let ident = p.rust_name.to_ident();
+            (p, quote!(self.#ident))
+        });
     let body_fields: &[Field] = match &op.body {
         Some(Shape::Inline { fields, .. }) => fields,
         _ => &[],
     };
-    let body = body_fields.iter().map(|p| {
+    // A multipart body's parts live on the builder itself.
+    let multipart = op.body_kind == BodyKind::Multipart;
+    let body = body_fields.iter().map(move |p| {
         let ident = p.rust_name.to_ident();
-        (p, quote!(self.body.#ident))
+        if multipart {
+            (p, quote!(self.#ident))
+        } else {
+            (p, quote!(self.body.#ident))
+        }
     });
     let checks = params
         .chain(body)
-        .filter_map(|(field, place)| check(field, place));
+        .flat_map(|(field, place)| {
+            [
+                check(field, place.clone()),
+                check_text_or_file(field, place),
+            ]
+        })
+        .flatten();
     quote!(#(#checks)*)
 }
 
@@ -87,6 +104,51 @@ fn check(field: &Field, place: TokenStream) -> Option<TokenStream> {
         }
         _ => None,
     }
+}
+
+/// String length and pattern checks, and a file part's byte limit.
+fn check_text_or_file(field: &Field, place: TokenStream) -> Option<TokenStream> {
+    let wire = &field.wire_name;
+    let c = &field.constraints;
+    let checks = match &field.ty {
+        TypeRef::String => {
+            let mut checks = Vec::new();
+            if c.min_length.is_some() || c.max_length.is_some() {
+                let (min, max) = (option_usize(c.min_length), option_usize(c.max_length));
+                checks.push(
+                    quote!(::feishu_runtime::validate::check_length(#wire, value, #min, #max)?;),
+                );
+            }
+            if let Some(pattern) = &c.pattern {
+                checks.push(
+                    quote!(::feishu_runtime::validate::check_pattern(#wire, value, #pattern)?;),
+                );
+            }
+            checks
+        }
+        TypeRef::File => match c.max_size {
+            Some(max) => {
+                vec![quote!(::feishu_runtime::validate::check_file_size(#wire, value, #max)?;)]
+            }
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    if checks.is_empty() {
+        return None;
+    }
+    Some(if field.required {
+        quote! {
+            let value = &#place;
+            #(#checks)*
+        }
+    } else {
+        quote! {
+            if let ::std::option::Option::Some(value) = &#place {
+                #(#checks)*
+            }
+        }
+    })
 }
 
 /// The paging trait impl on the response and `pages()`/`items()` on the

@@ -8,7 +8,10 @@ use crate::emit::paths::{argument, rust_type, trait_name_allow};
 use crate::emit::types::{deprecated_attr, field_attrs, response_struct};
 use crate::emit::{docs, extras};
 use crate::ident::{Case, sanitize};
-use crate::model::{Field, HttpMethod, Operation, Resource, Service, Shape, TokenType, TypeRef};
+use crate::model::{
+    BodyKind, Field, HttpMethod, LimitScope, Operation, Resource, ResponseKind, Service, Shape,
+    TokenType, TypeRef,
+};
 
 /// Emits `src/<service>/<version>/<resource>.rs`.
 pub fn resource_module(service: &Service, resource: &Resource) -> TokenStream {
@@ -98,13 +101,41 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
 }
 
 /// The parameters the caller must pass to start a request, in order: path
-/// parameters, required query parameters, required body fields.
+/// parameters, required query and header parameters, required body fields.
 fn required_params(op: &Operation) -> Vec<&Field> {
     let body = inline_body_fields(op);
     op.path_params
         .iter()
         .chain(op.query_params.iter().filter(|p| p.required))
+        .chain(op.header_params.iter().filter(|p| p.required))
         .chain(body.iter().filter(|p| p.required))
+        .collect()
+}
+
+/// Whether the body is a multipart form. Its parts are then fields of the
+/// request builder itself: a form is built at send time, and a `FilePart`
+/// (a stream, maybe) is neither `Clone` nor serialisable.
+fn is_multipart(op: &Operation) -> bool {
+    op.body.is_some() && op.body_kind == BodyKind::Multipart
+}
+
+fn is_download(op: &Operation) -> bool {
+    matches!(op.response_kind, ResponseKind::Binary { .. })
+}
+
+/// Parameters stored directly on the builder: path, query and header
+/// parameters, and a multipart body's parts.
+fn builder_params(op: &Operation) -> Vec<&Field> {
+    let parts: &[Field] = if is_multipart(op) {
+        inline_body_fields(op)
+    } else {
+        &[]
+    };
+    op.path_params
+        .iter()
+        .chain(&op.query_params)
+        .chain(&op.header_params)
+        .chain(parts)
         .collect()
 }
 
@@ -116,6 +147,9 @@ fn inline_body_fields(op: &Operation) -> &[Field] {
 }
 
 fn body_type_name(op: &Operation) -> Option<TokenStream> {
+    if is_multipart(op) {
+        return None;
+    }
     match &op.body {
         Some(Shape::Inline { rust_name, .. }) => {
             let ident = rust_name.to_ident();
@@ -127,6 +161,9 @@ fn body_type_name(op: &Operation) -> Option<TokenStream> {
 }
 
 fn response_type(op: &Operation) -> TokenStream {
+    if is_download(op) {
+        return quote!(::feishu_runtime::Download);
+    }
     match &op.response {
         Some(Shape::Inline { rust_name, .. }) => {
             let ident = rust_name.to_ident();
@@ -138,6 +175,9 @@ fn response_type(op: &Operation) -> TokenStream {
 }
 
 fn response_doc_name(op: &Operation) -> String {
+    if is_download(op) {
+        return "a [`feishu_runtime::Download`] (the response body as a byte stream, never buffered whole)".into();
+    }
     match &op.response {
         Some(Shape::Inline { rust_name, .. }) => format!("[`{}`]", rust_name.source),
         Some(Shape::Named(TypeRef::Named {
@@ -169,7 +209,7 @@ fn operation_method(op: &Operation) -> TokenStream {
         quote!(#ident: #ty)
     });
     let mut inits: Vec<TokenStream> = Vec::new();
-    for p in op.path_params.iter().chain(&op.query_params) {
+    for p in builder_params(op) {
         let ident = p.rust_name.to_ident();
         inits.push(if p.required {
             init_from_argument(p)
@@ -178,6 +218,7 @@ fn operation_method(op: &Operation) -> TokenStream {
         });
     }
     match &op.body {
+        _ if is_multipart(op) => {}
         Some(Shape::Inline { rust_name, fields }) => {
             let body_ident = rust_name.to_ident();
             let body_inits = fields.iter().map(|f| {
@@ -238,7 +279,11 @@ fn operation_doc(op: &Operation) -> String {
             TokenType::App => "`app_access_token`",
         })
         .collect();
-    out.push(format!("- Access tokens: {}", tokens.join(", ")));
+    if tokens.is_empty() {
+        out.push("- Access tokens: none (the request carries no `Authorization` header)".into());
+    } else {
+        out.push(format!("- Access tokens: {}", tokens.join(", ")));
+    }
     if !op.scopes.is_empty() {
         let scopes: Vec<String> = op.scopes.iter().map(|s| docs::code(s)).collect();
         out.push(format!("- Scopes (any one): {}", scopes.join(", ")));
@@ -250,17 +295,39 @@ fn operation_doc(op: &Operation) -> String {
             scopes.join(", ")
         ));
     }
-    if let Some(limit) = op.rate_limit {
-        let per = match limit.per_seconds {
-            1 => "second".to_owned(),
-            60 => "minute".to_owned(),
-            3600 => "hour".to_owned(),
-            n => format!("{n} seconds"),
-        };
-        out.push(format!(
-            "- Rate limit: {} requests per {per}",
-            limit.requests
-        ));
+    if !op.rate_limits.is_empty() {
+        let windows: Vec<String> = op
+            .rate_limits
+            .iter()
+            .map(|limit| {
+                let per = match limit.per_seconds {
+                    1 => "second".to_owned(),
+                    60 => "minute".to_owned(),
+                    3600 => "hour".to_owned(),
+                    n => format!("{n} seconds"),
+                };
+                let scope = match limit.per {
+                    LimitScope::App => "app",
+                    LimitScope::Tenant => "tenant",
+                    LimitScope::User => "user",
+                };
+                format!("{} requests per {per} per {scope}", limit.requests)
+            })
+            .collect();
+        out.push(format!("- Rate limit: {}", windows.join("; ")));
+    }
+    if let Some(Shape::Inline { .. }) = &op.body
+        && is_multipart(op)
+    {
+        out.push("- Body: a `multipart/form-data` form".into());
+    }
+    if let ResponseKind::Binary { partial } = op.response_kind {
+        out.push(if partial {
+            "- Response: a download; a `Range` request is answered with 206 and part of the file"
+                .into()
+        } else {
+            "- Response: a download".into()
+        });
     }
     out.push(format!(
         "- Retries: {}",
@@ -302,6 +369,7 @@ fn operation_doc(op: &Operation) -> String {
     let optional: Vec<&Field> = op
         .query_params
         .iter()
+        .chain(&op.header_params)
         .chain(inline_body_fields(op))
         .filter(|p| !p.required)
         .collect();
@@ -399,20 +467,29 @@ fn operation_items(op: &Operation) -> TokenStream {
         TokenType::User => quote!(::feishu_runtime::TokenType::User),
         TokenType::App => quote!(::feishu_runtime::TokenType::App),
     });
-    let rate_limit = match op.rate_limit {
-        Some(limit) => {
-            let requests = limit.requests;
-            let per_seconds = limit.per_seconds;
-            quote!(::std::option::Option::Some(::feishu_runtime::RateLimit { requests: #requests, per_seconds: #per_seconds }))
+    let rate_limits = op.rate_limits.iter().map(|limit| {
+        let requests = limit.requests;
+        let per_seconds = limit.per_seconds;
+        let per = match limit.per {
+            LimitScope::App => quote!(App),
+            LimitScope::Tenant => quote!(Tenant),
+            LimitScope::User => quote!(User),
+        };
+        quote!(::feishu_runtime::RateLimit { requests: #requests, per_seconds: #per_seconds, per: ::feishu_runtime::LimitScope::#per })
+    });
+    let envelope = match op.response_kind {
+        ResponseKind::Flat => quote!(::feishu_runtime::Envelope::Flat),
+        ResponseKind::Data | ResponseKind::Binary { .. } => {
+            quote!(::feishu_runtime::Envelope::Data)
         }
-        None => quote!(::std::option::Option::None),
     };
     let idempotent = op.idempotent;
     let response = response_type(op);
 
-    // Builder fields: path and query parameters, then the body.
+    // Builder fields: path, query and header parameters (and multipart
+    // parts), then a JSON body.
     let mut fields = Vec::new();
-    for p in op.path_params.iter().chain(&op.query_params) {
+    for p in builder_params(op) {
         let ident = p.rust_name.to_ident();
         let ty = rust_type(&p.ty);
         fields.push(if p.required {
@@ -425,9 +502,11 @@ fn operation_items(op: &Operation) -> TokenStream {
         fields.push(quote!(body: #body));
     }
 
+    let multipart = is_multipart(op);
     let setters = op
         .query_params
         .iter()
+        .chain(&op.header_params)
         .filter(|p| !p.required)
         .map(|p| {
             let ident = p.rust_name.to_ident();
@@ -439,7 +518,11 @@ fn operation_items(op: &Operation) -> TokenStream {
                 .filter(|p| !p.required)
                 .map(|p| {
                     let ident = p.rust_name.to_ident();
-                    setter(p, quote!(self.body.#ident))
+                    if multipart {
+                        setter(p, quote!(self.#ident))
+                    } else {
+                        setter(p, quote!(self.body.#ident))
+                    }
                 }),
         );
 
@@ -475,10 +558,36 @@ fn operation_items(op: &Operation) -> TokenStream {
             },
         }
     });
-    let body_call = op
-        .body
-        .as_ref()
-        .map(|_| quote!(request.json_body(&self.body)?;));
+    let header_calls = op.header_params.iter().map(|p| {
+        let ident = p.rust_name.to_ident();
+        let wire = &p.wire_name;
+        if p.required {
+            quote!(request.header(#wire, &self.#ident);)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(value) = &self.#ident {
+                    request.header(#wire, value);
+                }
+            }
+        }
+    });
+    let body_call = match &op.body {
+        None => None,
+        Some(_) if multipart => Some(multipart_form(inline_body_fields(op))),
+        Some(_) => Some(quote!(request.json_body(&self.body)?;)),
+    };
+    let execute = if is_download(op) {
+        quote!(self.client.download(request).await)
+    } else {
+        quote!(self.client.execute(request).await)
+    };
+    // A multipart builder holds `FilePart`s, which cannot be cloned (a
+    // stream is read once); every other builder is `Clone` for the pagers.
+    let derives = if multipart {
+        quote!(#[derive(::std::fmt::Debug)])
+    } else {
+        quote!(#[derive(::std::clone::Clone, ::std::fmt::Debug)])
+    };
     let body_accessor = body_type_name(op).map(|body| {
         let doc = docs::doc_attrs("The JSON body this request will send.");
         quote! {
@@ -497,12 +606,25 @@ fn operation_items(op: &Operation) -> TokenStream {
         "The static description of {}.",
         docs::code(&op.id)
     ));
-    let send_doc = docs::doc_attrs(&format!(
-        "Sends the request and decodes the response `data` into {}.\n\n# Errors\n\n\
-         [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid \
-         parameter caught before sending, a transport failure or an undecodable response.",
-        response_doc_name(op)
-    ));
+    let send_doc = docs::doc_attrs(&if is_download(op) {
+        "Sends the request and returns the download as soon as the response headers \
+         arrive; read the body with `into_stream()` or `save_to(path)`.\n\n# Errors\n\n\
+         [`feishu_runtime::Error`]: the API's own error (a JSON error body with its code, \
+         message and log id), an invalid parameter caught before sending, or a transport failure."
+            .to_owned()
+    } else {
+        format!(
+            "Sends the request and decodes the response {} into {}.\n\n# Errors\n\n\
+             [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid \
+             parameter caught before sending, a transport failure or an undecodable response.",
+            if op.response_kind == ResponseKind::Flat {
+                "(its fields beside `code` and `msg`)"
+            } else {
+                "`data`"
+            },
+            response_doc_name(op)
+        )
+    });
     let access_token_doc = docs::doc_attrs(
         "Sends this one request with `token` (for example a user access token) instead of the client's.",
     );
@@ -516,7 +638,9 @@ fn operation_items(op: &Operation) -> TokenStream {
     let is_body = |name: &crate::ident::RustIdent| matches!(&op.body, Some(Shape::Inline { rust_name, .. }) if rust_name == name);
     let inline_structs = inline_structs.map(|(rust_name, fields)| {
         let ident = rust_name.to_ident();
-        if is_body(rust_name) {
+        if is_body(rust_name) && multipart {
+            TokenStream::new()
+        } else if is_body(rust_name) {
             let doc = docs::doc_attrs(&format!("The JSON body of {}.", docs::code(&op.id)));
             body_struct(&ident, doc, fields)
         } else {
@@ -534,12 +658,13 @@ fn operation_items(op: &Operation) -> TokenStream {
             method: ::feishu_runtime::HttpMethod::#method,
             path: #path,
             token_types: &[#(#tokens),*],
-            rate_limit: #rate_limit,
+            rate_limits: &[#(#rate_limits),*],
             idempotent: #idempotent,
+            envelope: #envelope,
         };
 
         #request_doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #derives
         #[must_use = "a request does nothing until `.send().await`"]
         pub struct #request {
             client: ::feishu_runtime::Client,
@@ -564,9 +689,10 @@ fn operation_items(op: &Operation) -> TokenStream {
                 let mut request = ::feishu_runtime::Request::new(&#operation_static);
                 #(#path_calls)*
                 #(#query_calls)*
-                #body_call
+                #(#header_calls)*
                 request.options(self.options);
-                self.client.execute(request).await
+                #body_call
+                #execute
             }
         }
 
@@ -584,6 +710,37 @@ fn is_copy(ty: &TypeRef) -> bool {
         ty,
         TypeRef::Int | TypeRef::Int64 | TypeRef::Float | TypeRef::Bool
     )
+}
+
+/// Builds the multipart form from the builder's part fields, in spec order:
+/// scalars and enums as text parts, files as file parts (moved, not copied).
+fn multipart_form(fields: &[Field]) -> TokenStream {
+    let parts = fields.iter().map(|f| {
+        let ident = f.rust_name.to_ident();
+        let wire = &f.wire_name;
+        let add = if f.ty == TypeRef::File {
+            quote!(form.file(#wire, part))
+        } else {
+            quote!(form.text(#wire, part))
+        };
+        if f.required {
+            quote! {
+                let part = self.#ident;
+                form = #add;
+            }
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(part) = self.#ident {
+                    form = #add;
+                }
+            }
+        }
+    });
+    quote! {
+        let mut form = ::feishu_runtime::multipart::Form::new();
+        #(#parts)*
+        request.multipart_body(form);
+    }
 }
 
 /// A chained setter for an optional parameter stored at `place`.
@@ -609,6 +766,8 @@ fn setter(p: &Field, place: TokenStream) -> TokenStream {
 
 /// The request body: required fields are plain, optional ones `Option`.
 fn body_struct(name: &Ident, doc: TokenStream, fields: &[Field]) -> TokenStream {
+    let debug = crate::emit::secrets::debug_derive(fields);
+    let debug_impl = crate::emit::secrets::debug_impl(name, fields, false);
     let fields = fields.iter().map(|field| {
         let ty = rust_type(&field.ty);
         let attrs = field_attrs(field);
@@ -628,10 +787,12 @@ fn body_struct(name: &Ident, doc: TokenStream, fields: &[Field]) -> TokenStream 
     });
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #debug_impl
     }
 }

@@ -38,6 +38,16 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
             let inner = rust_type(inner);
             quote!(::std::vec::Vec<#inner>)
         }
+        TypeRef::Any => quote!(::feishu_runtime::serde_json::Value),
+        TypeRef::Map(inner) => {
+            let inner = rust_type(inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        TypeRef::File => quote!(::feishu_runtime::multipart::FilePart),
+        TypeRef::JsonString(inner) => {
+            let inner = rust_type(inner);
+            quote!(::feishu_runtime::JsonString<#inner>)
+        }
     }
 }
 
@@ -51,7 +61,12 @@ pub struct Argument {
 }
 
 /// Strings are taken as `impl Into<String>` and arrays as any iterator, so
-/// callers can pass `&str`, `String`, arrays, `Vec`s or iterators.
+/// callers can pass `&str`, `String`, arrays, `Vec`s or iterators; maps as
+/// any iterator of pairs (a `HashMap`, a `BTreeMap`, an array of tuples),
+/// `any` as anything `serde_json::Value` converts from, a JSON-string field
+/// as its typed value. A file is taken only as a `FilePart`: the caller says
+/// whether it is bytes, a path or a stream, so a path string can never be
+/// mistaken for file content.
 pub fn argument(ty: &TypeRef, value: &proc_macro2::Ident) -> Argument {
     match ty {
         TypeRef::String => Argument {
@@ -69,6 +84,20 @@ pub fn argument(ty: &TypeRef, value: &proc_macro2::Ident) -> Argument {
             Argument {
                 param_type: quote!(impl ::std::iter::IntoIterator<Item = #inner>),
                 convert: quote!(::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(#value))),
+            }
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type(inner);
+            Argument {
+                param_type: quote!(impl ::std::iter::IntoIterator<Item = (::std::string::String, #inner)>),
+                convert: quote!(::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(#value))),
+            }
+        }
+        TypeRef::Any | TypeRef::JsonString(_) => {
+            let ty = rust_type(ty);
+            Argument {
+                param_type: quote!(impl ::std::convert::Into<#ty>),
+                convert: quote!(::std::convert::Into::into(#value)),
             }
         }
         other => Argument {

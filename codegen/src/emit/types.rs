@@ -30,6 +30,7 @@ pub fn response_struct(
     doc: TokenStream,
     fields: &[Field],
 ) -> TokenStream {
+    let fields_in = fields;
     let fields = fields.iter().map(|field| {
         let ty = rust_type(&field.ty);
         let ty = if field.boxed {
@@ -45,13 +46,17 @@ pub fn response_struct(
             pub #name: ::std::option::Option<#ty>,
         }
     });
+    let debug = crate::emit::secrets::debug_derive(fields_in);
+    let debug_impl = crate::emit::secrets::debug_impl(name, fields_in, true);
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, #debug ::std::default::Default, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #debug_impl
     }
 }
 

@@ -41,7 +41,17 @@ pub(super) fn box_cycles(model: &mut Model) {
             }
         }
     }
+    // A JSON-string field holds its type inline, so it is an edge too.
     let target = |ty: &TypeRef| match ty {
+        TypeRef::JsonString(inner) => match &**inner {
+            TypeRef::Named {
+                home,
+                spec_name,
+                is_enum: false,
+                ..
+            } => ids.get(&(home.clone(), spec_name.clone())).copied(),
+            _ => None,
+        },
         TypeRef::Named {
             home,
             spec_name,

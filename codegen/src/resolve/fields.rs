@@ -77,7 +77,30 @@ impl Resolver {
         }
         let mut type_path = path.clone();
         type_path.push(Segment::Key("type".into()));
-        let ty = self.resolve_type_text(scope, &type_path, &ty_text);
+        let values = pick(|f| f.values.clone());
+        let values_path = {
+            let mut p = path.clone();
+            p.push(Segment::Key("values".into()));
+            p
+        };
+        if values.is_some() && super::types::base_type(&ty_text) != "map" {
+            self.error(
+                source,
+                &values_path,
+                true,
+                "`values` is only for `type: map`".into(),
+                Some("remove `values:`, or write `type: map` (or `map[]`) if the field is an object with arbitrary keys".into()),
+            );
+            ok = false;
+        }
+        let ty = self.resolve_type_text(
+            scope,
+            &type_path,
+            &ty_text,
+            values.as_deref().map(|v| (&values_path, v)),
+        );
+        let encoding = pick(|f| f.encoding.clone());
+        let ty = ty.and_then(|ty| self.apply_encoding(source, path, encoding.as_deref(), ty));
         let format = match pick(|f| f.format.clone()).as_deref() {
             None => None,
             Some("int64") => Some(Format::Int64),
@@ -108,6 +131,10 @@ impl Resolver {
             max: spec.max.or(base.and_then(|b| b.max)),
             min_items: spec.min_items.or(base.and_then(|b| b.min_items)),
             max_items: spec.max_items.or(base.and_then(|b| b.max_items)),
+            min_length: spec.min_length.or(base.and_then(|b| b.min_length)),
+            max_length: spec.max_length.or(base.and_then(|b| b.max_length)),
+            max_size: spec.max_size.or(base.and_then(|b| b.max_size)),
+            pattern: pick(|f| f.pattern.clone()),
         };
         // Limits become float literals in the generated checks, and a
         // literal cannot be infinite or NaN (proc-macro2 panics on one).
@@ -199,7 +226,13 @@ impl Resolver {
             ok = false;
         }
         let ty = ty?;
-        if matches!(role, FieldRole::Path | FieldRole::Query)
+        // One message per misplaced `file`: placement first, then (only if
+        // it passed) whether the type can travel in a URL or header.
+        let placed = self.check_file_placement(source, &type_path, &ty, role);
+        ok &= placed;
+        ok &= self.check_constraints_fit(source, path, &ty, &constraints);
+        if placed
+            && matches!(role, FieldRole::Path | FieldRole::Query | FieldRole::Header)
             && !is_query_encodable(&ty, role == FieldRole::Query)
         {
             self.error(
@@ -208,14 +241,16 @@ impl Resolver {
                 false,
                 format!(
                     "`{ty_text}` cannot travel in a {}",
-                    if role == FieldRole::Path {
-                        "URL path"
-                    } else {
-                        "query string"
+                    match role {
+                        FieldRole::Path => "URL path",
+                        FieldRole::Header => "header",
+                        _ => "query string",
                     }
                 ),
                 Some(if role == FieldRole::Path {
                     "path parameters are strings, integers or enums".into()
+                } else if role == FieldRole::Header {
+                    "header parameters are strings, numbers, booleans or enums".into()
                 } else {
                     "query parameters are strings, numbers, booleans, enums, or arrays of these"
                         .into()
@@ -268,5 +303,6 @@ fn is_query_encodable(ty: &TypeRef, allow_array: bool) -> bool {
         TypeRef::Array(inner) => allow_array && is_query_encodable(inner, false),
         TypeRef::Named { is_enum, .. } => *is_enum,
         TypeRef::String | TypeRef::Int | TypeRef::Int64 | TypeRef::Float | TypeRef::Bool => true,
+        TypeRef::Any | TypeRef::Map(_) | TypeRef::File | TypeRef::JsonString(_) => false,
     }
 }

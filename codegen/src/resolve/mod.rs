@@ -8,15 +8,23 @@
 //! resolve type definitions and references, [`operations`] resolves one
 //! method and its parameters, [`paging`] its paging, [`events`] a service's
 //! pushed events, and [`warnings`] holds
-//! the checks that need the whole run. A new spec shape gets its own file
-//! here and one call from the resolver that owns the enclosing construct.
+//! the checks that need the whole run; [`constraints`] says where `file`,
+//! string limits, patterns and `json_string` fit, [`headers`] guards header
+//! parameters, [`content`] resolves body and response content types,
+//! envelopes and token-less endpoints, and [`rate_limits`] the quota
+//! windows. A new spec shape gets its own file here and one call from the
+//! resolver that owns the enclosing construct.
 
+mod constraints;
+mod content;
 mod cycles;
 mod enums;
 mod events;
 mod fields;
+mod headers;
 mod operations;
 mod paging;
+mod rate_limits;
 mod reserved;
 mod services;
 mod types;
@@ -222,6 +230,9 @@ enum FieldRole {
     Body,
     Path,
     Query,
+    Header,
+    /// A part of a multipart body.
+    Multipart,
 }
 
 fn is_module_name(name: &str) -> bool {

@@ -10,7 +10,7 @@ use crate::diagnostic::Severity;
 use crate::ident::{Case, RustIdent, sanitize};
 use crate::model::*;
 use crate::source::{Segment, SourceFile, YamlPath};
-use crate::spec::{FieldSpec, MethodSpec, ShapeSpec};
+use crate::spec::{FieldSpec, MethodSpec};
 use crate::suggest::did_you_mean;
 
 impl Resolver {
@@ -83,50 +83,13 @@ impl Resolver {
             }
         }
 
-        let mut tokens = Vec::new();
-        for (i, token) in method.tokens.iter().enumerate() {
-            match token.as_str() {
-                "tenant" => tokens.push(TokenType::Tenant),
-                "user" => tokens.push(TokenType::User),
-                "app" => tokens.push(TokenType::App),
-                other => {
-                    let mut p = at("tokens");
-                    p.push(Segment::Index(i));
-                    self.error(source, &p, false, format!("unknown token type `{other}`"), Some("use tenant, user or app (tenant_access_token, user_access_token, app_access_token)".into()));
-                    ok = false;
-                }
-            }
-        }
-        if method.tokens.is_empty() {
-            self.error(
-                source,
-                &at("tokens"),
-                true,
-                "`tokens` is empty".into(),
-                Some(
-                    "list the token types from the doc's Authorization row: [tenant, user]".into(),
-                ),
-            );
-            ok = false;
-        }
-        let rate_limit = match method.rate_limit.as_deref().map(parse_rate_limit) {
-            None => None,
-            Some(Ok(limit)) => Some(limit),
-            Some(Err(())) => {
-                self.error(
-                    source,
-                    &at("rate_limit"),
-                    false,
-                    format!(
-                        "cannot read the rate limit `{}`",
-                        method.rate_limit.as_deref().unwrap_or_default()
-                    ),
-                    Some("write `100/min` or `5/s` (the doc's 接口频率限制 row)".into()),
-                );
-                ok = false;
-                None
-            }
-        };
+        let tokens = self.resolve_tokens(source, &at("tokens"), &method.tokens);
+        ok &= tokens.is_some();
+        let tokens = tokens.unwrap_or_default();
+        let rate_limits =
+            self.resolve_rate_limits(source, &at("rate_limit"), method.rate_limit.as_ref());
+        ok &= rate_limits.is_some();
+        let rate_limits = rate_limits.unwrap_or_default();
 
         // Parameters. Path parameters follow the order of their placeholders.
         let path_params_path = at("path_params");
@@ -146,13 +109,22 @@ impl Resolver {
             common_parameters,
         );
 
+        ok &= self.check_header_names(source, &at("header_params"), method.header_params.keys());
+        let header_params = self.resolve_params(
+            scope,
+            &at("header_params"),
+            &method.header_params,
+            FieldRole::Header,
+            common_parameters,
+        );
+
         let request_type = sanitize(
             &format!("{}_{}_request", ctx.action, ctx.resource),
             Case::UpperCamel,
         );
-        let body = match &method.body {
-            None => None,
-            Some(shape) => {
+        let (body, body_kind) = match &method.body {
+            None => (None, BodyKind::Json),
+            Some(spec) => {
                 if http_method == Some(HttpMethod::Get) {
                     self.error(
                         source,
@@ -163,28 +135,32 @@ impl Resolver {
                     );
                     ok = false;
                 }
-                self.resolve_shape(
+                let resolved = self.resolve_body(
                     scope,
                     &at("body"),
-                    shape,
+                    spec,
                     format!("{}Body", request_type.source),
-                    FieldRole::Body,
-                )
+                );
+                ok &= resolved.is_some();
+                resolved.unwrap_or((None, BodyKind::Json))
             }
         };
-        let response = match &method.response {
-            None => None,
-            Some(shape) => self.resolve_shape(
-                scope,
-                &at("response"),
-                shape,
-                sanitize(
-                    &format!("{}_{}_response", ctx.action, ctx.resource),
-                    Case::UpperCamel,
-                )
-                .source,
-                FieldRole::Struct,
-            ),
+        let (response, response_kind) = match &method.response {
+            None => (None, ResponseKind::Data),
+            Some(spec) => {
+                let resolved = self.resolve_response(
+                    scope,
+                    &at("response"),
+                    spec,
+                    sanitize(
+                        &format!("{}_{}_response", ctx.action, ctx.resource),
+                        Case::UpperCamel,
+                    )
+                    .source,
+                );
+                ok &= resolved.is_some();
+                resolved.unwrap_or((None, ResponseKind::Data))
+            }
         };
         // Parameter names share one builder: they must not collide.
         let mut builder_names: HashMap<String, String> = HashMap::new();
@@ -194,6 +170,7 @@ impl Resolver {
         };
         let params = (path_params.iter().map(|p| (p, "path_params")))
             .chain(query_params.iter().map(|p| (p, "query_params")))
+            .chain(header_params.iter().map(|p| (p, "header_params")))
             .chain(body_fields.iter().map(|p| (p, "body")));
         for (param, section) in params {
             let mut param_path = at(section);
@@ -315,6 +292,36 @@ impl Resolver {
         }
         let paging = match &method.paging {
             None => None,
+            // Read from the spec, not `response_kind`: a binary response
+            // with other mistakes resolves to nothing but is still binary.
+            Some(_)
+                if matches!(response_kind, ResponseKind::Binary { .. })
+                    || method
+                        .response
+                        .as_ref()
+                        .is_some_and(|r| r.content_type.as_deref() == Some("binary")) =>
+            {
+                self.error(
+                    source,
+                    &at("paging"),
+                    true,
+                    "a binary response cannot page".into(),
+                    Some("remove `paging:`; a download is one byte stream".into()),
+                );
+                ok = false;
+                None
+            }
+            Some(_) if body_kind == BodyKind::Multipart => {
+                self.error(
+                    source,
+                    &at("paging"),
+                    true,
+                    "a multipart upload cannot page".into(),
+                    Some("remove `paging:`; a file part is sent once and cannot be replayed for every page".into()),
+                );
+                ok = false;
+                None
+            }
             Some(spec) => {
                 let paging = self.resolve_paging(
                     source,
@@ -359,14 +366,17 @@ impl Resolver {
             app_types: method.app_types.clone(),
             scopes: method.scopes.clone(),
             field_scopes: method.field_scopes.clone(),
-            rate_limit,
+            rate_limits,
             idempotent: method
                 .idempotent
                 .unwrap_or(http_method == Some(HttpMethod::Get)),
             path_params,
             query_params,
+            header_params,
             body,
+            body_kind,
             response,
+            response_kind,
             errors,
             example_request: examples.0,
             example_response: examples.1,
@@ -421,11 +431,12 @@ impl Resolver {
         &mut self,
         scope: &Scope<'_>,
         path: &YamlPath,
-        shape: &ShapeSpec,
+        fields: Option<&IndexMap<String, FieldSpec>>,
+        ty: Option<&String>,
         inline_name: String,
         role: FieldRole,
     ) -> Option<Shape> {
-        match (&shape.fields, &shape.ty) {
+        match (fields, ty) {
             (Some(fields), None) => {
                 let mut fields_path = path.clone();
                 fields_path.push(Segment::Key("fields".into()));
@@ -439,7 +450,7 @@ impl Resolver {
             (None, Some(ty)) => {
                 let mut type_path = path.clone();
                 type_path.push(Segment::Key("type".into()));
-                self.resolve_type_text(scope, &type_path, ty)
+                self.resolve_type_text(scope, &type_path, ty, None)
                     .map(Shape::Named)
             }
             (Some(_), Some(_)) => {
@@ -461,24 +472,6 @@ impl Resolver {
             }
         }
     }
-}
-
-fn parse_rate_limit(text: &str) -> Result<RateLimit, ()> {
-    let (count, unit) = text.split_once('/').ok_or(())?;
-    let requests: u32 = count.trim().parse().map_err(|_| ())?;
-    let per_seconds = match unit.trim() {
-        "s" | "sec" | "second" => 1,
-        "min" | "minute" => 60,
-        "h" | "hour" => 3600,
-        _ => return Err(()),
-    };
-    if requests == 0 {
-        return Err(());
-    }
-    Ok(RateLimit {
-        requests,
-        per_seconds,
-    })
 }
 
 /// `User not found.` becomes `UserNotFound`: the first sentence, at most six

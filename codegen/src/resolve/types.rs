@@ -12,7 +12,9 @@ use crate::source::{Segment, SourceFile, YamlPath, key_path};
 use crate::spec::{SpecFile, TypeSpec};
 use crate::suggest::did_you_mean;
 
-const PRIMITIVES: &[&str] = &["string", "int", "int64", "float", "bool"];
+const PRIMITIVES: &[&str] = &[
+    "string", "int", "int64", "float", "bool", "any", "map", "file",
+];
 
 impl Resolver {
     /// Registers a file's type names, reporting duplicates and Rust-name clashes.
@@ -171,16 +173,20 @@ impl Resolver {
         out
     }
 
+    /// Resolves a type expression. `values` is the field's `values:` key
+    /// (its path and text), the value type of a `map`; `map` needs it and
+    /// nothing else may have it (the caller reports a stray one).
     pub(super) fn resolve_type_text(
         &mut self,
         scope: &Scope<'_>,
         path: &YamlPath,
         text: &str,
+        values: Option<(&YamlPath, &str)>,
     ) -> Option<TypeRef> {
         let text = text.trim();
         if let Some(inner) = text.strip_suffix("[]") {
             return self
-                .resolve_type_text(scope, path, inner)
+                .resolve_type_text(scope, path, inner, values)
                 .map(|t| TypeRef::Array(Box::new(t)));
         }
         match text {
@@ -189,6 +195,36 @@ impl Resolver {
             "int64" => return Some(TypeRef::Int64),
             "float" | "number" => return Some(TypeRef::Float),
             "bool" | "boolean" => return Some(TypeRef::Bool),
+            "any" => return Some(TypeRef::Any),
+            "file" => return Some(TypeRef::File),
+            "map" => {
+                let Some((values_path, values_text)) = values else {
+                    self.error(
+                        scope.source,
+                        path,
+                        false,
+                        "a `map` needs `values:` (the type of its values)".into(),
+                        Some(
+                            "add `values: any` (any JSON) or `values: <type>` beside `type: map`"
+                                .into(),
+                        ),
+                    );
+                    return None;
+                };
+                if base_type(values_text) == "map" || base_type(values_text) == "file" {
+                    self.error(
+                        scope.source,
+                        values_path,
+                        false,
+                        format!("`values: {values_text}` cannot be written here"),
+                        Some("a map's values are a scalar, `any`, a named type or an array of these; describe nested objects as a named type".into()),
+                    );
+                    return None;
+                }
+                return self
+                    .resolve_type_text(scope, values_path, values_text, None)
+                    .map(|t| TypeRef::Map(Box::new(t)));
+            }
             _ => {}
         }
         let found = scope
@@ -215,7 +251,7 @@ impl Resolver {
                     .collect();
                 let help = match did_you_mean(text, known.iter().copied()) {
                     Some(best) => format!("did you mean `{best}`?"),
-                    None => "define it under `types:` in this file or in spec/common.yaml, or use string, int, int64, float or bool".into(),
+                    None => "define it under `types:` in this file or in spec/common.yaml, or use string, int, int64, float, bool, any, map or file".into(),
                 };
                 self.error(
                     scope.source,
@@ -228,4 +264,13 @@ impl Resolver {
             }
         }
     }
+}
+
+/// The type name without its `[]` suffixes: `map` for `map[][]`.
+pub(super) fn base_type(text: &str) -> &str {
+    let mut text = text.trim();
+    while let Some(inner) = text.strip_suffix("[]") {
+        text = inner.trim_end();
+    }
+    text
 }

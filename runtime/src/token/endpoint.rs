@@ -13,7 +13,7 @@ use super::store::CachedToken;
 use crate::error::{ApiError, AuthError, AuthErrorKind, DecodeError, Error, InvalidRequest};
 use crate::response::{RATE_LIMITED_CODE, RawResponse};
 use crate::secret::AccessToken;
-use crate::transport::{self, Outgoing};
+use crate::transport::{self, OutBody, Outgoing};
 
 pub(crate) const TENANT_TOKEN_INTERNAL: &str = "/open-apis/auth/v3/tenant_access_token/internal";
 pub(crate) const APP_TOKEN_INTERNAL: &str = "/open-apis/auth/v3/app_access_token/internal";
@@ -122,16 +122,20 @@ impl Endpoints {
             CONTENT_TYPE,
             HeaderValue::from_static("application/json; charset=utf-8"),
         );
-        let body = body.to_string();
+        let body = bytes::Bytes::from(body.to_string());
         let outgoing = Outgoing {
             method: reqwest::Method::POST,
             url,
             headers,
-            body: Some(body.as_bytes()),
+            body: OutBody::Bytes(&body),
             timeout: self.timeout,
             max_body: MAX_TOKEN_RESPONSE,
+            stream: false,
         };
-        transport::send(&self.http, &self.origin, outgoing).await
+        transport::send(&self.http, &self.origin, outgoing)
+            .await?
+            .buffered(MAX_TOKEN_RESPONSE)
+            .await
     }
 }
 

@@ -17,8 +17,9 @@ pub static FIND_STAGE_TASKS_NOT_IDEMPOTENT: Operation = Operation {
     method: HttpMethod::Post,
     path: "/open-apis/performance/v1/stage_tasks/find_by_user_list",
     token_types: &[TokenType::Tenant, TokenType::User],
-    rate_limit: None,
+    rate_limits: &[],
     idempotent: false,
+    envelope: feishu_runtime::Envelope::Data,
 };
 
 /// An endpoint that accepts only user access tokens.
@@ -27,8 +28,9 @@ pub static USER_ONLY_OKRS: Operation = Operation {
     method: HttpMethod::Get,
     path: "/open-apis/okr/v1/users/:user_id/okrs",
     token_types: &[TokenType::User],
-    rate_limit: None,
+    rate_limits: &[],
     idempotent: true,
+    envelope: feishu_runtime::Envelope::Data,
 };
 
 #[path = "../shared/operations.rs"]

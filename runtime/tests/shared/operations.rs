@@ -8,8 +8,9 @@ pub static LIST_OKRS: Operation = Operation {
     method: HttpMethod::Get,
     path: "/open-apis/okr/v1/users/:user_id/okrs",
     token_types: &[TokenType::Tenant, TokenType::User],
-    rate_limit: Some(RateLimit::per_minute(100)),
+    rate_limits: &[RateLimit::per_minute(100)],
     idempotent: true,
+    envelope: feishu_runtime::Envelope::Data,
 };
 
 pub static FIND_STAGE_TASKS: Operation = Operation {
@@ -17,6 +18,7 @@ pub static FIND_STAGE_TASKS: Operation = Operation {
     method: HttpMethod::Post,
     path: "/open-apis/performance/v1/stage_tasks/find_by_user_list",
     token_types: &[TokenType::Tenant, TokenType::User],
-    rate_limit: Some(RateLimit::per_minute(20)),
+    rate_limits: &[RateLimit::per_minute(20)],
     idempotent: true,
+    envelope: feishu_runtime::Envelope::Data,
 };

@@ -21,8 +21,9 @@ pub static CREATE_THING: Operation = Operation {
     method: HttpMethod::Post,
     path: "/open-apis/test/v1/things",
     token_types: &[TokenType::Tenant],
-    rate_limit: None,
+    rate_limits: &[],
     idempotent: false,
+    envelope: feishu_runtime::Envelope::Data,
 };
 
 #[path = "../shared/operations.rs"]

@@ -4,6 +4,8 @@
 //! Version `v1` of the `okr` service: its types and resources.
 /// Operations on `user_okr`.
 pub mod user_okr;
+/// Operations on `image`.
+pub mod image;
 /// Version `v1` of the `okr` service. Get it with [`crate::okr::OkrService::v1`].
 #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
 pub struct OkrV1<'a> {
@@ -20,6 +22,78 @@ impl<'a> OkrV1<'a> {
     /// Operations on `user_okr`.
     pub fn user_okr(&self) -> user_okr::UserOkrResource<'a> {
         user_okr::UserOkrResource::new(self.client)
+    }
+    /// 进展记录图片
+    ///
+    /// Images used in progress-record rich text.
+    ///
+    /// Operations on `image`.
+    pub fn image(&self) -> image::ImageResource<'a> {
+        image::ImageResource::new(self.client)
+    }
+}
+/// 进展记录图片所属的目标类型
+///
+/// What a progress-record image belongs to.
+///
+/// Spec type `okr_image_target_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum OkrImageTargetType {
+    /// okr的O
+    ///
+    /// Wire value: `2`.
+    Objective,
+    /// okr的KR
+    ///
+    /// Wire value: `3`.
+    KeyResult,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl OkrImageTargetType {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::Objective => 2,
+            Self::KeyResult => 3,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            2 => Self::Objective,
+            3 => Self::KeyResult,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for OkrImageTargetType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for OkrImageTargetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OkrImageTargetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 /// 用户在一个周期内的 OKR

@@ -26,7 +26,7 @@ impl<'a> UserOkrResource<'a> {
     /// - Access tokens: `tenant_access_token`, `user_access_token`
     /// - Scopes (any one): `okr:okr:readonly`, `okr:okr`
     /// - Field scopes (sensitive fields are returned only with these): `contact:user.employee_id:readonly`
-    /// - Rate limit: 100 requests per minute
+    /// - Rate limit: 100 requests per minute per app
     /// - Retries: safe (the call is idempotent)
     /// - Apps: self-built (custom), marketplace (isv)
     ///
@@ -83,11 +83,15 @@ static LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limit: ::std::option::Option::Some(::feishu_runtime::RateLimit {
-        requests: 100u32,
-        per_seconds: 60u32,
-    }),
+    rate_limits: &[
+        ::feishu_runtime::RateLimit {
+            requests: 100u32,
+            per_seconds: 60u32,
+            per: ::feishu_runtime::LimitScope::App,
+        },
+    ],
     idempotent: true,
+    envelope: ::feishu_runtime::Envelope::Data,
 };
 /// A prepared `GET /open-apis/okr/v1/users/:user_id/okrs` request. Set optional parameters with its methods, then call [`ListUserOkrRequest::send`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]

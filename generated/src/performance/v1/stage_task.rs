@@ -26,7 +26,7 @@ impl<'a> StageTaskResource<'a> {
     /// - Access tokens: `tenant_access_token`, `user_access_token`
     /// - Scopes (any one): `performance:performance`, `performance:performance:readonly`
     /// - Field scopes (sensitive fields are returned only with these): `contact:user.employee_id:readonly`
-    /// - Rate limit: 20 requests per minute
+    /// - Rate limit: 20 requests per minute per app
     /// - Retries: safe (the call is idempotent)
     /// - Apps: self-built (custom), marketplace (isv)
     ///
@@ -86,11 +86,15 @@ static FIND_BY_USER_LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runti
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limit: ::std::option::Option::Some(::feishu_runtime::RateLimit {
-        requests: 20u32,
-        per_seconds: 60u32,
-    }),
+    rate_limits: &[
+        ::feishu_runtime::RateLimit {
+            requests: 20u32,
+            per_seconds: 60u32,
+            per: ::feishu_runtime::LimitScope::App,
+        },
+    ],
     idempotent: true,
+    envelope: ::feishu_runtime::Envelope::Data,
 };
 /// A prepared `POST /open-apis/performance/v1/stage_tasks/find_by_user_list` request. Set optional parameters with its methods, then call [`FindByUserListStageTaskRequest::send`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
@@ -192,8 +196,8 @@ impl FindByUserListStageTaskRequest {
         if let ::std::option::Option::Some(value) = &self.user_id_type {
             request.query("user_id_type", value);
         }
-        request.json_body(&self.body)?;
         request.options(self.options);
+        request.json_body(&self.body)?;
         self.client.execute(request).await
     }
 }

@@ -61,8 +61,9 @@ static REF_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation 
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/collisions/v1/types/:self/refs/:2fa",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limit: ::std::option::Option::None,
+    rate_limits: &[],
     idempotent: false,
+    envelope: ::feishu_runtime::Envelope::Data,
 };
 /// A prepared `POST /open-apis/collisions/v1/types/:self/refs/:2fa` request. Set optional parameters with its methods, then call [`RefTypeRequest::send`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
@@ -160,8 +161,8 @@ impl RefTypeRequest {
         if let ::std::option::Option::Some(value) = &self.zh_cn {
             request.query("zh-CN", value);
         }
-        request.json_body(&self.body)?;
         request.options(self.options);
+        request.json_body(&self.body)?;
         self.client.execute(request).await
     }
 }

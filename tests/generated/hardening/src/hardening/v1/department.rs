@@ -46,8 +46,9 @@ static CLONE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/hardening/v1/departments/clone",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limit: ::std::option::Option::None,
+    rate_limits: &[],
     idempotent: false,
+    envelope: ::feishu_runtime::Envelope::Data,
 };
 /// A prepared `POST /open-apis/hardening/v1/departments/clone` request. Set optional parameters with its methods, then call [`CloneDepartmentRequest::send`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
@@ -118,8 +119,8 @@ impl CloneDepartmentRequest {
         if let ::std::option::Option::Some(value) = &self.add {
             request.query("add", value);
         }
-        request.json_body(&self.body)?;
         request.options(self.options);
+        request.json_body(&self.body)?;
         self.client.execute(request).await
     }
 }

@@ -18,7 +18,7 @@ impl<'a> ItemResource<'a> {
     /// `GET /open-apis/paging_fixture/v1/items`
     ///
     /// - Access tokens: `tenant_access_token`
-    /// - Rate limit: 50 requests per second
+    /// - Rate limit: 50 requests per second per app
     /// - Retries: safe (the call is idempotent)
     ///
     /// Optional parameters are set on the returned builder: [`ListItemRequest::page_size`], [`ListItemRequest::page_token`].
@@ -74,11 +74,15 @@ static LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation
     method: ::feishu_runtime::HttpMethod::Get,
     path: "/open-apis/paging_fixture/v1/items",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limit: ::std::option::Option::Some(::feishu_runtime::RateLimit {
-        requests: 50u32,
-        per_seconds: 1u32,
-    }),
+    rate_limits: &[
+        ::feishu_runtime::RateLimit {
+            requests: 50u32,
+            per_seconds: 1u32,
+            per: ::feishu_runtime::LimitScope::App,
+        },
+    ],
     idempotent: true,
+    envelope: ::feishu_runtime::Envelope::Data,
 };
 /// A prepared `GET /open-apis/paging_fixture/v1/items` request. Set optional parameters with its methods, then call [`ListItemRequest::send`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
@@ -207,8 +211,9 @@ static SEARCH_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limit: ::std::option::Option::None,
+    rate_limits: &[],
     idempotent: true,
+    envelope: ::feishu_runtime::Envelope::Data,
 };
 /// A prepared `POST /open-apis/paging_fixture/v1/items/search` request. Set optional parameters with its methods, then call [`SearchItemRequest::send`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
@@ -250,8 +255,8 @@ impl SearchItemRequest {
         self,
     ) -> ::std::result::Result<SearchItemResponse, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&SEARCH_OPERATION);
-        request.json_body(&self.body)?;
         request.options(self.options);
+        request.json_body(&self.body)?;
         self.client.execute(request).await
     }
 }
