@@ -29,13 +29,20 @@ pub struct UploadedPart {
 }
 
 /// Parses a `multipart/form-data` body; `Err` when it is not one.
-pub(crate) async fn upload_parts(parts: &Parts, body: Vec<u8>) -> Result<Vec<UploadedPart>, String> {
+pub(crate) async fn upload_parts(
+    parts: &Parts,
+    body: Vec<u8>,
+) -> Result<Vec<UploadedPart>, String> {
     let request = axum::http::Request::from_parts(parts.clone(), Body::from(body));
     let mut multipart = Multipart::from_request(request, &())
         .await
         .map_err(|error| error.body_text())?;
     let mut uploaded = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(|error| error.body_text())? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|error| error.body_text())?
+    {
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
         let content_type = field.content_type().map(str::to_owned);
@@ -103,7 +110,9 @@ pub(crate) fn download(
         Some((start, end)) => (206, start, end),
         None if range.is_some() && size > 0 => {
             let mut reply = Reply::error(416, 1_061_045, "mock: range not satisfiable");
-            reply.headers.push(("content-range", format!("bytes */{size}")));
+            reply
+                .headers
+                .push(("content-range", format!("bytes */{size}")));
             return reply;
         }
         None => (200, 0, size),
@@ -133,10 +142,17 @@ pub(crate) fn download(
             served.fetch_add(take, Ordering::Relaxed);
             // Yield between chunks, so a slow reader keeps the server from running ahead.
             tokio::task::yield_now().await;
-            Some((Ok::<Bytes, std::io::Error>(Bytes::from(bytes)), offset + take))
+            Some((
+                Ok::<Bytes, std::io::Error>(Bytes::from(bytes)),
+                offset + take,
+            ))
         }
     });
-    let mut reply = Reply::raw(status, "application/octet-stream", Body::from_stream(stream.boxed()));
+    let mut reply = Reply::raw(
+        status,
+        "application/octet-stream",
+        Body::from_stream(stream.boxed()),
+    );
     reply.headers.push(("content-length", length.to_string()));
     if status == 206 {
         reply

@@ -5,8 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::Url;
 use bytes::Bytes;
+use reqwest::Url;
 use reqwest::header::{
     AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
@@ -15,8 +15,8 @@ use tracing::Instrument;
 use tracing::field;
 
 use crate::config::{Config, validate_base_url};
-use crate::error::{AuthError, AuthErrorKind, Error, InvalidRequest, TransportError};
 use crate::download::Download;
+use crate::error::{AuthError, AuthErrorKind, Error, InvalidRequest, TransportError};
 use crate::operation::{Envelope, HttpMethod, Operation, RateLimit, TokenType};
 use crate::path;
 use crate::ratelimit::{Caller, RateLimiters};
@@ -428,7 +428,11 @@ impl Client {
             };
             self.inner
                 .limiters
-                .acquire(&prepared.endpoint.id, &prepared.endpoint.rate_limits, caller)
+                .acquire(
+                    &prepared.endpoint.id,
+                    &prepared.endpoint.rate_limits,
+                    caller,
+                )
                 .await;
             let timeout = self
                 .inner
@@ -453,7 +457,11 @@ impl Client {
     /// A 2xx answer to a download: handed out unread, unless it is JSON, which may be
     /// the platform's error envelope. Only a short JSON body is inspected (an error
     /// envelope is short); a longer one is a file and is streamed like any other.
-    async fn streamed(&self, mut streaming: reqwest::Response, mode: Mode) -> Result<Outcome, Error> {
+    async fn streamed(
+        &self,
+        mut streaming: reqwest::Response,
+        mode: Mode,
+    ) -> Result<Outcome, Error> {
         let status = streaming.status().as_u16();
         let headers = streaming.headers().clone();
         let span = tracing::Span::current();
@@ -467,7 +475,12 @@ impl Client {
         let is_json = headers
             .get(CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("application/json"));
+            .is_some_and(|value| {
+                value
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            });
         let mut prefix = Vec::new();
         let mut complete = false;
         if is_json {
@@ -497,9 +510,7 @@ impl Client {
                     span.record("log_id", log_id);
                 }
                 // An envelope with code 0 is no error: then the JSON is the file.
-                if let Err(error) = response::check_envelope_only(&raw) {
-                    return Err(error);
-                }
+                response::check_envelope_only(&raw)?;
                 prefix = raw.body;
             }
         }
@@ -535,7 +546,11 @@ impl Client {
             .into());
         }
         let url = Url::parse(&url).map_err(|error| {
-            InvalidRequest::new("path", &*endpoint.path, format!("must form a valid URL: {error}"))
+            InvalidRequest::new(
+                "path",
+                &*endpoint.path,
+                format!("must form a valid URL: {error}"),
+            )
         })?;
 
         let mut headers = HeaderMap::new();
@@ -670,7 +685,10 @@ fn record_response(raw: &RawResponse) {
 }
 
 /// Decodes a success as the endpoint's envelope says.
-pub(crate) fn decode<T: DeserializeOwned>(success: &Success, envelope: Envelope) -> Result<T, Error> {
+pub(crate) fn decode<T: DeserializeOwned>(
+    success: &Success,
+    envelope: Envelope,
+) -> Result<T, Error> {
     match envelope {
         Envelope::Data => response::decode_data(success),
         Envelope::Flat => response::decode_flat(success),
@@ -720,8 +738,9 @@ fn header_param(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), In
     }
     let header_name = HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| InvalidRequest::new(name, "<redacted>", "must be a valid HTTP header name"))?;
-    let mut header_value = HeaderValue::from_str(value)
-        .map_err(|_| InvalidRequest::new(name, "<redacted>", "must be a valid HTTP header value"))?;
+    let mut header_value = HeaderValue::from_str(value).map_err(|_| {
+        InvalidRequest::new(name, "<redacted>", "must be a valid HTTP header value")
+    })?;
     header_value.set_sensitive(true);
     Ok((header_name, header_value))
 }

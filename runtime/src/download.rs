@@ -19,7 +19,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures::stream::{self, Stream, StreamExt};
 use percent_encoding::percent_decode;
-use reqwest::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, HeaderMap};
+use reqwest::header::{
+    CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, HeaderMap,
+};
 use tokio::io::AsyncWriteExt;
 
 use crate::error::{Error, FileError, InvalidRequest, TransportError, TransportErrorKind};
@@ -343,14 +345,20 @@ fn parameters(value: &[u8]) -> Vec<(String, Vec<u8>)> {
         None => return params,
     }
     while !rest.is_empty() {
-        let key_end = rest.iter().position(|&b| b == b'=' || b == b';').unwrap_or(rest.len());
+        let key_end = rest
+            .iter()
+            .position(|&b| b == b'=' || b == b';')
+            .unwrap_or(rest.len());
         let key = String::from_utf8_lossy(&rest[..key_end]).trim().to_owned();
         if rest.get(key_end) != Some(&b'=') {
             rest = rest.get(key_end + 1..).unwrap_or_default();
             continue;
         }
         rest = &rest[key_end + 1..];
-        let start = rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());
+        let start = rest
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(rest.len());
         rest = &rest[start..];
         let mut value = Vec::new();
         if rest.first() == Some(&b'"') {
@@ -374,7 +382,10 @@ fn parameters(value: &[u8]) -> Vec<(String, Vec<u8>)> {
                 }
             }
             rest = rest.get(index..).unwrap_or_default();
-            let next = rest.iter().position(|&b| b == b';').map_or(rest.len(), |at| at + 1);
+            let next = rest
+                .iter()
+                .position(|&b| b == b';')
+                .map_or(rest.len(), |at| at + 1);
             rest = &rest[next..];
         } else {
             let end = rest.iter().position(|&b| b == b';').unwrap_or(rest.len());
@@ -432,7 +443,10 @@ mod tests {
                 .as_deref(),
             Some("报告.pdf")
         );
-        assert_eq!(name(b"attachment; filename=a.png").as_deref(), Some("a.png"));
+        assert_eq!(
+            name(b"attachment; filename=a.png").as_deref(),
+            Some("a.png")
+        );
         assert_eq!(
             name(b"attachment; filename=\"say \\\"hi\\\".txt\"").as_deref(),
             Some("say \"hi\".txt")
@@ -450,10 +464,16 @@ mod tests {
             name(b"attachment; filename*=UTF-8''..%2F..%2Fetc%2Fpasswd").as_deref(),
             Some("passwd")
         );
-        assert_eq!(name(b"attachment; filename=\"C:\\\\x\\\\evil.exe\"").as_deref(), Some("evil.exe"));
+        assert_eq!(
+            name(b"attachment; filename=\"C:\\\\x\\\\evil.exe\"").as_deref(),
+            Some("evil.exe")
+        );
         assert_eq!(name(b"attachment; filename=\"..\""), None);
         assert_eq!(name(b"attachment; filename=\"a/..\""), None);
-        assert_eq!(name(b"attachment; filename=\"a\r\nb\0.txt\"").as_deref(), Some("ab.txt"));
+        assert_eq!(
+            name(b"attachment; filename=\"a\r\nb\0.txt\"").as_deref(),
+            Some("ab.txt")
+        );
         // Invalid UTF-8 in the extended form falls back to the plain one; in the plain
         // one it is replaced.
         assert_eq!(
@@ -466,9 +486,18 @@ mod tests {
         );
         let long = format!("attachment; filename=\"{}.txt\"", "好".repeat(10_000));
         let long = name(long.as_bytes()).expect("a name");
-        assert!(long.len() <= 255 && long.starts_with('好'), "{}", long.len());
+        assert!(
+            long.len() <= 255 && long.starts_with('好'),
+            "{}",
+            long.len()
+        );
         // Unterminated quotes and stray semicolons do not panic.
-        for odd in [&b"attachment; filename=\"abc"[..], b";;;=;", b"attachment; filename=", b"a; =x"] {
+        for odd in [
+            &b"attachment; filename=\"abc"[..],
+            b";;;=;",
+            b"attachment; filename=",
+            b"a; =x",
+        ] {
             let _ = name(odd);
         }
     }
@@ -483,8 +512,17 @@ mod tests {
                 total: Some(1000)
             })
         );
-        assert_eq!(parse_content_range("bytes 0-0/*").map(|r| r.total), Some(None));
-        for bad in ["bytes 5-4/10", "bytes 0-10/10", "items 0-1/2", "bytes -1/2", "bytes 0-99999999999999999999/*"] {
+        assert_eq!(
+            parse_content_range("bytes 0-0/*").map(|r| r.total),
+            Some(None)
+        );
+        for bad in [
+            "bytes 5-4/10",
+            "bytes 0-10/10",
+            "items 0-1/2",
+            "bytes -1/2",
+            "bytes 0-99999999999999999999/*",
+        ] {
             assert_eq!(parse_content_range(bad), None, "{bad}");
         }
     }

@@ -58,14 +58,14 @@ mod wire;
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use config::BaseUrl;
+pub use download::{ContentRange, Download};
 pub use error::{
-    ApiError, AuthError, AuthErrorKind, DecodeError, Error, ErrorDetail, FieldViolation, FileError, Help,
-    InvalidRequest, PaginationError, PaginationErrorKind, PermissionViolation, RateLimited,
+    ApiError, AuthError, AuthErrorKind, DecodeError, Error, ErrorDetail, FieldViolation, FileError,
+    Help, InvalidRequest, PaginationError, PaginationErrorKind, PermissionViolation, RateLimited,
     TransportError, TransportErrorKind,
 };
 /// Stream traits for consuming [`paginate`] streams.
 pub use futures::stream::{Stream, StreamExt, TryStreamExt};
-pub use download::{ContentRange, Download};
 pub use operation::{Envelope, HttpMethod, LimitScope, Operation, RateLimit, TokenType};
 pub use raw::RawRequest;
 pub use request::{Request, RequestOptions};
@@ -77,8 +77,8 @@ pub use token::{
 };
 pub use wire::{Empty, JsonString, UnknownValue};
 
+/// `bytes::Bytes`, the type of upload and download chunks.
+pub use bytes::Bytes;
 /// `serde_json`, re-exported so generated code can name `serde_json::Value` (`any`
 /// fields) without its own dependency.
 pub use serde_json;
-/// `bytes::Bytes`, the type of upload and download chunks.
-pub use bytes::Bytes;

@@ -171,7 +171,10 @@ impl FilePart {
         Self::from_stream(stream.boxed(), length)
     }
 
-    fn from_stream(stream: BoxStream<'static, Result<Bytes, BoxError>>, length: Option<u64>) -> Self {
+    fn from_stream(
+        stream: BoxStream<'static, Result<Bytes, BoxError>>,
+        length: Option<u64>,
+    ) -> Self {
         Self::new(Source::Stream {
             body: Mutex::new(Some(stream)),
             length,
@@ -317,12 +320,7 @@ impl fmt::Debug for FilePart {
 }
 
 fn too_large(name: &'static str, limit: u64) -> Error {
-    InvalidRequest::new(
-        name,
-        "<file>",
-        format!("must be at most {limit} bytes"),
-    )
-    .into()
+    InvalidRequest::new(name, "<file>", format!("must be at most {limit} bytes")).into()
 }
 
 /// A stream that fails once more than `cap` bytes went through it.
@@ -334,7 +332,11 @@ struct Counted {
 }
 
 impl Counted {
-    fn new(inner: BoxStream<'static, Result<Bytes, BoxError>>, cap: u64, name: &'static str) -> Self {
+    fn new(
+        inner: BoxStream<'static, Result<Bytes, BoxError>>,
+        cap: u64,
+        name: &'static str,
+    ) -> Self {
         Self {
             inner,
             seen: 0,

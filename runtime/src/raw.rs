@@ -203,9 +203,7 @@ impl RawRequest {
             path: Cow::Owned(self.path),
             token_types: self.tokens,
             rate_limits: Cow::Owned(self.rate_limits),
-            idempotent: self
-                .idempotent
-                .unwrap_or(self.method == HttpMethod::Get),
+            idempotent: self.idempotent.unwrap_or(self.method == HttpMethod::Get),
             envelope: self.envelope,
         };
         Ok((
@@ -294,7 +292,11 @@ impl fmt::Debug for RawRequest {
             .field("path", &self.path)
             .field(
                 "headers",
-                &self.headers.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
             )
             .field("options", &self.options)
             .finish_non_exhaustive()

@@ -28,10 +28,7 @@ pub(crate) enum Body {
     /// Serialized JSON.
     Json(Bytes),
     /// Bytes sent as they are, with their content type.
-    Raw {
-        bytes: Bytes,
-        content_type: String,
-    },
+    Raw { bytes: Bytes, content_type: String },
     /// A multipart form, turned into wire form per attempt.
     Multipart(Form),
 }
@@ -141,7 +138,11 @@ impl fmt::Debug for Request {
             .field("query", &self.query)
             .field(
                 "headers",
-                &self.headers.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>(),
             )
             .field("body", &self.body.as_ref().map(Body::describe))
             .field("options", &self.options)

@@ -229,10 +229,7 @@ fn foreign_origin(target: &Url) -> Error {
 pub(crate) fn head_timeout(timeout: Duration) -> Error {
     TransportError::message(
         TransportErrorKind::Timeout,
-        format!(
-            "no response within {} s",
-            timeout.as_secs_f64()
-        ),
+        format!("no response within {} s", timeout.as_secs_f64()),
     )
     .into()
 }

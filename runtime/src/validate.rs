@@ -97,14 +97,23 @@ pub fn check_pattern(
     pattern: &'static str,
 ) -> Result<(), Error> {
     let regex = compiled(pattern).map_err(|message| {
-        InvalidRequest::new(parameter, "<value>", format!("has an unusable pattern: {message}"))
+        InvalidRequest::new(
+            parameter,
+            "<value>",
+            format!("has an unusable pattern: {message}"),
+        )
     })?;
     if regex.is_match(value) {
         return Ok(());
     }
     // The value is echoed only in part: it may be long.
     let shown: String = value.chars().take(64).collect();
-    Err(InvalidRequest::new(parameter, shown, format!("must match the pattern {pattern}")).into())
+    Err(InvalidRequest::new(
+        parameter,
+        shown,
+        format!("must match the pattern {pattern}"),
+    )
+    .into())
 }
 
 /// The compiled `pattern`, from a process-wide cache keyed by the static text. The
@@ -165,8 +174,8 @@ fn number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::{check_file_size, check_items, check_length, check_pattern, check_range};
-    use crate::multipart::FilePart;
     use crate::error::Error;
+    use crate::multipart::FilePart;
 
     fn message(result: Result<(), Error>) -> String {
         match result {

@@ -136,8 +136,15 @@ mod tests {
 
     #[test]
     fn json_string_rejects_text_that_is_not_the_type() {
-        for bad in [r#""{\"text\":1}""#, r#""not json""#, r#"{"text":"x","at":[]}"#] {
-            assert!(serde_json::from_str::<JsonString<Content>>(bad).is_err(), "{bad}");
+        for bad in [
+            r#""{\"text\":1}""#,
+            r#""not json""#,
+            r#"{"text":"x","at":[]}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<JsonString<Content>>(bad).is_err(),
+                "{bad}"
+            );
         }
     }
 

@@ -44,7 +44,12 @@ fn temp_dir(name: &str) -> PathBuf {
 
 fn assert_generated(bytes: &[u8], from: u64) {
     for (index, byte) in bytes.iter().enumerate() {
-        assert_eq!(*byte, file_byte(from + index as u64), "byte {}", from + index as u64);
+        assert_eq!(
+            *byte,
+            file_byte(from + index as u64),
+            "byte {}",
+            from + index as u64
+        );
     }
 }
 
@@ -190,7 +195,10 @@ async fn a_json_error_body_is_an_api_error() {
     let client = client(&server).await;
     for status in ["200", "404", "403"] {
         let error = client
-            .download(file(10, &[("error_status", status), ("error_code", "1061004")]))
+            .download(file(
+                10,
+                &[("error_status", status), ("error_code", "1061004")],
+            ))
             .await
             .unwrap_err();
         assert_eq!(error.code(), Some(1061004), "{status}: {error:?}");
@@ -224,7 +232,10 @@ async fn hostile_content_disposition_names_are_made_safe() {
             Some("\u{62a5}\u{544a}.pdf"),
         ),
         (b"attachment; filename=\"..\"", None),
-        (b"attachment; filename=\"\xff\xfe.txt\"", Some("\u{FFFD}\u{FFFD}.txt")),
+        (
+            b"attachment; filename=\"\xff\xfe.txt\"",
+            Some("\u{FFFD}\u{FFFD}.txt"),
+        ),
         (long.as_bytes(), None),
     ];
     for (disposition, expected) in cases {
@@ -242,7 +253,11 @@ async fn hostile_content_disposition_names_are_made_safe() {
             Some(expected) => assert_eq!(name.as_deref(), Some(expected), "{disposition}"),
             None if disposition.len() > 1000 => {
                 let name = name.unwrap();
-                assert!(name.len() <= 255 && name.starts_with("aaa"), "{}", name.len());
+                assert!(
+                    name.len() <= 255 && name.starts_with("aaa"),
+                    "{}",
+                    name.len()
+                );
             }
             None => assert_eq!(name, None, "{disposition}"),
         }

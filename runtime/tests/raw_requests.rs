@@ -10,8 +10,8 @@ use std::time::{Duration, Instant, SystemTime};
 use feishu_mock_server::{Fault, MockServer, Quota, Route};
 use feishu_runtime::multipart::{FilePart, Form};
 use feishu_runtime::{
-    Client, Envelope, Error, HttpMethod, InMemoryTokenCache, LimitScope, RateLimit,
-    RequestOptions, RetryPolicy, TokenCache, TokenKey, TokenKind, TransportErrorKind,
+    Client, Envelope, Error, HttpMethod, InMemoryTokenCache, LimitScope, RateLimit, RequestOptions,
+    RetryPolicy, TokenCache, TokenKey, TokenKind, TransportErrorKind,
 };
 use mock::{OkrPage, StageTasks, builder, server};
 use serde::Deserialize;
@@ -30,7 +30,10 @@ async fn json_multipart_raw_body_and_download_go_through_the_hatch() {
         .unwrap();
     assert_eq!(page.okr_list.len(), 5);
     let okr = &server.requests(Route::OkrList)[0];
-    assert!(okr.header("authorization").is_some_and(|v| v.starts_with("Bearer ")));
+    assert!(
+        okr.header("authorization")
+            .is_some_and(|v| v.starts_with("Bearer "))
+    );
     assert_eq!(okr.query.as_deref(), Some("offset=0&limit=5"));
 
     let image = client
@@ -43,12 +46,19 @@ async fn json_multipart_raw_body_and_download_go_through_the_hatch() {
         .send_json()
         .await
         .unwrap();
-    assert!(image["image_key"].as_str().is_some_and(|key| key.starts_with("img_v3_mock_")));
+    assert!(
+        image["image_key"]
+            .as_str()
+            .is_some_and(|key| key.starts_with("img_v3_mock_"))
+    );
     assert_eq!(server.requests(Route::ImageCreate)[0].parts[1].size, 99);
 
     let body = br#"{"semester_id":"7235911950407352321","user_id_lists":["ou_1","ou_2"]}"#.to_vec();
     let tasks: StageTasks = client
-        .request(HttpMethod::Post, "/open-apis/performance/v1/stage_tasks/find_by_user_list")
+        .request(
+            HttpMethod::Post,
+            "/open-apis/performance/v1/stage_tasks/find_by_user_list",
+        )
         .body(body.clone(), "application/json")
         .send()
         .await
@@ -65,11 +75,11 @@ async fn json_multipart_raw_body_and_download_go_through_the_hatch() {
         .await
         .unwrap();
     assert!(download.is_partial());
-    let bytes: Vec<u8> = futures::StreamExt::concat(futures::StreamExt::map(
-        download.into_stream(),
-        |chunk| chunk.unwrap().to_vec(),
-    ))
-    .await;
+    let bytes: Vec<u8> =
+        futures::StreamExt::concat(futures::StreamExt::map(download.into_stream(), |chunk| {
+            chunk.unwrap().to_vec()
+        }))
+        .await;
     let expected: Vec<u8> = (10..20).map(feishu_mock_server::file_byte).collect();
     assert_eq!(bytes, expected);
 }
@@ -77,7 +87,10 @@ async fn json_multipart_raw_body_and_download_go_through_the_hatch() {
 #[tokio::test]
 async fn the_hatch_keeps_the_redirect_size_header_and_path_rules() {
     let server = server().await;
-    let client = builder(&server).max_response_body(64 * 1024).build().unwrap();
+    let client = builder(&server)
+        .max_response_body(64 * 1024)
+        .build()
+        .unwrap();
     let okrs = || client.request(HttpMethod::Get, "/open-apis/okr/v1/users/ou_1/okrs");
 
     server.inject(
@@ -108,12 +121,22 @@ async fn the_hatch_keeps_the_redirect_size_header_and_path_rules() {
         "/open-apis/../auth/v3/x",
         "/open-apis/okr/v1/users/ou_1/okrs?x=1",
     ] {
-        let error = client.request(HttpMethod::Get, path).send_json().await.unwrap_err();
-        assert!(matches!(error, Error::InvalidRequest(_)), "{path}: {error:?}");
+        let error = client
+            .request(HttpMethod::Get, path)
+            .send_json()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidRequest(_)),
+            "{path}: {error:?}"
+        );
     }
     for header in ["Authorization", "host", "Content-Length"] {
         let error = okrs().header(header, "x").send_json().await.unwrap_err();
-        assert!(matches!(error, Error::InvalidRequest(_)), "{header}: {error:?}");
+        assert!(
+            matches!(error, Error::InvalidRequest(_)),
+            "{header}: {error:?}"
+        );
     }
     assert!(server.all_requests().is_empty(), "nothing was sent");
 }
@@ -143,7 +166,12 @@ async fn the_token_endpoint_through_the_hatch_agrees_with_the_token_manager() {
         .send()
         .await
         .unwrap();
-    let key = TokenKey::new(server.base_url(), MockServer::APP_ID, None, TokenKind::Tenant);
+    let key = TokenKey::new(
+        server.base_url(),
+        MockServer::APP_ID,
+        None,
+        TokenKind::Tenant,
+    );
     let cached = cache.get(&key).await.expect("the manager cached a token");
     let used = server.requests(Route::OkrList)[0]
         .header("authorization")
@@ -166,7 +194,11 @@ async fn the_token_endpoint_through_the_hatch_agrees_with_the_token_manager() {
 
     let fetches = server.requests(Route::TenantTokenInternal);
     assert_eq!(fetches.len(), 2);
-    assert_eq!(fetches[1].header("authorization"), None, "a token-less endpoint");
+    assert_eq!(
+        fetches[1].header("authorization"),
+        None,
+        "a token-less endpoint"
+    );
     let body = |i: usize| serde_json::from_slice::<serde_json::Value>(&fetches[i].body).unwrap();
     assert_eq!(body(0), body(1), "the same request");
     // The token the hatch got works like the managed one.
@@ -213,5 +245,9 @@ async fn every_rate_limit_window_is_kept() {
     }
     assert_eq!(server.rate_limited_count(Route::OkrList), 0);
     // 6 per 2 s paced evenly: 8 gaps of at least 2 s / 6.
-    assert!(started.elapsed() >= Duration::from_secs_f64(8.0 * 2.0 / 6.0), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs_f64(8.0 * 2.0 / 6.0),
+        "{:?}",
+        started.elapsed()
+    );
 }

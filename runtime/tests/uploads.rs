@@ -27,7 +27,11 @@ struct ImageKey {
 
 fn upload(part: FilePart) -> Request {
     let mut request = Request::new(&CREATE_IMAGE);
-    request.multipart_body(Form::new().text("image_type", "message").file("image", part));
+    request.multipart_body(
+        Form::new()
+            .text("image_type", "message")
+            .file("image", part),
+    );
     request
 }
 
@@ -136,11 +140,21 @@ async fn a_streamed_upload_is_not_retried_but_a_replayable_one_is() {
 
     server.inject(Route::ImageCreate, Fault::ServerError, 1);
     let error = client
-        .execute::<ImageKey>(upload(FilePart::reader(std::io::Cursor::new(vec![1_u8; 500]), Some(500))))
+        .execute::<ImageKey>(upload(FilePart::reader(
+            std::io::Cursor::new(vec![1_u8; 500]),
+            Some(500),
+        )))
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Api(ref api) if api.http_status == 500), "{error:?}");
-    assert_eq!(server.count(Route::ImageCreate), 1, "the stream was sent once");
+    assert!(
+        matches!(error, Error::Api(ref api) if api.http_status == 500),
+        "{error:?}"
+    );
+    assert_eq!(
+        server.count(Route::ImageCreate),
+        1,
+        "the stream was sent once"
+    );
 
     server.clear_log();
     server.inject(Route::ImageCreate, Fault::ServerError, 1);
