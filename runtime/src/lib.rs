@@ -40,6 +40,7 @@ mod client;
 mod config;
 pub mod download;
 mod error;
+mod headers;
 pub mod multipart;
 mod operation;
 pub mod paginate;
