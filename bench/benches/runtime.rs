@@ -221,6 +221,7 @@ fn concurrent(c: &mut Criterion) {
                                     feishu::runtime::RateLimit {
                                         requests: 1_000_000,
                                         per_seconds: 1,
+                                        per: feishu::runtime::LimitScope::App,
                                     },
                                 )
                         } else {

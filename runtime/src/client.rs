@@ -5,18 +5,16 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use reqwest::Url;
-use reqwest::header::{
-    AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
-};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use tracing::field;
 
 use crate::config::{Config, validate_base_url};
-use crate::download::Download;
+use crate::download::{self, Download};
 use crate::error::{AuthError, AuthErrorKind, Error, InvalidRequest, TransportError};
+use crate::headers::{bearer, custom_headers, header_param};
 use crate::operation::{Envelope, HttpMethod, Operation, RateLimit, TokenType};
 use crate::path;
 use crate::ratelimit::{Caller, RateLimiters};
@@ -26,7 +24,7 @@ use crate::response::{self, RawResponse, Success};
 use crate::retry::{self, RetryPolicy, Verdict};
 use crate::secret::AccessToken;
 use crate::token::{Endpoints, InMemoryTokenCache, TokenKind, TokenManager, is_token_invalid};
-use crate::transport::{self, ERROR_BODY_LIMIT, OutBody, Outgoing, Received};
+use crate::transport::{self, OutBody, Outgoing, Received};
 
 const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
@@ -143,23 +141,6 @@ struct Attempt {
     result: Result<Outcome, Error>,
     managed_token: Option<AccessToken>,
 }
-
-/// Header names the client sets itself; a header parameter may not name them.
-const CLIENT_OWNED_HEADERS: &[&str] = &[
-    "authorization",
-    "connection",
-    "content-length",
-    "content-type",
-    "expect",
-    "host",
-    "keep-alive",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "user-agent",
-];
 
 impl Client {
     /// Validates `config` and builds the client (see
@@ -444,7 +425,16 @@ impl Client {
                     record_response(&raw);
                     response::check(raw).map(Outcome::Json)
                 }
-                Received::Streaming(streaming) => self.streamed(streaming, prepared.mode).await,
+                Received::Streaming(streaming) if prepared.mode == Mode::Download => {
+                    download::receive(streaming, self.inner.timeout)
+                        .await
+                        .map(Outcome::Download)
+                }
+                streaming @ Received::Streaming(_) => {
+                    let raw = streaming.buffered(self.inner.max_response_body).await?;
+                    record_response(&raw);
+                    response::check(raw).map(Outcome::Json)
+                }
             }
         }
         .await;
@@ -452,77 +442,6 @@ impl Client {
             result,
             managed_token,
         }
-    }
-
-    /// A 2xx answer to a download: handed out unread, unless it is JSON, which may be
-    /// the platform's error envelope. Only a short JSON body is inspected (an error
-    /// envelope is short); a longer one is a file and is streamed like any other.
-    async fn streamed(
-        &self,
-        mut streaming: reqwest::Response,
-        mode: Mode,
-    ) -> Result<Outcome, Error> {
-        let status = streaming.status().as_u16();
-        let headers = streaming.headers().clone();
-        let span = tracing::Span::current();
-        span.record("http.status", status);
-        if mode == Mode::Json {
-            let raw = Received::Streaming(streaming)
-                .buffered(self.inner.max_response_body)
-                .await?;
-            return response::check(raw).map(Outcome::Json);
-        }
-        let is_json = headers
-            .get(CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| {
-                value
-                    .trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("application/json")
-            });
-        let mut prefix = Vec::new();
-        let mut complete = false;
-        if is_json {
-            loop {
-                match tokio::time::timeout(self.inner.timeout, streaming.chunk()).await {
-                    Err(_) => return Err(transport::head_timeout(self.inner.timeout)),
-                    Ok(Err(error)) => return Err(TransportError::new(error).into()),
-                    Ok(Ok(None)) => {
-                        complete = true;
-                        break;
-                    }
-                    Ok(Ok(Some(chunk))) => {
-                        prefix.extend_from_slice(&chunk);
-                        if prefix.len() > ERROR_BODY_LIMIT {
-                            break;
-                        }
-                    }
-                }
-            }
-            if complete {
-                let raw = RawResponse {
-                    status,
-                    headers: headers.clone(),
-                    body: prefix,
-                };
-                if let Some(log_id) = raw.log_id() {
-                    span.record("log_id", log_id);
-                }
-                // An envelope with code 0 is no error: then the JSON is the file.
-                if let Err(error) = response::check_envelope_only(&raw) {
-                    return Err(error);
-                }
-                prefix = raw.body;
-            }
-        }
-        Ok(Outcome::Download(Download {
-            status,
-            headers,
-            prefix: Some(Bytes::from(prefix)),
-            response: (!complete).then_some(streaming),
-            idle_timeout: self.inner.timeout,
-        }))
     }
 
     fn prepare<'r>(&self, call: Call<'r>, mode: Mode) -> Result<PreparedRequest<'r>, Error> {
@@ -724,62 +643,6 @@ fn request_call(request: &Request) -> Result<Call<'_>, Error> {
         body: request.body.as_ref(),
         options: &request.options,
     })
-}
-
-/// A header parameter: a valid name the client does not own, and a valid value.
-fn header_param(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), InvalidRequest> {
-    if CLIENT_OWNED_HEADERS
-        .iter()
-        .any(|owned| owned.eq_ignore_ascii_case(name))
-    {
-        return Err(InvalidRequest::new(
-            name,
-            "<redacted>",
-            "is a header the client sets itself",
-        ));
-    }
-    let header_name = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| InvalidRequest::new(name, "<redacted>", "must be a valid HTTP header name"))?;
-    let mut header_value = HeaderValue::from_str(value).map_err(|_| {
-        InvalidRequest::new(name, "<redacted>", "must be a valid HTTP header value")
-    })?;
-    header_value.set_sensitive(true);
-    Ok((header_name, header_value))
-}
-
-fn bearer(token: &AccessToken) -> Result<HeaderValue, InvalidRequest> {
-    let secret = token.expose_secret();
-    if secret.is_empty() {
-        return Err(InvalidRequest::new("access_token", "", "must not be empty"));
-    }
-    let mut value = HeaderValue::from_str(&format!("Bearer {secret}")).map_err(|_| {
-        InvalidRequest::new(
-            "access_token",
-            "<redacted>",
-            "must be a valid HTTP header value",
-        )
-    })?;
-    // Keeps the value out of HTTP/2 header compression tables and `http`'s Debug output.
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-fn custom_headers(
-    headers: &[(&'static str, String)],
-) -> Result<Vec<(HeaderName, HeaderValue)>, InvalidRequest> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                InvalidRequest::new(*name, "<redacted>", "must be a valid HTTP header name")
-            })?;
-            let mut header_value = HeaderValue::from_str(value).map_err(|_| {
-                InvalidRequest::new(*name, "<redacted>", "must be a valid HTTP header value")
-            })?;
-            header_value.set_sensitive(true);
-            Ok((header_name, header_value))
-        })
-        .collect()
 }
 
 impl fmt::Debug for Client {

@@ -25,6 +25,8 @@ use reqwest::header::{
 use tokio::io::AsyncWriteExt;
 
 use crate::error::{Error, FileError, InvalidRequest, TransportError, TransportErrorKind};
+use crate::response::{self, RawResponse};
+use crate::transport::ERROR_BODY_LIMIT;
 
 /// The longest file name [`Download::file_name`] returns, in bytes (common file systems'
 /// limit).
@@ -189,6 +191,69 @@ impl Download {
         synced?;
         Ok(written)
     }
+}
+
+/// A 2xx answer to a download, handed out unread unless it is JSON, which may be the
+/// platform's error envelope. Only a short JSON body is inspected (an error envelope is
+/// short); a longer one is a file and is streamed like any other. `timeout` bounds each
+/// wait for a chunk.
+pub(crate) async fn receive(
+    mut streaming: reqwest::Response,
+    timeout: Duration,
+) -> Result<Download, Error> {
+    let status = streaming.status().as_u16();
+    let headers = streaming.headers().clone();
+    let span = tracing::Span::current();
+    span.record("http.status", status);
+    let is_json = headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    let mut prefix = Vec::new();
+    let mut complete = false;
+    if is_json {
+        loop {
+            match tokio::time::timeout(timeout, streaming.chunk()).await {
+                Err(_) => return Err(idle_timeout(timeout)),
+                Ok(Err(error)) => return Err(TransportError::new(error).into()),
+                Ok(Ok(None)) => {
+                    complete = true;
+                    break;
+                }
+                Ok(Ok(Some(chunk))) => {
+                    prefix.extend_from_slice(&chunk);
+                    if prefix.len() > ERROR_BODY_LIMIT {
+                        break;
+                    }
+                }
+            }
+        }
+        if complete {
+            let raw = RawResponse {
+                status,
+                headers: headers.clone(),
+                body: prefix,
+            };
+            if let Some(log_id) = raw.log_id() {
+                span.record("log_id", log_id);
+            }
+            // An envelope with code 0 is no error: then the JSON is the file.
+            response::check_envelope_only(&raw)?;
+            prefix = raw.body;
+        }
+    }
+    Ok(Download {
+        status,
+        headers,
+        prefix: Some(Bytes::from(prefix)),
+        response: (!complete).then_some(streaming),
+        idle_timeout: timeout,
+    })
 }
 
 /// The `Range` header value to resume a download into `path`: `Some("bytes=N-")` when

@@ -43,6 +43,7 @@ mod config;
 pub mod download;
 mod error;
 pub mod event;
+mod headers;
 pub mod multipart;
 mod operation;
 pub mod paginate;
