@@ -1,17 +1,16 @@
 //! Validates the loaded specs and resolves them into the [`Model`]. Every
 //! problem becomes a located diagnostic; resolution goes on after an error so
 //! that one run reports them all.
-
 //!
-//! One file per concern, each adding methods to the one [`Resolver`]:
-//! [`services`] walks a service file, [`types`], [`enums`] and [`fields`]
-//! resolve type definitions and references, [`operations`] resolves one
-//! method and its parameters, [`paging`] its paging, [`events`] a service's
-//! pushed events, and [`warnings`] holds
-//! the checks that need the whole run; [`constraints`] says where `file`,
-//! string limits, patterns and `json_string` fit, [`headers`] guards header
-//! parameters, [`content`] resolves body and response content types,
-//! envelopes and token-less endpoints, and [`rate_limits`] the quota
+//! One file per concern, each adding methods to the one `Resolver`:
+//! `services` walks a service file, `types`, `enums` and `fields`
+//! resolve type definitions and references, `operations` resolves one
+//! method and its parameters, `paging` its paging, `events` a service's
+//! pushed events, and `warnings` holds
+//! the checks that need the whole run; `constraints` says where `file`,
+//! string limits, patterns and `json_string` fit, `headers` guards header
+//! parameters, `content` resolves body and response content types,
+//! envelopes and token-less endpoints, and `rate_limits` the quota
 //! windows. A new spec shape gets its own file here and one call from the
 //! resolver that owns the enclosing construct.
 
