@@ -181,7 +181,7 @@ fn main() -> ExitCode {
     if args.check {
         let schema_stale = args.schema
             && std::fs::read_to_string(&schema_path).ok().as_deref() != Some(schema.as_str());
-        return check(&generations, &root, &counts, schema_stale);
+        return check(&generations, &root, &counts, args.schema, schema_stale);
     }
     let mut total = output::WriteSummary::default();
     if args.schema {
@@ -211,8 +211,11 @@ fn main() -> ExitCode {
         }
     }
     println!(
-        "codegen: {counts}; files: {} written, {} unchanged, {} removed",
-        total.written, total.unchanged, total.removed
+        "codegen: {counts}; files ({}): {} written, {} unchanged, {} removed",
+        file_scope(args.schema),
+        total.written,
+        total.unchanged,
+        total.removed
     );
     ExitCode::SUCCESS
 }
@@ -226,14 +229,25 @@ fn shown_root(root: &Path) -> String {
         .to_string()
 }
 
+/// What the file counts of both summaries cover, so a run and `--check`
+/// count the same set and say so.
+fn file_scope(schema: bool) -> &'static str {
+    if schema {
+        "generated crates + codegen/spec.schema.json"
+    } else {
+        "generated crate"
+    }
+}
+
 fn check(
     generations: &[(&Job, Generation)],
     root: &std::path::Path,
     counts: &str,
+    schema: bool,
     schema_stale: bool,
 ) -> ExitCode {
     let mut all = Vec::new();
-    let mut files = 0;
+    let mut files = usize::from(schema);
     if schema_stale {
         all.push((
             String::from("codegen"),
@@ -252,7 +266,10 @@ fn check(
         }
     }
     if all.is_empty() {
-        println!("codegen --check: {counts}; all {files} files up to date");
+        println!(
+            "codegen --check: {counts}; files ({}): all {files} up to date",
+            file_scope(schema)
+        );
         return ExitCode::SUCCESS;
     }
     for (dir, drift) in &all {

@@ -141,7 +141,7 @@ fn describe(output: &Output) -> String {
     )
 }
 
-/// `codegen: …; files: N written, M unchanged, K removed` → (N, M, K).
+/// `codegen: …; files (SCOPE): N written, M unchanged, K removed` → (N, M, K).
 fn summary(output: &Output) -> (usize, usize, usize) {
     let stdout = text(&output.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -152,8 +152,9 @@ fn summary(output: &Output) -> (usize, usize, usize) {
         describe(output)
     );
     let files = lines[0]
-        .split("files: ")
+        .split("files (")
         .nth(1)
+        .and_then(|rest| rest.split_once("): ").map(|(_, counts)| counts))
         .unwrap_or_else(|| panic!("no file counts:\n{}", describe(output)));
     let numbers: Vec<usize> = files
         .split(", ")
@@ -487,4 +488,65 @@ fn outside_any_workspace_it_refuses_unless_told_where() {
         "{}",
         describe(&check)
     );
+}
+
+/// `codegen --check: …; files (SCOPE): all N up to date` → (SCOPE, N).
+fn check_summary(output: &Output) -> (String, usize) {
+    let stdout = text(&output.stdout);
+    let rest = stdout
+        .trim_end()
+        .split("files (")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no file count:\n{}", describe(output)));
+    let (scope, count) = rest
+        .split_once("): all ")
+        .unwrap_or_else(|| panic!("no file count:\n{}", describe(output)));
+    let count = count
+        .strip_suffix(" up to date")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no file count:\n{}", describe(output)));
+    (scope.to_owned(), count)
+}
+
+/// The scope a write summary names, e.g. `generated crates + codegen/spec.schema.json`.
+fn write_scope(output: &Output) -> String {
+    let stdout = text(&output.stdout);
+    let rest = stdout.split("files (").nth(1).unwrap_or_default();
+    rest.split_once("): ")
+        .map(|(scope, _)| scope.to_owned())
+        .unwrap_or_else(|| panic!("no file scope:\n{}", describe(output)))
+}
+
+#[test]
+fn a_run_and_check_count_the_same_files_and_say_which() {
+    let sandbox = fake_workspace("count-agree");
+    let run = |check: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_codegen"));
+        if check {
+            command.arg("--check");
+        }
+        command
+            .arg("--workspace")
+            .arg(&sandbox.dir)
+            .output()
+            .unwrap()
+    };
+    let first = run(false);
+    assert!(first.status.success(), "{}", describe(&first));
+    let second = run(false);
+    assert!(second.status.success(), "{}", describe(&second));
+    let (written, unchanged, removed) = summary(&second);
+    assert_eq!((written, removed), (0, 0), "{}", describe(&second));
+    let checked = run(true);
+    assert!(checked.status.success(), "{}", describe(&checked));
+    let (scope, count) = check_summary(&checked);
+    assert_eq!(
+        count,
+        unchanged,
+        "{}\n{}",
+        describe(&second),
+        describe(&checked)
+    );
+    assert_eq!(scope, write_scope(&second));
+    assert!(scope.contains("spec.schema.json"), "{scope}");
 }

@@ -9,7 +9,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 /// `Unknown(feishu_runtime::UnknownValue<i64>)`, so a value the platform adds later still
 /// decodes and round-trips. The constructor is hidden because building one by hand for a
 /// value that has a named variant would make two unequal values mean the same thing.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnknownValue<T>(T);
 
 impl<T> UnknownValue<T> {

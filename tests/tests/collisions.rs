@@ -131,3 +131,30 @@ async fn hostile_parameter_names_go_on_the_wire_unchanged() {
     let body: Value = serde_json::from_slice(&request.body).expect("JSON body");
     assert_eq!(body, json!({"crate": -7, "名称": "名"}));
 }
+
+/// Integer enums are `Copy` (their catch-all holds an `i64`); this fails to
+/// compile if the derive goes missing.
+#[test]
+fn integer_enums_are_copy() {
+    fn assert_copy<T: Copy>() {}
+    assert_copy::<Crate>();
+    let mode = Crate::Negative;
+    let copied = mode;
+    assert_eq!(mode, copied);
+}
+
+/// A documented value `unknown` gets its own variant, distinct from the
+/// catch-all `Unknown` for values the crate does not know.
+#[test]
+fn a_documented_unknown_value_is_not_the_catch_all() {
+    let decoded: Self_ = serde_json::from_value(json!("unknown")).expect("decodes");
+    assert_eq!(decoded, Self_::UnknownDocumented);
+    assert!(!matches!(decoded, Self_::Unknown(_)));
+    assert_eq!(decoded.as_str(), "unknown");
+    assert_eq!(
+        serde_json::to_value(&decoded).expect("serializes"),
+        json!("unknown")
+    );
+    let other: Self_ = serde_json::from_value(json!("Unknown")).expect("decodes");
+    assert!(matches!(other, Self_::Unknown(_)), "{other:?}");
+}

@@ -233,7 +233,7 @@ async fn performance_example_decodes_task_option_as_task_option_id() {
     assert_eq!(name.en_us.as_deref(), Some("Demo Semester"));
     let item = &data.items.as_ref().expect("items")[0];
     let counts = item.stage_num_lists.as_ref().expect("counts");
-    let options: Vec<_> = counts.iter().map(|c| c.task_option_id.clone()).collect();
+    let options: Vec<_> = counts.iter().map(|c| c.task_option_id).collect();
     assert_eq!(
         options,
         vec![
@@ -296,7 +296,7 @@ async fn unknown_enum_values_unknown_fields_and_sparse_objects_still_decode() {
     let list = page.okr_list.expect("okr_list");
     assert_eq!(list[0].permission, Some(OkrPermission::IdOnly));
     assert_eq!(list[0].name, None);
-    let unknown = list[1].permission.clone().expect("permission");
+    let unknown = list[1].permission.expect("permission");
     assert!(matches!(&unknown, OkrPermission::Unknown(v) if *v.wire_value() == 7));
     assert_eq!(unknown.wire_value(), 7);
     let status = list[1].objective_list.as_ref().expect("objectives")[0]

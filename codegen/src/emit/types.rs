@@ -189,9 +189,15 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, def: &EnumDef) -> Token
     let from_wire_doc = docs::doc_attrs(
         "The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].",
     );
+    // Every variant of an integer enum is a unit or `Unknown(UnknownValue<i64>)`, so
+    // it can be `Copy`; a string enum's `Unknown` holds a `String` and cannot.
+    let copy = match def.repr {
+        EnumRepr::Int => quote!(::std::marker::Copy,),
+        EnumRepr::String => quote!(),
+    };
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[derive(::std::clone::Clone, #copy ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::{Resolver, yaml_text};
-use crate::ident::{Case, sanitize};
+use crate::ident::{Case, RustIdent, sanitize};
 use crate::model::*;
 use crate::source::{Segment, SourceFile, YamlPath};
 use crate::spec::EnumValueSpec;
@@ -106,7 +106,17 @@ impl Resolver {
                     Case::UpperCamel,
                 ),
                 (None, EnumValue::String(s)) if s.chars().any(|c| c.is_ascii_alphabetic()) => {
-                    sanitize(s, Case::UpperCamel)
+                    let derived = sanitize(s, Case::UpperCamel);
+                    // A documented value such as `unknown` would collide with the
+                    // catch-all `Unknown(UnknownValue<_>)`; derive a fixed, documented
+                    // name rather than make every author pick one (spec/README.md).
+                    if derived.unraw() == "Unknown" {
+                        RustIdent {
+                            source: "UnknownDocumented".into(),
+                        }
+                    } else {
+                        derived
+                    }
                 }
                 (None, _) => {
                     self.error(source, &value_path, false, format!("enum value `{shown}` needs a `rust_name`"), Some("numbers and symbols make poor variant names: add e.g. `rust_name: not_started` from the value's description".into()));

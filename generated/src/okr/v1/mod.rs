@@ -39,6 +39,7 @@ impl<'a> OkrV1<'a> {
 /// Spec type `okr_image_target_type`.
 #[derive(
     ::std::clone::Clone,
+    ::std::marker::Copy,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
@@ -442,6 +443,7 @@ pub struct OkrObjectiveAlignedObjectiveOwner {
 /// Spec type `okr_permission`.
 #[derive(
     ::std::clone::Clone,
+    ::std::marker::Copy,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
@@ -510,6 +512,7 @@ impl<'de> ::serde::Deserialize<'de> for OkrPermission {
 /// Spec type `okr_confirm_status`.
 #[derive(
     ::std::clone::Clone,
+    ::std::marker::Copy,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,

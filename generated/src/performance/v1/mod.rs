@@ -172,6 +172,7 @@ pub struct StageTaskInfo {
 /// Spec type `task_option`.
 #[derive(
     ::std::clone::Clone,
+    ::std::marker::Copy,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,

@@ -288,6 +288,10 @@ pub enum Self_ {
     ///
     /// Wire value: `"-1"`.
     MinusOne,
+    /// 文档列出的 unknown 值，与兜底变体 Unknown 同名
+    ///
+    /// Wire value: `"unknown"`.
+    UnknownDocumented,
     /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
     Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
 }
@@ -305,6 +309,7 @@ impl Self_ {
             Self::UpperCase => "UPPER_CASE",
             Self::Chinese => "中文",
             Self::MinusOne => "-1",
+            Self::UnknownDocumented => "unknown",
             Self::Unknown(value) => value.wire_value(),
         }
     }
@@ -321,6 +326,7 @@ impl Self_ {
             "UPPER_CASE" => Self::UpperCase,
             "中文" => Self::Chinese,
             "-1" => Self::MinusOne,
+            "unknown" => Self::UnknownDocumented,
             other => {
                 Self::Unknown(
                     ::feishu_runtime::UnknownValue::from_wire(
@@ -359,6 +365,7 @@ impl<'de> ::serde::Deserialize<'de> for Self_ {
 /// Spec type `crate`.
 #[derive(
     ::std::clone::Clone,
+    ::std::marker::Copy,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::cmp::Eq,
