@@ -58,10 +58,13 @@ pub fn sanitize(wire: &str, case: Case) -> RustIdent {
         Case::Snake => ascii.to_snake_case(),
         Case::UpperCamel => ascii.to_upper_camel_case(),
     };
-    let mut name = if cased.is_empty() {
-        "value".to_owned()
-    } else {
-        cased
+    // A name with nothing to keep (an error message `--`, a value `---`) still
+    // needs an identifier, in the case asked for: `value` as a variant name is a
+    // non_camel_case_types warning in the generated crate.
+    let mut name = match (cased.is_empty(), case) {
+        (false, _) => cased,
+        (true, Case::Snake) => "value".to_owned(),
+        (true, Case::UpperCamel) => "Value".to_owned(),
     };
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = match case {
@@ -127,5 +130,7 @@ mod tests {
         assert_eq!(snake("名称"), "u540d_u79f0");
         assert_eq!(snake(""), "value");
         assert_eq!(snake("---"), "value");
+        assert_eq!(camel(""), "Value");
+        assert_eq!(camel("--"), "Value");
     }
 }
