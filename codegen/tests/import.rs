@@ -508,3 +508,25 @@ fn malformed_event_pages_are_located_errors() {
         assert!(errors[0].message.contains(want), "{errors:?}");
     }
 }
+
+#[test]
+fn a_page_type_named_like_a_shared_type_with_other_fields_is_its_own_type() {
+    // The Performance v2 pages call `{zh_cn, en_us}` `i18n`, the shared
+    // type's name for `{zh-CN, en-US}`: the example decides which it is.
+    let (text, warnings) = one("i18n-other-shape.md");
+    let v = yaml(&text);
+    let local = s(&v, "types.project.fields.name.type");
+    assert_ne!(local, "i18n", "{text}");
+    let fields = at(&v, &format!("types.{local}.fields"));
+    assert_eq!(keys(fields), ["zh_cn", "en_us"], "{text}");
+    assert_eq!(s(&v, "types.project.fields.title.type"), "i18n");
+    let project = at(&v, "types.project.fields");
+    assert_eq!(keys(project), ["id", "name", "title", "owner_id"], "{text}");
+    assert!(
+        warnings
+            .iter()
+            .all(|w| !w.contains("nesting") && !w.contains("twice")),
+        "{warnings:?}"
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", &text)]);
+}

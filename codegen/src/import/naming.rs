@@ -162,22 +162,31 @@ impl Namer {
         if f.kind == Some(Kind::Object) {
             if let Some(hint) = f
                 .type_hint
-                .as_ref()
-                .filter(|h| known.common_types.contains(*h))
+                .clone()
+                .filter(|h| known.common_types.contains(h))
             {
-                let listed = known.common_fields.get(hint);
+                let listed = known.common_fields.get(&hint);
+                // Children that share nothing with the shared type make a
+                // different type of the same name (a page's `i18n` with
+                // `zh_cn`/`en_us`): it gets a local type below.
+                let foreign = !f.children.is_empty()
+                    && listed.is_some_and(|l| f.children.iter().all(|c| !l.contains(&c.name)));
                 let extra: Vec<String> = f
                     .children
                     .iter()
                     .filter(|c| listed.is_some_and(|l| !l.contains(&c.name)))
                     .map(|c| format!("`{}`", c.name))
                     .collect();
-                if !extra.is_empty() {
-                    f.notes.push(format!("the page lists {} under this field, which the shared type `{hint}` does not have; dropped", extra.join(", ")));
+                if foreign {
+                    f.notes.push(format!("the page lists {} under this field, none of which the shared type `{hint}` has; a type of its own was made", extra.join(", ")));
+                } else {
+                    if !extra.is_empty() {
+                        f.notes.push(format!("the page lists {} under this field, which the shared type `{hint}` does not have; dropped", extra.join(", ")));
+                    }
+                    f.kind = Some(Kind::Named(hint.clone()));
+                    f.children.clear();
+                    return;
                 }
-                f.kind = Some(Kind::Named(hint.clone()));
-                f.children.clear();
-                return;
             }
             if f.children.is_empty() {
                 f.kind = Some(Kind::Any);

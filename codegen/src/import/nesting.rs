@@ -232,7 +232,14 @@ pub fn rebuild(rows: Vec<FlatRow>, example: Option<&Value>, closed: &Closed) -> 
                 keys.get_or_insert_with(BTreeSet::new)
                     .extend(seen.iter().cloned());
             }
-            let shared = hint.as_ref().and_then(|h| closed.get(h));
+            // A page may reuse a shared type's name for another shape (its
+            // `i18n` with `zh_cn`/`en_us` beside the shared `zh-CN`/`en-US`):
+            // when the example shows none of the shared fields, it is not the
+            // shared type and the example's keys decide.
+            let shared = hint.as_ref().and_then(|h| closed.get(h)).filter(|fields| {
+                keys.as_ref()
+                    .is_none_or(|k| k.is_empty() || !k.is_disjoint(fields))
+            });
             if let Some(fields) = shared {
                 keys = Some(fields.clone());
             }
