@@ -4,6 +4,10 @@
 //! Version `v1` of the `performance` service: its types and resources.
 /// Operations on `stage_task`.
 pub mod stage_task;
+/// Operations on `review_data`.
+pub mod review_data;
+/// Operations on `semester`.
+pub mod semester;
 /// Version `v1` of the `performance` service. Get it with [`crate::performance::PerformanceService::v1`].
 #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
 pub struct PerformanceV1<'a> {
@@ -20,6 +24,22 @@ impl<'a> PerformanceV1<'a> {
     /// Operations on `stage_task`.
     pub fn stage_task(&self) -> stage_task::StageTaskResource<'a> {
         stage_task::StageTaskResource::new(self.client)
+    }
+    /// 评估数据
+    ///
+    /// Review results.
+    ///
+    /// Operations on `review_data`.
+    pub fn review_data(&self) -> review_data::ReviewDataResource<'a> {
+        review_data::ReviewDataResource::new(self.client)
+    }
+    /// 周期
+    ///
+    /// Review semesters.
+    ///
+    /// Operations on `semester`.
+    pub fn semester(&self) -> semester::SemesterResource<'a> {
+        semester::SemesterResource::new(self.client)
     }
 }
 /// 周期基本信息
@@ -333,4 +353,1075 @@ impl<'de> ::serde::Deserialize<'de> for StageTaskStatus {
         >>::deserialize(deserializer)?;
         ::std::result::Result::Ok(Self::from_wire(&value))
     }
+}
+/// 用户 ID 类型
+///
+/// Which kind of user ID a request or response carries (without people_admin_id).
+///
+/// Spec type `basic_user_id_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum BasicUserIdType {
+    /// 标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。
+    ///
+    /// Wire value: `"open_id"`.
+    OpenId,
+    /// 标识一个用户在某个应用开发商下的身份。同一用户在同一开发商下的应用中的 Union ID 是相同的。
+    ///
+    /// Wire value: `"union_id"`.
+    UnionId,
+    /// 标识一个用户在某个租户内的身份。同一个用户在租户 A 和租户 B 内的 User ID 是不同的。
+    ///
+    /// Wire value: `"user_id"`.
+    /// Needs the field scope `contact:user.employee_id:readonly`.
+    UserId,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl BasicUserIdType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpenId => "open_id",
+            Self::UnionId => "union_id",
+            Self::UserId => "user_id",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open_id" => Self::OpenId,
+            "union_id" => Self::UnionId,
+            "user_id" => Self::UserId,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for BasicUserIdType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BasicUserIdType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BasicUserIdType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 环节类型
+///
+/// The kind of review stage.
+///
+/// Spec type `review_data_stage_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ReviewDataStageType {
+    /// 终评环节
+    ///
+    /// The final review.
+    ///
+    /// Wire value: `"leader_review"`.
+    LeaderReview,
+    /// 结果沟通环节
+    ///
+    /// Communicate and open the result.
+    ///
+    /// Wire value: `"communication_and_open_result"`.
+    CommunicationAndOpenResult,
+    /// 查看绩效结果环节
+    ///
+    /// View the result.
+    ///
+    /// Wire value: `"view_result"`.
+    ViewResult,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl ReviewDataStageType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LeaderReview => "leader_review",
+            Self::CommunicationAndOpenResult => "communication_and_open_result",
+            Self::ViewResult => "view_result",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "leader_review" => Self::LeaderReview,
+            "communication_and_open_result" => Self::CommunicationAndOpenResult,
+            "view_result" => Self::ViewResult,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ReviewDataStageType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ReviewDataStageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReviewDataStageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 环节状态
+///
+/// Progress of a review stage.
+///
+/// Spec type `review_data_stage_progress`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ReviewDataStageProgress {
+    /// 未开始，任务的开始时间未到达
+    ///
+    /// Not started (its start time has not come).
+    ///
+    /// Wire value: `0`.
+    NotStarted,
+    /// 待完成，任务的开始时间到达而截止时间未到达，且任务未完成
+    ///
+    /// Open and not done before the deadline.
+    ///
+    /// Wire value: `1`.
+    Todo,
+    /// 已截止，任务的截止时间已到达，且任务未完成
+    ///
+    /// The deadline passed and the task is not done.
+    ///
+    /// Wire value: `2`.
+    PastDeadline,
+    /// 已完成，任务已完成
+    ///
+    /// Done.
+    ///
+    /// Wire value: `3`.
+    Done,
+    /// 已复议，绩效结果已开通，且被评估人已发起复议
+    ///
+    /// The result was opened and the reviewee asked for reconsideration.
+    ///
+    /// Wire value: `4`.
+    Reconsidered,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl ReviewDataStageProgress {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::NotStarted => 0,
+            Self::Todo => 1,
+            Self::PastDeadline => 2,
+            Self::Done => 3,
+            Self::Reconsidered => 4,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0 => Self::NotStarted,
+            1 => Self::Todo,
+            2 => Self::PastDeadline,
+            3 => Self::Done,
+            4 => Self::Reconsidered,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for ReviewDataStageProgress {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for ReviewDataStageProgress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReviewDataStageProgress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
+    }
+}
+/// 周期状态
+///
+/// State of a semester.
+///
+/// Spec type `semester_progress`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum SemesterProgress {
+    /// 初始化
+    ///
+    /// Being set up.
+    ///
+    /// Wire value: `"initiating"`.
+    Initiating,
+    /// 已启动
+    ///
+    /// Started.
+    ///
+    /// Wire value: `"enabled"`.
+    Enabled,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl SemesterProgress {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initiating => "initiating",
+            Self::Enabled => "enabled",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "initiating" => Self::Initiating,
+            "enabled" => Self::Enabled,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for SemesterProgress {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SemesterProgress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SemesterProgress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 周期类型分组
+///
+/// The length of a semester.
+///
+/// Spec type `semester_type_group`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum SemesterTypeGroup {
+    /// 年
+    ///
+    /// Wire value: `"Annual"`.
+    Annual,
+    /// 半年
+    ///
+    /// Wire value: `"Semi-annual"`.
+    SemiAnnual,
+    /// 季度
+    ///
+    /// Wire value: `"Quarter"`.
+    Quarter,
+    /// 双月
+    ///
+    /// Wire value: `"Bimonth"`.
+    Bimonth,
+    /// 月
+    ///
+    /// Wire value: `"Month"`.
+    Month,
+    /// 非标准周期
+    ///
+    /// Wire value: `"Non-standard"`.
+    NonStandard,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl SemesterTypeGroup {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Annual => "Annual",
+            Self::SemiAnnual => "Semi-annual",
+            Self::Quarter => "Quarter",
+            Self::Bimonth => "Bimonth",
+            Self::Month => "Month",
+            Self::NonStandard => "Non-standard",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Annual" => Self::Annual,
+            "Semi-annual" => Self::SemiAnnual,
+            "Quarter" => Self::Quarter,
+            "Bimonth" => Self::Bimonth,
+            "Month" => Self::Month,
+            "Non-standard" => Self::NonStandard,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for SemesterTypeGroup {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SemesterTypeGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SemesterTypeGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 周期类型
+///
+/// Which part of the year a semester covers.
+///
+/// Spec type `semester_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum SemesterType {
+    /// 全年
+    ///
+    /// Wire value: `"Annual"`.
+    Annual,
+    /// 上半年
+    ///
+    /// Wire value: `"H1"`.
+    H1,
+    /// 下半年
+    ///
+    /// Wire value: `"H2"`.
+    H2,
+    /// 第一季度
+    ///
+    /// Wire value: `"Q1"`.
+    Q1,
+    /// 第二季度
+    ///
+    /// Wire value: `"Q2"`.
+    Q2,
+    /// 第三季度
+    ///
+    /// Wire value: `"Q3"`.
+    Q3,
+    /// 第四季度
+    ///
+    /// Wire value: `"Q4"`.
+    Q4,
+    /// 1-2 双月
+    ///
+    /// Wire value: `"January-February"`.
+    JanuaryFebruary,
+    /// 3-4 双月
+    ///
+    /// Wire value: `"March-April"`.
+    MarchApril,
+    /// 5-6 双月
+    ///
+    /// Wire value: `"May-June"`.
+    MayJune,
+    /// 7-8 双月
+    ///
+    /// Wire value: `"July-August"`.
+    JulyAugust,
+    /// 9-10 双月
+    ///
+    /// Wire value: `"September-October"`.
+    SeptemberOctober,
+    /// 11-12 双月
+    ///
+    /// Wire value: `"November-December"`.
+    NovemberDecember,
+    /// 1月份
+    ///
+    /// Wire value: `"January"`.
+    January,
+    /// 2月份
+    ///
+    /// Wire value: `"February"`.
+    February,
+    /// 3月份
+    ///
+    /// Wire value: `"March"`.
+    March,
+    /// 4月份
+    ///
+    /// Wire value: `"April"`.
+    April,
+    /// 5月份
+    ///
+    /// Wire value: `"May"`.
+    May,
+    /// 6月份
+    ///
+    /// Wire value: `"June"`.
+    June,
+    /// 7月份
+    ///
+    /// Wire value: `"July"`.
+    July,
+    /// 8月份
+    ///
+    /// Wire value: `"August"`.
+    August,
+    /// 9月份
+    ///
+    /// Wire value: `"September"`.
+    September,
+    /// 10月份
+    ///
+    /// Wire value: `"October"`.
+    October,
+    /// 11月份
+    ///
+    /// Wire value: `"November"`.
+    November,
+    /// 12月份
+    ///
+    /// Wire value: `"December"`.
+    December,
+    /// 自定义
+    ///
+    /// Wire value: `"Custom"`.
+    Custom,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl SemesterType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Annual => "Annual",
+            Self::H1 => "H1",
+            Self::H2 => "H2",
+            Self::Q1 => "Q1",
+            Self::Q2 => "Q2",
+            Self::Q3 => "Q3",
+            Self::Q4 => "Q4",
+            Self::JanuaryFebruary => "January-February",
+            Self::MarchApril => "March-April",
+            Self::MayJune => "May-June",
+            Self::JulyAugust => "July-August",
+            Self::SeptemberOctober => "September-October",
+            Self::NovemberDecember => "November-December",
+            Self::January => "January",
+            Self::February => "February",
+            Self::March => "March",
+            Self::April => "April",
+            Self::May => "May",
+            Self::June => "June",
+            Self::July => "July",
+            Self::August => "August",
+            Self::September => "September",
+            Self::October => "October",
+            Self::November => "November",
+            Self::December => "December",
+            Self::Custom => "Custom",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Annual" => Self::Annual,
+            "H1" => Self::H1,
+            "H2" => Self::H2,
+            "Q1" => Self::Q1,
+            "Q2" => Self::Q2,
+            "Q3" => Self::Q3,
+            "Q4" => Self::Q4,
+            "January-February" => Self::JanuaryFebruary,
+            "March-April" => Self::MarchApril,
+            "May-June" => Self::MayJune,
+            "July-August" => Self::JulyAugust,
+            "September-October" => Self::SeptemberOctober,
+            "November-December" => Self::NovemberDecember,
+            "January" => Self::January,
+            "February" => Self::February,
+            "March" => Self::March,
+            "April" => Self::April,
+            "May" => Self::May,
+            "June" => Self::June,
+            "July" => Self::July,
+            "August" => Self::August,
+            "September" => Self::September,
+            "October" => Self::October,
+            "November" => Self::November,
+            "December" => Self::December,
+            "Custom" => Self::Custom,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for SemesterType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SemesterType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SemesterType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 周期
+///
+/// A review semester.
+///
+/// Spec type `semester`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Semester {
+    /// 周期 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6992035450862224940"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 周期年份
+    ///
+    /// Example: `2024`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub year: ::std::option::Option<i32>,
+    /// 周期类型分组
+    ///
+    /// Example: `"Quarter"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_group: ::std::option::Option<crate::performance::v1::SemesterTypeGroup>,
+    /// 周期类型
+    ///
+    /// Wire name: `type`.
+    /// Example: `"Q1"`.
+    #[serde(rename = "type")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub semester_type: ::std::option::Option<crate::performance::v1::SemesterType>,
+    /// 周期名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::common::I18n>,
+    /// 周期状态
+    ///
+    /// Example: `"enabled"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub progress: ::std::option::Option<crate::performance::v1::SemesterProgress>,
+    /// 周期开始时间，毫秒时间戳
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1625068800000"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// 周期结束时间，毫秒时间戳
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1640966399999"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// 周期创建时间，毫秒时间戳
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1625068800000"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub create_time: ::std::option::Option<::std::string::String>,
+    /// 周期更新时间，毫秒时间戳
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1625068800000"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modify_time: ::std::option::Option<::std::string::String>,
+    /// 周期创建人 ID，与入参 `user_id_type` 类型一致
+    ///
+    /// Example: `"ou_ce613028fe74745421f5dc320bb9c709"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub create_user_id: ::std::option::Option<::std::string::String>,
+    /// 周期更新人 ID，与入参 `user_id_type` 类型一致
+    ///
+    /// Example: `"ou_ce613028fe74745421f5dc320bb9c709"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modify_user_id: ::std::option::Option<::std::string::String>,
+}
+/// 绩效评估项目
+///
+/// A review activity (project) in a semester.
+///
+/// Spec type `activity`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Activity {
+    /// 项目 ID，可通过获取项目列表接口获取
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6992035450862323244"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 项目名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::common::I18n>,
+    /// 周期 ID，详情可查看：获取周期列表
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6992035450862224940"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub semester_id: ::std::option::Option<::std::string::String>,
+}
+/// 评估项等级
+///
+/// One rating level of an indicator.
+///
+/// Spec type `indicator_option`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct IndicatorOption {
+    /// 等级 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6966127279593588268"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 等级名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::common::I18n>,
+    /// 等级代号
+    ///
+    /// Example: `"D"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub label: ::std::option::Option<::std::string::String>,
+}
+/// 评估项
+///
+/// A review indicator with its rating levels.
+///
+/// Spec type `indicator`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Indicator {
+    /// 评估项 ID，详情可查看：获取评估项列表
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6966127279593784876"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 评估项名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::common::I18n>,
+    /// 评估项等级列表
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub options: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v1::IndicatorOption>,
+    >,
+}
+/// 评估模板
+///
+/// A review template of one stage.
+///
+/// Spec type `template`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Template {
+    /// 评估模板 ID，详情可查看：获取评估模板
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6982759007063000610"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 环节名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::common::I18n>,
+    /// 环节类型
+    ///
+    /// Example: `"communication_and_open_result"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stage: ::std::option::Option<crate::performance::v1::ReviewDataStageType>,
+}
+/// 评估内容
+///
+/// A part of a review template.
+///
+/// Spec type `unit`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Unit {
+    /// 评估内容 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6982759008043877922"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 评估内容名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::common::I18n>,
+}
+/// 评估字段
+///
+/// A field of a review template.
+///
+/// Spec type `field`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Field {
+    /// 评估字段 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6982759008811615782"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 评估字段名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::common::I18n>,
+    /// 评估项 ID，详情可查看：获取评估项列表
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6966127279593784876"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub indicator_id: ::std::option::Option<::std::string::String>,
+    /// 父级评估字段 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6982759008811615782"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub parent_field_id: ::std::option::Option<::std::string::String>,
+}
+/// 用户 ID
+///
+/// A user's open_id and user_id.
+///
+/// Spec type `user`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct User {
+    /// 用户的 open_id
+    ///
+    /// Example: `"ou_3245842393d09e9428ad4655da6e30b3"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub open_id: ::std::option::Option<::std::string::String>,
+    /// 用户的 user_id，与入参 `user_id_type` 类型一致
+    ///
+    /// Example: `"6932009399175086099"`.
+    /// Returned only with the field scope `contact:user.employee_id:readonly`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+/// 环节填写内容
+///
+/// One answer a reviewer gave in a stage.
+///
+/// Spec type `review_detail`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ReviewDetail {
+    /// 评估模板 ID，详情可查看：获取评估模板
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6982759008972326447"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_id: ::std::option::Option<::std::string::String>,
+    /// 评估内容 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6982759008973882926"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub unit_id: ::std::option::Option<::std::string::String>,
+    /// 评估字段 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6982759009698137641"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_id: ::std::option::Option<::std::string::String>,
+    /// 评估人 ID，ID 类型请参考：用户资源介绍
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewer_user_id: ::std::option::Option<crate::performance::v1::User>,
+    /// 最后提交时间，毫秒时间戳
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1627977114000"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub submit_time: ::std::option::Option<::std::string::String>,
+    /// 评估项 ID，详情可查看：获取评估项列表。当 option_id 或 score 有值的时候有值
+    ///
+    /// Example: `"6966127279593784876"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub indicator_id: ::std::option::Option<::std::string::String>,
+    /// 评估项结果等级 ID。当前评估项是评级型评估项数据时有值
+    ///
+    /// Example: `"6966127279593653804"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub option_id: ::std::option::Option<::std::string::String>,
+    /// 评分型评估项填写内容。当前评估项是评分型评估项数据时有值
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub score: ::std::option::Option<::std::string::String>,
+    /// 填写项填写内容。当前评估项是填写项数据时有值
+    ///
+    /// Example: `"干得不错"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+    /// 绩效系数值
+    ///
+    /// Example: `"4.00"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub perf_coefficient_result: ::std::option::Option<::std::string::String>,
+    /// 富文本格式的填写内容（JSON 文本，解析方式见 editor 组件文档）
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub richtext: ::std::option::Option<::std::string::String>,
+}
+/// 环节信息
+///
+/// One stage of a reviewee's review with its answers.
+///
+/// Spec type `review_stage`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ReviewStage {
+    /// 环节类型
+    ///
+    /// Example: `"communication_and_open_result"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stage_type: ::std::option::Option<crate::performance::v1::ReviewDataStageType>,
+    /// 环节状态
+    ///
+    /// Example: `3`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub progress: ::std::option::Option<crate::performance::v1::ReviewDataStageProgress>,
+    /// 环节填写内容
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v1::ReviewDetail>,
+    >,
+}
+/// 评估数据
+///
+/// One reviewee's review data in one activity.
+///
+/// Spec type `review_profile`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ReviewProfile {
+    /// 被评估人 ID，ID 类型请参考：用户资源介绍
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<crate::performance::v1::User>,
+    /// 周期 ID，详情可查看：获取周期列表
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6992035450862224940"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub semester_id: ::std::option::Option<::std::string::String>,
+    /// 项目 ID，详情可查看：获取项目列表
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"6992035450862323244"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub activity_id: ::std::option::Option<::std::string::String>,
+    /// 环节信息
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stages: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v1::ReviewStage>,
+    >,
 }

@@ -76,6 +76,57 @@ impl<'a> StageTaskResource<'a> {
             },
         }
     }
+    /// 获取周期任务（全部用户）
+    ///
+    /// 批量获取周期下所有用户的任务信息。支持传入任务分类、任务截止时间参数删选周期内任务数据。
+    ///
+    /// `POST /open-apis/performance/v1/stage_tasks/find_by_page`
+    ///
+    /// - Access tokens: `tenant_access_token`
+    /// - Scopes (any one): `performance:performance`, `performance:performance:readonly`
+    /// - Field scopes (sensitive fields are returned only with these): `contact:user.employee_id:readonly`
+    /// - Rate limit: 20 requests per minute per app
+    /// - Retries: safe (the call is idempotent)
+    /// - Apps: self-built (custom), marketplace (isv)
+    ///
+    /// # Arguments
+    ///
+    /// - `semester_id`: 周期 ID，可通过获取周期接口获取. A 64-bit integer carried as a JSON string: keep it as text. Example: `"7033710017401751071"`.
+    ///
+    /// Optional parameters are set on the returned builder: [`FindByPageStageTaskRequest::user_id_type`], [`FindByPageStageTaskRequest::task_option_lists`], [`FindByPageStageTaskRequest::after_time`], [`FindByPageStageTaskRequest::before_time`], [`FindByPageStageTaskRequest::page_token`], [`FindByPageStageTaskRequest::page_size`].
+    ///
+    /// # Returns
+    ///
+    /// A [`FindByPageStageTaskRequest`]; `.send().await` on it returns `Result<FindByPageStageTaskResponse, feishu::Error>` with [`FindByPageStageTaskResponse`] on success.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding failures, the endpoint documents these codes (`Error::code()`):
+    ///
+    /// | HTTP | Code | Message | Advice |
+    /// |---|---|---|---|
+    /// | 500 | 1580101 | internal error | 请根据实际报错信息定位或咨询技术支持 |
+    /// | 400 | 1580102 | param is invalid | 检查参数是否正确，例如类型，大小 |
+    ///
+    /// [Official documentation](https://open.feishu.cn/document/performance-v1/stage_task/find_by_page)
+    pub fn find_by_page(
+        &self,
+        semester_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> FindByPageStageTaskRequest {
+        FindByPageStageTaskRequest {
+            client: ::std::clone::Clone::clone(self.client.core()),
+            options: ::std::default::Default::default(),
+            user_id_type: ::std::option::Option::None,
+            body: FindByPageStageTaskRequestBody {
+                semester_id: ::std::convert::Into::into(semester_id),
+                task_option_lists: ::std::option::Option::None,
+                after_time: ::std::option::Option::None,
+                before_time: ::std::option::Option::None,
+                page_token: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+        }
+    }
 }
 /// The static description of `performance.v1.stage_task.find_by_user_list`.
 static FIND_BY_USER_LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
@@ -288,6 +339,332 @@ pub enum FindByUserListStageTaskErrorCode {
     ParamIsInvalid,
 }
 impl FindByUserListStageTaskErrorCode {
+    const ALL: [Self; 2usize] = [Self::InternalError, Self::ParamIsInvalid];
+    const ROWS: [(i64, u16, &'static str, &'static str); 2usize] = [
+        (
+            1580101,
+            500u16,
+            "internal error",
+            "请根据实际报错信息定位或咨询技术支持",
+        ),
+        (
+            1580102,
+            400u16,
+            "param is invalid",
+            "检查参数是否正确，例如类型，大小",
+        ),
+    ];
+    fn row(self) -> (i64, u16, &'static str, &'static str) {
+        Self::ROWS[self as usize]
+    }
+    /// The documented code, if `code` is one of this endpoint's.
+    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
+        Self::ALL.into_iter().find(|known| known.code() == code)
+    }
+    /// The documented code carried by an API error, if any.
+    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
+        error.code().and_then(Self::from_code)
+    }
+    /// The envelope's `code`.
+    pub fn code(self) -> i64 {
+        self.row().0
+    }
+    /// The HTTP status the doc gives for this code.
+    pub fn http_status(self) -> u16 {
+        self.row().1
+    }
+    /// The doc's message.
+    pub fn message(self) -> &'static str {
+        self.row().2
+    }
+    /// The doc's troubleshooting advice (empty when the doc gives none).
+    pub fn advice(self) -> &'static str {
+        self.row().3
+    }
+}
+/// The static description of `performance.v1.stage_task.find_by_page`.
+static FIND_BY_PAGE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
+    id: "performance.v1.stage_task.find_by_page",
+    method: ::feishu_runtime::HttpMethod::Post,
+    path: "/open-apis/performance/v1/stage_tasks/find_by_page",
+    token_types: &[::feishu_runtime::TokenType::Tenant],
+    rate_limits: &[
+        ::feishu_runtime::RateLimit {
+            requests: 20u32,
+            per_seconds: 60u32,
+            per: ::feishu_runtime::LimitScope::App,
+        },
+    ],
+    idempotent: true,
+    envelope: ::feishu_runtime::Envelope::Data,
+};
+/// A prepared `POST /open-apis/performance/v1/stage_tasks/find_by_page` request. Set optional parameters with its methods, then call [`FindByPageStageTaskRequest::send`].
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct FindByPageStageTaskRequest {
+    client: ::feishu_runtime::Client,
+    options: ::feishu_runtime::RequestOptions,
+    user_id_type: ::std::option::Option<crate::common::UserIdType>,
+    body: FindByPageStageTaskRequestBody,
+}
+impl FindByPageStageTaskRequest {
+    /// 用户 ID 类型
+    ///
+    /// Which kind of user ID the request and response carry.
+    ///
+    /// Example: `"open_id"`.
+    /// Server default: `"open_id"`.
+    pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
+        self.user_id_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// 任务分类，填写则获取指定分类的任务
+    ///
+    /// At most 3 items.
+    /// Example: `[1,2,3]`.
+    pub fn task_option_lists(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = crate::performance::v1::TaskOption>,
+    ) -> Self {
+        self.body.task_option_lists = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
+        self
+    }
+    /// 任务截止时间最小值，毫秒时间戳，填写则查询在此时间之后截止的任务
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1630425599999"`.
+    pub fn after_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body.after_time = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// 任务截止时间最大值，毫秒时间戳，填写则查询在此时间之前截止的任务
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1630425599999"`.
+    pub fn before_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body.before_time = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    ///
+    /// Example: `"AQD9/Rn9eij9Pm39ED40/dk53s4Ebp882DYfFaPFbz00L4CMZJrqGdzNyc8BcZtDbwVUvRmQTvyMYicnGWrde9X56TgdBuS+JKiSIkdexPw="`.
+    pub fn page_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body.page_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// 分页大小
+    ///
+    /// Range: 1 to 50 inclusive.
+    /// Example: `30`.
+    /// Server default: `20`.
+    pub fn page_size(mut self, value: i32) -> Self {
+        self.body.page_size = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    pub fn access_token(
+        mut self,
+        token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
+    ) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+    /// The JSON body this request will send.
+    pub fn body(&self) -> &FindByPageStageTaskRequestBody {
+        &self.body
+    }
+    /// Sends the request and decodes the response `data` into [`FindByPageStageTaskResponse`].
+    ///
+    /// # Errors
+    ///
+    /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<FindByPageStageTaskResponse, ::feishu_runtime::Error> {
+        if let ::std::option::Option::Some(values) = &self.body.task_option_lists {
+            ::feishu_runtime::validate::check_items(
+                "task_option_lists",
+                values.len(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(3usize),
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = self.body.page_size {
+            ::feishu_runtime::validate::check_range(
+                "page_size",
+                ::std::convert::From::from(value),
+                ::std::option::Option::Some(1f64),
+                ::std::option::Option::Some(50f64),
+            )?;
+        }
+        let mut request = ::feishu_runtime::Request::new(&FIND_BY_PAGE_OPERATION);
+        if let ::std::option::Option::Some(value) = &self.user_id_type {
+            request.query("user_id_type", value);
+        }
+        request.options(self.options);
+        request.json_body(&self.body)?;
+        self.client.execute(request).await
+    }
+}
+/// The JSON body of `performance.v1.stage_task.find_by_page`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct FindByPageStageTaskRequestBody {
+    /// 周期 ID，可通过获取周期接口获取
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7033710017401751071"`.
+    pub semester_id: ::std::string::String,
+    /// 任务分类，填写则获取指定分类的任务
+    ///
+    /// At most 3 items.
+    /// Example: `[1,2,3]`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub task_option_lists: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v1::TaskOption>,
+    >,
+    /// 任务截止时间最小值，毫秒时间戳，填写则查询在此时间之后截止的任务
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1630425599999"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub after_time: ::std::option::Option<::std::string::String>,
+    /// 任务截止时间最大值，毫秒时间戳，填写则查询在此时间之前截止的任务
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1630425599999"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub before_time: ::std::option::Option<::std::string::String>,
+    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    ///
+    /// Example: `"AQD9/Rn9eij9Pm39ED40/dk53s4Ebp882DYfFaPFbz00L4CMZJrqGdzNyc8BcZtDbwVUvRmQTvyMYicnGWrde9X56TgdBuS+JKiSIkdexPw="`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_token: ::std::option::Option<::std::string::String>,
+    /// 分页大小
+    ///
+    /// Range: 1 to 50 inclusive.
+    /// Example: `30`.
+    /// Server default: `20`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i32>,
+}
+/// The response `data` of `performance.v1.stage_task.find_by_page`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct FindByPageStageTaskResponse {
+    /// 周期基本信息
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub base: ::std::option::Option<crate::performance::v1::SemesterBaseInfo>,
+    /// 周期任务
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub items: ::std::option::Option<::std::vec::Vec<crate::performance::v1::StageTask>>,
+    /// 是否还有更多项
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_more: ::std::option::Option<bool>,
+    /// 分页标记，当 has_more 为 true 时，会同时返回新的 page_token，否则不返回 page_token
+    ///
+    /// Example: `"84I9nKzkGJjwv1FrJ1sIveEE2ij7xnes6nhcmxNOXLaLLe52sFVu8S0NPxRFkMhLFCMutL9a6Eod7kzOqWQeu47R7NWiZEmBKJ93Asg5VZv1oJkrG318reCJlrljfaeR"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_token: ::std::option::Option<::std::string::String>,
+}
+impl ::feishu_runtime::paginate::TokenPage for FindByPageStageTaskResponse {
+    fn item_count(&self) -> usize {
+        self.items.as_ref().map_or(0, ::std::vec::Vec::len)
+    }
+    fn has_more(&self) -> ::std::option::Option<bool> {
+        self.has_more
+    }
+    fn page_token(&self) -> ::std::option::Option<&str> {
+        self.page_token.as_deref()
+    }
+}
+impl FindByPageStageTaskRequest {
+    /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
+    ///
+    /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
+    pub fn pages(
+        self,
+    ) -> ::feishu_runtime::paginate::PageStream<FindByPageStageTaskResponse> {
+        let start = ::std::clone::Clone::clone(&self.body.page_token);
+        ::feishu_runtime::paginate::token_pages(
+            start,
+            move |token| {
+                let mut request = ::std::clone::Clone::clone(&self);
+                request.body.page_token = token;
+                request.send()
+            },
+        )
+    }
+    /// Every item of every page (`items`), fetched lazily; see [`FindByPageStageTaskRequest::pages`].
+    pub fn items(
+        self,
+    ) -> ::feishu_runtime::paginate::PageStream<crate::performance::v1::StageTask> {
+        ::feishu_runtime::paginate::items(
+            self.pages(),
+            |page| page.items.unwrap_or_default(),
+        )
+    }
+}
+/// The error codes documented for `performance.v1.stage_task.find_by_page`. Turn an error into one with [`FindByPageStageTaskErrorCode::from_error`]:
+///
+/// ```ignore
+/// match FindByPageStageTaskErrorCode::from_error(&error) {
+///     Some(code) => eprintln!("{}: {}", code.code(), code.advice()),
+///     None => eprintln!("{error}"),
+/// }
+/// ```
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum FindByPageStageTaskErrorCode {
+    /// `1580101` (HTTP 500): internal error
+    ///
+    /// 请根据实际报错信息定位或咨询技术支持
+    InternalError,
+    /// `1580102` (HTTP 400): param is invalid
+    ///
+    /// 检查参数是否正确，例如类型，大小
+    ParamIsInvalid,
+}
+impl FindByPageStageTaskErrorCode {
     const ALL: [Self; 2usize] = [Self::InternalError, Self::ParamIsInvalid];
     const ROWS: [(i64, u16, &'static str, &'static str); 2usize] = [
         (
