@@ -23,4 +23,8 @@ impl<'a> PerformanceService<'a> {
     pub fn v1(&self) -> v1::PerformanceV1<'a> {
         v1::PerformanceV1::new(self.client)
     }
+    /// Version `v2`.
+    pub fn v2(&self) -> v2::PerformanceV2<'a> {
+        v2::PerformanceV2::new(self.client)
+    }
 }

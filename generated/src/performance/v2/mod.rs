@@ -2,8 +2,176 @@
 // Do not edit: change the spec and run `cargo run -p codegen` again.
 
 //! Version `v2` of the `performance` service: its types and resources.
+/// Operations on `activity`.
+pub mod activity;
+/// Operations on `additional_information`.
+pub mod additional_information;
+/// Operations on `additional_informations_batch`.
+pub mod additional_informations_batch;
+/// Operations on `indicator`.
+pub mod indicator;
+/// Operations on `metric_detail`.
+pub mod metric_detail;
+/// Operations on `metric_field`.
+pub mod metric_field;
+/// Operations on `metric_lib`.
+pub mod metric_lib;
+/// Operations on `metric_tag`.
+pub mod metric_tag;
+/// Operations on `metric_template`.
+pub mod metric_template;
+/// Operations on `question`.
+pub mod question;
+/// Operations on `review_data`.
+pub mod review_data;
+/// Operations on `review_template`.
+pub mod review_template;
+/// Operations on `reviewee`.
+pub mod reviewee;
+/// Operations on `user_group_user_rel`.
+pub mod user_group_user_rel;
+/// Operations on `user_info`.
+pub mod user_info;
 /// Events the `performance` service pushes (version `v2`).
 pub mod events;
+/// Version `v2` of the `performance` service. Get it with [`crate::performance::PerformanceService::v2`].
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+pub struct PerformanceV2<'a> {
+    client: &'a crate::Client,
+}
+impl<'a> PerformanceV2<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+    /// 项目
+    ///
+    /// Review activities (projects).
+    ///
+    /// Operations on `activity`.
+    pub fn activity(&self) -> activity::ActivityResource<'a> {
+        activity::ActivityResource::new(self.client)
+    }
+    /// 补充信息
+    ///
+    /// Additional information about reviewees.
+    ///
+    /// Operations on `additional_information`.
+    pub fn additional_information(
+        &self,
+    ) -> additional_information::AdditionalInformationResource<'a> {
+        additional_information::AdditionalInformationResource::new(self.client)
+    }
+    /// 补充信息（批量）
+    ///
+    /// Additional information, batch operations.
+    ///
+    /// Operations on `additional_informations_batch`.
+    pub fn additional_informations_batch(
+        &self,
+    ) -> additional_informations_batch::AdditionalInformationsBatchResource<'a> {
+        additional_informations_batch::AdditionalInformationsBatchResource::new(
+            self.client,
+        )
+    }
+    /// 评估项
+    ///
+    /// Review indicators.
+    ///
+    /// Operations on `indicator`.
+    pub fn indicator(&self) -> indicator::IndicatorResource<'a> {
+        indicator::IndicatorResource::new(self.client)
+    }
+    /// 指标数据
+    ///
+    /// Key metric data of reviewees.
+    ///
+    /// Operations on `metric_detail`.
+    pub fn metric_detail(&self) -> metric_detail::MetricDetailResource<'a> {
+        metric_detail::MetricDetailResource::new(self.client)
+    }
+    /// 指标字段
+    ///
+    /// Metric fields.
+    ///
+    /// Operations on `metric_field`.
+    pub fn metric_field(&self) -> metric_field::MetricFieldResource<'a> {
+        metric_field::MetricFieldResource::new(self.client)
+    }
+    /// 指标库
+    ///
+    /// The metric library.
+    ///
+    /// Operations on `metric_lib`.
+    pub fn metric_lib(&self) -> metric_lib::MetricLibResource<'a> {
+        metric_lib::MetricLibResource::new(self.client)
+    }
+    /// 指标标签
+    ///
+    /// Metric tags.
+    ///
+    /// Operations on `metric_tag`.
+    pub fn metric_tag(&self) -> metric_tag::MetricTagResource<'a> {
+        metric_tag::MetricTagResource::new(self.client)
+    }
+    /// 指标模板
+    ///
+    /// Metric templates.
+    ///
+    /// Operations on `metric_template`.
+    pub fn metric_template(&self) -> metric_template::MetricTemplateResource<'a> {
+        metric_template::MetricTemplateResource::new(self.client)
+    }
+    /// 标签填写题
+    ///
+    /// Tag-based questions.
+    ///
+    /// Operations on `question`.
+    pub fn question(&self) -> question::QuestionResource<'a> {
+        question::QuestionResource::new(self.client)
+    }
+    /// 绩效详情数据
+    ///
+    /// Detailed review data.
+    ///
+    /// Operations on `review_data`.
+    pub fn review_data(&self) -> review_data::ReviewDataResource<'a> {
+        review_data::ReviewDataResource::new(self.client)
+    }
+    /// 绩效模板
+    ///
+    /// Review templates.
+    ///
+    /// Operations on `review_template`.
+    pub fn review_template(&self) -> review_template::ReviewTemplateResource<'a> {
+        review_template::ReviewTemplateResource::new(self.client)
+    }
+    /// 被评估人
+    ///
+    /// Reviewees of a semester.
+    ///
+    /// Operations on `reviewee`.
+    pub fn reviewee(&self) -> reviewee::RevieweeResource<'a> {
+        reviewee::RevieweeResource::new(self.client)
+    }
+    /// 人员组成员
+    ///
+    /// Members of a user group.
+    ///
+    /// Operations on `user_group_user_rel`.
+    pub fn user_group_user_rel(
+        &self,
+    ) -> user_group_user_rel::UserGroupUserRelResource<'a> {
+        user_group_user_rel::UserGroupUserRelResource::new(self.client)
+    }
+    /// 绩效周期人员信息
+    ///
+    /// People as recorded in a semester.
+    ///
+    /// Operations on `user_info`.
+    pub fn user_info(&self) -> user_info::UserInfoResource<'a> {
+        user_info::UserInfoResource::new(self.client)
+    }
+}
 /// 员工 ID，用户 ID 类型请参考用户资源介绍
 ///
 /// A user's IDs in the three ID systems.
@@ -362,4 +530,4336 @@ impl<'de> ::serde::Deserialize<'de> for ReviewStageRole {
         >>::deserialize(deserializer)?;
         ::std::result::Result::Ok(Self::from_wire(&value))
     }
+}
+/// 用户 ID 类型
+///
+/// Which kind of user ID a request or response carries (without people_admin_id).
+///
+/// Spec type `basic_user_id_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum BasicUserIdType {
+    /// 标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。
+    ///
+    /// Wire value: `"open_id"`.
+    OpenId,
+    /// 标识一个用户在某个应用开发商下的身份。同一用户在同一开发商下的应用中的 Union ID 是相同的。
+    ///
+    /// Wire value: `"union_id"`.
+    UnionId,
+    /// 标识一个用户在某个租户内的身份。同一个用户在租户 A 和租户 B 内的 User ID 是不同的。
+    ///
+    /// Wire value: `"user_id"`.
+    /// Needs the field scope `contact:user.employee_id:readonly`.
+    UserId,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl BasicUserIdType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpenId => "open_id",
+            Self::UnionId => "union_id",
+            Self::UserId => "user_id",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open_id" => Self::OpenId,
+            "union_id" => Self::UnionId,
+            "user_id" => Self::UserId,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for BasicUserIdType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BasicUserIdType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BasicUserIdType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 多语言文本
+///
+/// A text in Chinese and English (v2 key spelling).
+///
+/// Spec type `i18n_text`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct I18nText {
+    /// 中文
+    ///
+    /// Example: `"项目一"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub zh_cn: ::std::option::Option<::std::string::String>,
+    /// 英文
+    ///
+    /// Example: `"Activity 1"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub en_us: ::std::option::Option<::std::string::String>,
+}
+/// 项目模式
+///
+/// Spec type `activity_mode`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ActivityMode {
+    /// 指标制定
+    ///
+    /// Wire value: `"metric_development"`.
+    MetricDevelopment,
+    /// 绩效评估
+    ///
+    /// Wire value: `"performance_review"`.
+    PerformanceReview,
+    /// 指标制定及绩效评估
+    ///
+    /// Wire value: `"metric_development_and_performance_review"`.
+    MetricDevelopmentAndPerformanceReview,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl ActivityMode {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MetricDevelopment => "metric_development",
+            Self::PerformanceReview => "performance_review",
+            Self::MetricDevelopmentAndPerformanceReview => {
+                "metric_development_and_performance_review"
+            }
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "metric_development" => Self::MetricDevelopment,
+            "performance_review" => Self::PerformanceReview,
+            "metric_development_and_performance_review" => {
+                Self::MetricDevelopmentAndPerformanceReview
+            }
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ActivityMode {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ActivityMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActivityMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 项目状态
+///
+/// Spec type `activity_progress`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ActivityProgress {
+    /// 待完成配置
+    ///
+    /// Wire value: `"configurable"`.
+    Configurable,
+    /// 未启动
+    ///
+    /// Wire value: `"unable"`.
+    Unable,
+    /// 启动中
+    ///
+    /// Wire value: `"initiating"`.
+    Initiating,
+    /// 已启动
+    ///
+    /// Wire value: `"enabled"`.
+    Enabled,
+    /// 已结束
+    ///
+    /// Wire value: `"finished"`.
+    Finished,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl ActivityProgress {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Configurable => "configurable",
+            Self::Unable => "unable",
+            Self::Initiating => "initiating",
+            Self::Enabled => "enabled",
+            Self::Finished => "finished",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "configurable" => Self::Configurable,
+            "unable" => Self::Unable,
+            "initiating" => Self::Initiating,
+            "enabled" => Self::Enabled,
+            "finished" => Self::Finished,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ActivityProgress {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ActivityProgress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActivityProgress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 项目列表
+///
+/// Spec type `activity`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Activity {
+    /// 项目 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 项目名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 项目描述
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 周期 ID，详情可查看：获取周期
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub semester_id: ::std::option::Option<::std::string::String>,
+    /// 项目模式
+    ///
+    /// Example: `"performance_review"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub mode: ::std::option::Option<crate::performance::v2::ActivityMode>,
+    /// 项目状态
+    ///
+    /// Example: `"configurable"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub progress: ::std::option::Option<crate::performance::v2::ActivityProgress>,
+    /// 项目创建时间，毫秒时间戳
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1691951256000"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub create_time: ::std::option::Option<::std::string::String>,
+    /// 项目更新时间，毫秒时间戳
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1691951256000"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modify_time: ::std::option::Option<::std::string::String>,
+    /// 项目创建人 ID，与入参 `user_id_type` 类型一致
+    ///
+    /// Example: `"6924187793321444877"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub create_user_id: ::std::option::Option<::std::string::String>,
+    /// 项目更新人 ID，与入参 `user_id_type` 类型一致
+    ///
+    /// Example: `"6924187793321444877"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modify_user_id: ::std::option::Option<::std::string::String>,
+}
+/// 补充信息列表
+///
+/// Spec type `additional_information`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct AdditionalInformation {
+    /// 补充信息 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// 1 to 100 characters.
+    /// Example: `"7350194523185610771"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub item_id: ::std::option::Option<::std::string::String>,
+    /// 外部系统补充信息 ID，用于系统间的数据映射。
+    ///
+    /// At most 100 characters.
+    /// Example: `"6789523104723558912"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub external_id: ::std::option::Option<::std::string::String>,
+    /// 被评估人 ID 列表，与入参 `user_id_type` 类型一致，可通过获取被评估人信息接口获取
+    ///
+    /// 1 to 9999 characters.
+    /// Example: `"ou_3245842393d09e9428ad4655da6e30b3"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewee_user_id: ::std::option::Option<::std::string::String>,
+    /// 事项
+    ///
+    /// 1 to 1000 characters.
+    /// Example: `"业绩补充说明"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub item: ::std::option::Option<::std::string::String>,
+    /// 时间 说明：文本内容，无格式校验
+    ///
+    /// 1 to 100 characters.
+    /// Example: `"2024-03-12"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// 具体描述
+    ///
+    /// 1 to 5000 characters.
+    /// Example: `"销售额增长目标超额完成"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub detailed_description: ::std::option::Option<::std::string::String>,
+}
+/// 评估项类型
+///
+/// Spec type `indicator_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum IndicatorType {
+    /// 常规评估项
+    ///
+    /// Wire value: `"general_review_item"`.
+    GeneralReviewItem,
+    /// 关键指标评估项
+    ///
+    /// Wire value: `"review_item_based_on_key_metric"`.
+    ReviewItemBasedOnKeyMetric,
+    /// OKR 评估项
+    ///
+    /// Wire value: `"okr_review_item"`.
+    OkrReviewItem,
+    /// 加分项
+    ///
+    /// Wire value: `"plus"`.
+    Plus,
+    /// 减分项
+    ///
+    /// Wire value: `"minus"`.
+    Minus,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl IndicatorType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GeneralReviewItem => "general_review_item",
+            Self::ReviewItemBasedOnKeyMetric => "review_item_based_on_key_metric",
+            Self::OkrReviewItem => "okr_review_item",
+            Self::Plus => "plus",
+            Self::Minus => "minus",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "general_review_item" => Self::GeneralReviewItem,
+            "review_item_based_on_key_metric" => Self::ReviewItemBasedOnKeyMetric,
+            "okr_review_item" => Self::OkrReviewItem,
+            "plus" => Self::Plus,
+            "minus" => Self::Minus,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for IndicatorType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for IndicatorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IndicatorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 评估项等级列表
+///
+/// Spec type `indicator_option`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct IndicatorOption {
+    /// 评估项等级 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 评估项等级名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 评估项等级代号
+    ///
+    /// Wire name: `lable`.
+    /// Also accepted when decoding: `label`.
+    /// Example: `"qwerty"`.
+    #[serde(rename = "lable")]
+    #[serde(alias = "label")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub label: ::std::option::Option<::std::string::String>,
+}
+/// 评估项列表
+///
+/// Spec type `indicator`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Indicator {
+    /// 评估项 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 评估项名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 评估项类型
+    ///
+    /// Example: `"plus"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: ::std::option::Option<crate::performance::v2::IndicatorType>,
+    /// 评估项等级列表
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub options: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::IndicatorOption>,
+    >,
+}
+/// 指标字段信息
+///
+/// Spec type `imported_metric_field`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ImportedMetricField {
+    /// 指标字段 ID，可通过获取指标字段列表接口获取
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7283776005142675476"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_id: ::std::option::Option<::std::string::String>,
+    /// 字段值
+    ///
+    /// Example: `"100"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_value: ::std::option::Option<::std::string::String>,
+    /// 字段值，当字段为人员信息时必填，与入参 `user_id_type` 类型一致
+    ///
+    /// Example: `"ou_3245842393d09e9428ad4655da6e30b3"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_value_person: ::std::option::Option<::std::string::String>,
+}
+/// 指标明细列表
+///
+/// Spec type `imported_metric`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ImportedMetric {
+    /// 被评估人 ID，与入参 `user_id_type` 类型一致
+    ///
+    /// Example: `"ou_3245842393d09e9428ad4655da6e30b3"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewee_user_id: ::std::option::Option<::std::string::String>,
+    /// 指标 ID，可通过获取指标列表接口获取
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7272580325522276372"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metric_id: ::std::option::Option<::std::string::String>,
+    /// 指标字段信息
+    ///
+    /// 1 to 99 items.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fields: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::ImportedMetricField>,
+    >,
+}
+/// 被评估人
+///
+/// Spec type `user`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct User {
+    /// 用户的 open_id
+    ///
+    /// Example: `"od-asd2dasdasd"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub open_id: ::std::option::Option<::std::string::String>,
+    /// 用户的 user_id，与入参 `user_id_type` 类型一致
+    ///
+    /// Example: `"ou-ux987dsf6x"`.
+    /// Returned only with the field scope `contact:user.employee_id:readonly`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+/// 指标字段信息
+///
+/// Spec type `metric_field_in_details`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricFieldInDetails {
+    /// 指标字段 ID，详情可查看：获取指标字段列表
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7296082067266207764"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_id: ::std::option::Option<::std::string::String>,
+    /// 指标字段值
+    ///
+    /// Example: `"90"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_value: ::std::option::Option<::std::string::String>,
+    /// 字段值，当字段为人员信息时有值
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_value_person: ::std::option::Option<crate::performance::v2::User>,
+}
+/// 指标添加来源
+///
+/// Spec type `metric_detail_add_from`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum MetricDetailAddFrom {
+    /// 指标制定人添加
+    ///
+    /// Wire value: `"reviewee"`.
+    Reviewee,
+    /// 管理员添加
+    ///
+    /// Wire value: `"admin"`.
+    Admin,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl MetricDetailAddFrom {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Reviewee => "reviewee",
+            Self::Admin => "admin",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "reviewee" => Self::Reviewee,
+            "admin" => Self::Admin,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for MetricDetailAddFrom {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MetricDetailAddFrom {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricDetailAddFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 指标详情
+///
+/// Spec type `metric_detail`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricDetail {
+    /// 指标 ID，详情可查看：获取指标列表
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7272581996315099155"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metric_id: ::std::option::Option<::std::string::String>,
+    /// 指标名称，指标在该明细数据中的名称
+    ///
+    /// Example: `"示例指标"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// 指标字段信息
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fields: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::MetricFieldInDetails>,
+    >,
+    /// 指标维度 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7303895818346430484"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub dimension_id: ::std::option::Option<::std::string::String>,
+    /// 指标维度名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub dimension_name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 指标维度权重，如果没有设置则返回为空，单位为百分比
+    ///
+    /// Example: `"90%"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub dimension_weight: ::std::option::Option<::std::string::String>,
+    /// 指标添加来源
+    ///
+    /// Example: `"admin"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub add_from: ::std::option::Option<crate::performance::v2::MetricDetailAddFrom>,
+    /// 指标是否引自指标库
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_from_library: ::std::option::Option<bool>,
+}
+/// 环节类型
+///
+/// Spec type `reviewee_stage_status_stage_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum RevieweeStageStatusStageType {
+    /// 指标制定环节
+    ///
+    /// Wire value: `"kpi_metric_setting"`.
+    KpiMetricSetting,
+    /// 结果录入环节
+    ///
+    /// Wire value: `"kpi_result_recording"`.
+    KpiResultRecording,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl RevieweeStageStatusStageType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::KpiMetricSetting => "kpi_metric_setting",
+            Self::KpiResultRecording => "kpi_result_recording",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "kpi_metric_setting" => Self::KpiMetricSetting,
+            "kpi_result_recording" => Self::KpiResultRecording,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for RevieweeStageStatusStageType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RevieweeStageStatusStageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RevieweeStageStatusStageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 环节状态
+///
+/// Spec type `reviewee_stage_status_stage_status`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum RevieweeStageStatusStageStatus {
+    /// 未开始
+    ///
+    /// Not started.
+    ///
+    /// Wire value: `0`.
+    NotStarted,
+    /// 待提交
+    ///
+    /// Waiting to be submitted.
+    ///
+    /// Wire value: `1`.
+    NotSubmitted,
+    /// 已逾期
+    ///
+    /// Overdue.
+    ///
+    /// Wire value: `2`.
+    Overdue,
+    /// 确认中
+    ///
+    /// Being confirmed.
+    ///
+    /// Wire value: `3`.
+    Confirming,
+    /// 被驳回
+    ///
+    /// Rejected.
+    ///
+    /// Wire value: `4`.
+    Rejected,
+    /// 已完成
+    ///
+    /// Done.
+    ///
+    /// Wire value: `5`.
+    Done,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl RevieweeStageStatusStageStatus {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::NotStarted => 0,
+            Self::NotSubmitted => 1,
+            Self::Overdue => 2,
+            Self::Confirming => 3,
+            Self::Rejected => 4,
+            Self::Done => 5,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0 => Self::NotStarted,
+            1 => Self::NotSubmitted,
+            2 => Self::Overdue,
+            3 => Self::Confirming,
+            4 => Self::Rejected,
+            5 => Self::Done,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for RevieweeStageStatusStageStatus {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for RevieweeStageStatusStageStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RevieweeStageStatusStageStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
+    }
+}
+/// 指标对应的环节状态
+///
+/// Spec type `reviewee_stage_status`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct RevieweeStageStatus {
+    /// 环节ID
+    ///
+    /// Example: `"1"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stage_id: ::std::option::Option<::std::string::String>,
+    /// 环节类型
+    ///
+    /// Example: `"kpi_metric_setting"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stage_type: ::std::option::Option<
+        crate::performance::v2::RevieweeStageStatusStageType,
+    >,
+    /// 环节状态
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stage_status: ::std::option::Option<
+        crate::performance::v2::RevieweeStageStatusStageStatus,
+    >,
+}
+/// 指标明细列表
+///
+/// Spec type `reviewee_metric`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct RevieweeMetric {
+    /// 被评估人
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewee_user_id: ::std::option::Option<crate::performance::v2::User>,
+    /// 指标模板 ID，详情可查看：获取指标模板列表
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7294570803306168339"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metric_template_id: ::std::option::Option<::std::string::String>,
+    /// 指标详情
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metric_details: ::std::option::Option<crate::performance::v2::MetricDetail>,
+    /// 指标对应的环节状态
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewee_stage_statuses: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::RevieweeStageStatus>,
+    >,
+}
+/// 指标字段类型
+///
+/// Spec type `metric_field_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum MetricFieldType {
+    /// 文本
+    ///
+    /// Wire value: `"text"`.
+    Text,
+    /// 数字
+    ///
+    /// Wire value: `"number"`.
+    Number,
+    /// 百分比
+    ///
+    /// Wire value: `"pencentage"`.
+    Percentage,
+    /// 人员单选
+    ///
+    /// Wire value: `"person"`.
+    Person,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl MetricFieldType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Number => "number",
+            Self::Percentage => "pencentage",
+            Self::Person => "person",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "text" => Self::Text,
+            "number" => Self::Number,
+            "pencentage" => Self::Percentage,
+            "person" => Self::Person,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for MetricFieldType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MetricFieldType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricFieldType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 指标字段信息
+///
+/// Spec type `metric_field`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricField {
+    /// 指标字段 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7272581996315099155"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_id: ::std::option::Option<::std::string::String>,
+    /// 指标字段名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 指标字段类型
+    ///
+    /// Example: `"text"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: ::std::option::Option<crate::performance::v2::MetricFieldType>,
+}
+/// 指标可用范围，填写时根据指定可用范围进行筛选
+///
+/// Spec type `metric_lib_range_of_availability`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum MetricLibRangeOfAvailability {
+    /// 允许管理员下发和被评估人选用
+    ///
+    /// Wire value: `"admins_and_reviewees"`.
+    AdminsAndReviewees,
+    /// 仅允许管理员下发
+    ///
+    /// Wire value: `"only_admins"`.
+    OnlyAdmins,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl MetricLibRangeOfAvailability {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminsAndReviewees => "admins_and_reviewees",
+            Self::OnlyAdmins => "only_admins",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "admins_and_reviewees" => Self::AdminsAndReviewees,
+            "only_admins" => Self::OnlyAdmins,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for MetricLibRangeOfAvailability {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MetricLibRangeOfAvailability {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricLibRangeOfAvailability {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 指标评分类型，填写时根据指定评分类型进行筛选
+///
+/// Spec type `metric_lib_scoring_setting_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum MetricLibScoringSettingType {
+    /// 手动评分
+    ///
+    /// Wire value: `"score_manually"`.
+    ScoreManually,
+    /// 公式评分
+    ///
+    /// Wire value: `"score_by_formula"`.
+    ScoreByFormula,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl MetricLibScoringSettingType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ScoreManually => "score_manually",
+            Self::ScoreByFormula => "score_by_formula",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "score_manually" => Self::ScoreManually,
+            "score_by_formula" => Self::ScoreByFormula,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for MetricLibScoringSettingType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MetricLibScoringSettingType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricLibScoringSettingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 指标标签信息
+///
+/// Spec type `metric_tag`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricTag {
+    /// 指标标签 ID，详情可查看：获取指标标签信息
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7302271694582841364"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tag_id: ::std::option::Option<::std::string::String>,
+    /// 标签名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tag_name: ::std::option::Option<crate::performance::v2::I18nText>,
+}
+/// 指标字段填写设置类型
+///
+/// Spec type `metric_field_in_library_input_setting`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum MetricFieldInLibraryInputSetting {
+    /// 管理员统一配置
+    ///
+    /// Wire value: `"admin"`.
+    Admin,
+    /// 数据源录入人填写
+    ///
+    /// Wire value: `"data_source_inputter"`.
+    DataSourceInputter,
+    /// 指标制定人填写
+    ///
+    /// Wire value: `"reviewee"`.
+    Reviewee,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl MetricFieldInLibraryInputSetting {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::DataSourceInputter => "data_source_inputter",
+            Self::Reviewee => "reviewee",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "data_source_inputter" => Self::DataSourceInputter,
+            "reviewee" => Self::Reviewee,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for MetricFieldInLibraryInputSetting {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MetricFieldInLibraryInputSetting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricFieldInLibraryInputSetting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 指标字段信息
+///
+/// Spec type `metric_field_in_library`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricFieldInLibrary {
+    /// 指标字段 ID，详情可查看：获取指标字段详情
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7296701873237786643"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_id: ::std::option::Option<::std::string::String>,
+    /// 指标字段填写设置类型
+    ///
+    /// Example: `"admin"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub input_setting: ::std::option::Option<
+        crate::performance::v2::MetricFieldInLibraryInputSetting,
+    >,
+    /// 指标字段值
+    ///
+    /// Example: `"90"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_value: ::std::option::Option<::std::string::String>,
+    /// 字段值，当字段为人员信息时有值
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_value_person: ::std::option::Option<crate::performance::v2::User>,
+}
+/// 指标评分公式
+///
+/// Spec type `formula`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Formula {
+    /// 公式 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7302271694582841364"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub formula_id: ::std::option::Option<::std::string::String>,
+    /// 公式名称
+    ///
+    /// Example: `"示例公式"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub formula_name: ::std::option::Option<::std::string::String>,
+    /// 公式详情
+    ///
+    /// Example: `"1 + 1"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub formula_details: ::std::option::Option<::std::string::String>,
+}
+/// 指标信息
+///
+/// Spec type `metric_in_library`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricInLibrary {
+    /// 指标 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7272581996315099155"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metric_id: ::std::option::Option<::std::string::String>,
+    /// 指标名称
+    ///
+    /// Example: `"销售额"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// 指标类型 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7272578300650717203"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_id: ::std::option::Option<::std::string::String>,
+    /// 指标标签信息
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tags: ::std::option::Option<::std::vec::Vec<crate::performance::v2::MetricTag>>,
+    /// 指标字段信息
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fields: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::MetricFieldInLibrary>,
+    >,
+    /// 指标评分设置类型
+    ///
+    /// Example: `"score_by_formula"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub scoring_setting_type: ::std::option::Option<
+        crate::performance::v2::MetricLibScoringSettingType,
+    >,
+    /// 指标评分公式
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub scoring_formula: ::std::option::Option<crate::performance::v2::Formula>,
+    /// 指标数据源录入人 ID
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data_source_inputters: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::User>,
+    >,
+    /// 指标可用范围
+    ///
+    /// Example: `"admins_and_reviewees"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub range_of_availability: ::std::option::Option<
+        crate::performance::v2::MetricLibRangeOfAvailability,
+    >,
+    /// 指标状态是否为启用
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_active: ::std::option::Option<bool>,
+}
+/// 指标标签列表
+///
+/// Spec type `metric_template_metric_tag`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricTemplateMetricTag {
+    /// 标签 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7302271694582841364"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tag_id: ::std::option::Option<::std::string::String>,
+    /// 标签名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tag_name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 标签顺序
+    ///
+    /// Example: `100`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub index: ::std::option::Option<i32>,
+    /// 创建时间戳（单位：毫秒）
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1678870702466"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub create_time: ::std::option::Option<::std::string::String>,
+    /// 更新时间戳（单位：毫秒）
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1605529625257"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub update_time: ::std::option::Option<::std::string::String>,
+}
+/// 指标模版状态
+///
+/// Spec type `metric_template_status`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum MetricTemplateStatus {
+    /// 待完成配置
+    ///
+    /// Wire value: `"to_be_configured"`.
+    ToBeConfigured,
+    /// 待启用
+    ///
+    /// Wire value: `"to_be_activated"`.
+    ToBeActivated,
+    /// 已启用
+    ///
+    /// Wire value: `"enabled"`.
+    Enabled,
+    /// 已停用
+    ///
+    /// Wire value: `"disabled"`.
+    Disabled,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl MetricTemplateStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ToBeConfigured => "to_be_configured",
+            Self::ToBeActivated => "to_be_activated",
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "to_be_configured" => Self::ToBeConfigured,
+            "to_be_activated" => Self::ToBeActivated,
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for MetricTemplateStatus {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MetricTemplateStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricTemplateStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 模版指标总分计算方式
+///
+/// Spec type `metric_template_total_metric_score_method`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum MetricTemplateTotalMetricScoreMethod {
+    /// 手动评估
+    ///
+    /// Wire value: `"review_manually"`.
+    ReviewManually,
+    /// 加和计算
+    ///
+    /// Wire value: `"sum"`.
+    Sum,
+    /// 加权计算
+    ///
+    /// Wire value: `"weight"`.
+    Weight,
+    /// 自定义公式
+    ///
+    /// Wire value: `"formula"`.
+    Formula,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl MetricTemplateTotalMetricScoreMethod {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReviewManually => "review_manually",
+            Self::Sum => "sum",
+            Self::Weight => "weight",
+            Self::Formula => "formula",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "review_manually" => Self::ReviewManually,
+            "sum" => Self::Sum,
+            "weight" => Self::Weight,
+            "formula" => Self::Formula,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for MetricTemplateTotalMetricScoreMethod {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MetricTemplateTotalMetricScoreMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricTemplateTotalMetricScoreMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 指标权重计算方式
+///
+/// Spec type `metric_template_metric_weight_method`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum MetricTemplateMetricWeightMethod {
+    /// 每个维度内的指标权重之和等于 100%
+    ///
+    /// Wire value: `"sum_of_metric_weights_for_each_dimension_equals_1"`.
+    SumOfMetricWeightsForEachDimensionEquals1,
+    /// 全部指标权重之和等于 100%
+    ///
+    /// Wire value: `"total_sum_of_all_metric_weight_equals_1"`.
+    TotalSumOfAllMetricWeightEquals1,
+    /// 每个维度内的指标权重之和等于 100%（页面示例中的取值）
+    ///
+    /// Wire value: `"sum_of_metric_weights_for_each_dimension_equals_100"`.
+    SumOfMetricWeightsForEachDimensionEquals100,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl MetricTemplateMetricWeightMethod {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SumOfMetricWeightsForEachDimensionEquals1 => {
+                "sum_of_metric_weights_for_each_dimension_equals_1"
+            }
+            Self::TotalSumOfAllMetricWeightEquals1 => {
+                "total_sum_of_all_metric_weight_equals_1"
+            }
+            Self::SumOfMetricWeightsForEachDimensionEquals100 => {
+                "sum_of_metric_weights_for_each_dimension_equals_100"
+            }
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "sum_of_metric_weights_for_each_dimension_equals_1" => {
+                Self::SumOfMetricWeightsForEachDimensionEquals1
+            }
+            "total_sum_of_all_metric_weight_equals_1" => {
+                Self::TotalSumOfAllMetricWeightEquals1
+            }
+            "sum_of_metric_weights_for_each_dimension_equals_100" => {
+                Self::SumOfMetricWeightsForEachDimensionEquals100
+            }
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for MetricTemplateMetricWeightMethod {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MetricTemplateMetricWeightMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricTemplateMetricWeightMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 各指标的评估规则
+///
+/// Spec type `metric_dimension_review_rule_option`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum MetricDimensionReviewRuleOption {
+    /// 使用相同规则
+    ///
+    /// Every metric uses the same rule.
+    ///
+    /// Wire value: `0`.
+    SameRule,
+    /// 使用不同规则
+    ///
+    /// Each metric has its own rule.
+    ///
+    /// Wire value: `1`.
+    DifferentRules,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl MetricDimensionReviewRuleOption {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::SameRule => 0,
+            Self::DifferentRules => 1,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0 => Self::SameRule,
+            1 => Self::DifferentRules,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for MetricDimensionReviewRuleOption {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for MetricDimensionReviewRuleOption {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricDimensionReviewRuleOption {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
+    }
+}
+/// 添加指标的方式
+///
+/// Spec type `custom_metric_config_add_metric_option`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum CustomMetricConfigAddMetricOption {
+    /// 可选用指标库的指标
+    ///
+    /// May pick metrics from the library.
+    ///
+    /// Wire value: `1`.
+    FromLibrary,
+    /// 可选用自定义的指标
+    ///
+    /// May add custom metrics.
+    ///
+    /// Wire value: `2`.
+    Custom,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl CustomMetricConfigAddMetricOption {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::FromLibrary => 1,
+            Self::Custom => 2,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            1 => Self::FromLibrary,
+            2 => Self::Custom,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for CustomMetricConfigAddMetricOption {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for CustomMetricConfigAddMetricOption {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomMetricConfigAddMetricOption {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
+    }
+}
+/// 被评估人添加指标的设置
+///
+/// Spec type `custom_metric_config`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct CustomMetricConfig {
+    /// 非指标库指标的评分方式（手动评分是 0；评分公式是具体的公式 ID）
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7296701873237786643"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_formula_id: ::std::option::Option<::std::string::String>,
+    /// 最少需添加的指标数量
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub least_metrics_size: ::std::option::Option<i32>,
+    /// 添加指标的方式
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub add_metric_options: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::CustomMetricConfigAddMetricOption>,
+    >,
+}
+/// 指标维度列表
+///
+/// Spec type `metric_dimension`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricDimension {
+    /// 所属人群分组 ID，模板分人群设置指标时，指标维度按照人群分组；未分人群设置时该值为空
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7296753366268215316"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_id: ::std::option::Option<::std::string::String>,
+    /// 指标维度 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7296753366268215316"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metric_dimension_id: ::std::option::Option<::std::string::String>,
+    /// 指标维度名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 指标评估规则 ID
+    ///
+    /// Example: `"7296701873237786643"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub evaluation_rule_id_for_each_metric: ::std::option::Option<::std::string::String>,
+    /// 维度权重，如果没有设置则返回为空（和设置为 0 进行区分），单位为百分比
+    ///
+    /// Example: `"90"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub dimension_weight: ::std::option::Option<::std::string::String>,
+    /// 维度描述
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 各指标的评估规则
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub review_rule_option: ::std::option::Option<
+        crate::performance::v2::MetricDimensionReviewRuleOption,
+    >,
+    /// 被评估人添加指标的设置
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_metric_config: ::std::option::Option<
+        crate::performance::v2::CustomMetricConfig,
+    >,
+}
+/// 指标字段信息
+///
+/// Spec type `metric_field_in_template`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricFieldInTemplate {
+    /// 指标字段 ID，详情可查看：获取指标字段列表
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7272581996315099155"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 字段填写方式设置
+    ///
+    /// Example: `"admin"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub input_setting: ::std::option::Option<
+        crate::performance::v2::MetricFieldInLibraryInputSetting,
+    >,
+    /// 字段值
+    ///
+    /// Wire name: `filed_value`.
+    /// Also accepted when decoding: `field_value`.
+    /// Example: `"100"`.
+    #[serde(rename = "filed_value")]
+    #[serde(alias = "field_value")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_value: ::std::option::Option<::std::string::String>,
+    /// 字段值，当字段为人员信息的时候有值
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_value_person: ::std::option::Option<crate::performance::v2::User>,
+}
+/// 评分设置类型
+///
+/// Spec type `metric_in_template_scoring_setting_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum MetricInTemplateScoringSettingType {
+    /// 手动评分
+    ///
+    /// Wire value: `"socre_manually"`.
+    ScoreManually,
+    /// 公式评分
+    ///
+    /// Wire value: `"score_by_formula"`.
+    ScoreByFormula,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl MetricInTemplateScoringSettingType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ScoreManually => "socre_manually",
+            Self::ScoreByFormula => "score_by_formula",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "socre_manually" => Self::ScoreManually,
+            "score_by_formula" => Self::ScoreByFormula,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for MetricInTemplateScoringSettingType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MetricInTemplateScoringSettingType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricInTemplateScoringSettingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 评估规则
+///
+/// Spec type `metric_review_rule_config`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricReviewRuleConfig {
+    /// 最高分
+    ///
+    /// Example: `"10"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub max: ::std::option::Option<::std::string::String>,
+    /// 最低分
+    ///
+    /// Example: `"0"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub min: ::std::option::Option<::std::string::String>,
+}
+/// 指标列表
+///
+/// Spec type `metric_in_template`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricInTemplate {
+    /// 所属人群分组 ID，模板分人群设置指标时，指标维度按照人群分组；未分人群设置时该值为空
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7272581996315099155"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_id: ::std::option::Option<::std::string::String>,
+    /// 指标 ID（备注：指标的统一标识 ID。如果模板存在分组，需要+分组 ID 才能标识到指标模板唯一的指标）
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7272581996315099155"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metric_id: ::std::option::Option<::std::string::String>,
+    /// 指标名称（指标在当前模板中的名称）
+    ///
+    /// Example: `"销售额"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// 指标类型 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7272581996315099155"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_id: ::std::option::Option<::std::string::String>,
+    /// 指标字段信息
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fields: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::MetricFieldInTemplate>,
+    >,
+    /// 指标是否引自指标库
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_from_library: ::std::option::Option<bool>,
+    /// 评分设置类型
+    ///
+    /// Example: `"score_by_formula"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub scoring_setting_type: ::std::option::Option<
+        crate::performance::v2::MetricInTemplateScoringSettingType,
+    >,
+    /// 数据源录入人
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data_source_inputters: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::User>,
+    >,
+    /// 指标维度 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7272581996315099155"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metric_dimension_id: ::std::option::Option<::std::string::String>,
+    /// 评估规则
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub review_rule_config: ::std::option::Option<
+        crate::performance::v2::MetricReviewRuleConfig,
+    >,
+}
+/// 人群分组
+///
+/// Spec type `metric_group`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricGroup {
+    /// 人群分组 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7296466589195436051"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_id: ::std::option::Option<::std::string::String>,
+    /// 人群分组名称
+    ///
+    /// Example: `"分组 1"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+/// 指标模板信息
+///
+/// Spec type `metric_template`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricTemplate {
+    /// 指标模板 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7296488199415660563"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 模版名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 模板描述
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 模版状态
+    ///
+    /// Example: `"to_be_configured"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<crate::performance::v2::MetricTemplateStatus>,
+    /// 模版是否分人群设置指标
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_set_by_group: ::std::option::Option<bool>,
+    /// 模版指标总分计算方式
+    ///
+    /// Example: `"weight"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_metric_score_method: ::std::option::Option<
+        crate::performance::v2::MetricTemplateTotalMetricScoreMethod,
+    >,
+    /// 指标权重计算方式
+    ///
+    /// Example: `"sum_of_metric_weights_for_each_dimension_equals_100"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metric_weight_method: ::std::option::Option<
+        crate::performance::v2::MetricTemplateMetricWeightMethod,
+    >,
+    /// 指标维度列表
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metric_dimensions: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::MetricDimension>,
+    >,
+    /// 指标列表
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metrics: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::MetricInTemplate>,
+    >,
+    /// 人群分组
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub groups: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::MetricGroup>,
+    >,
+}
+/// 标签列表
+///
+/// Spec type `tag_item`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct TagItem {
+    /// 标签 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 标签名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+}
+/// 标签填写题
+///
+/// Spec type `question`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Question {
+    /// 填写题 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub question_id: ::std::option::Option<::std::string::String>,
+    /// 填写题名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 标签列表
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tag_items: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::TagItem>,
+    >,
+}
+/// 环节类型，如果同时传了环节 ID 和环节类型，优先返回环节 ID 对应的绩效数据。 stage_types 和 stage_ids 至少要传一个，不传默认不返回任何环节评估数据。如果返回数据为空，可以检查模板对应环节是否有内容。
+///
+/// Spec type `review_data_stage_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ReviewDataStageType {
+    /// 工作总结环节
+    ///
+    /// Wire value: `"summarize_key_outputs"`.
+    SummarizeKeyOutputs,
+    /// 评估型环节
+    ///
+    /// Wire value: `"review"`.
+    Review,
+    /// 结果沟通环节
+    ///
+    /// Wire value: `"communication_and_open_result"`.
+    CommunicationAndOpenResult,
+    /// 绩效结果查看环节
+    ///
+    /// Wire value: `"view_result"`.
+    ViewResult,
+    /// 结果复议环节
+    ///
+    /// Wire value: `"reconsideration"`.
+    Reconsideration,
+    /// 终评环节（特指最终的绩效结果数据）
+    ///
+    /// Wire value: `"leader_review"`.
+    LeaderReview,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl ReviewDataStageType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SummarizeKeyOutputs => "summarize_key_outputs",
+            Self::Review => "review",
+            Self::CommunicationAndOpenResult => "communication_and_open_result",
+            Self::ViewResult => "view_result",
+            Self::Reconsideration => "reconsideration",
+            Self::LeaderReview => "leader_review",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "summarize_key_outputs" => Self::SummarizeKeyOutputs,
+            "review" => Self::Review,
+            "communication_and_open_result" => Self::CommunicationAndOpenResult,
+            "view_result" => Self::ViewResult,
+            "reconsideration" => Self::Reconsideration,
+            "leader_review" => Self::LeaderReview,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ReviewDataStageType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ReviewDataStageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReviewDataStageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 评估型环节的执行人角色，当传入的环节类型中有评估型环节时，该参数才生效，返回指定执行人角色的评估型环节数据，不传默认包含所有的执行人角色。
+///
+/// Spec type `review_data_review_stage_role`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ReviewDataReviewStageRole {
+    /// 被评估人
+    ///
+    /// Wire value: `"reviewee"`.
+    Reviewee,
+    /// 360°评估人
+    ///
+    /// Wire value: `"invited_reviewer"`.
+    InvitedReviewer,
+    /// 实线上级
+    ///
+    /// Wire value: `"solid_line_leader"`.
+    SolidLineLeader,
+    /// 虚线上级
+    ///
+    /// Wire value: `"dotted_line_leader"`.
+    DottedLineLeader,
+    /// 第二实线上级
+    ///
+    /// Wire value: `"secondary_solid_line_leader"`.
+    SecondarySolidLineLeader,
+    /// 合作项目中的直属上级
+    ///
+    /// Wire value: `"direct_project_leader"`.
+    DirectProjectLeader,
+    /// 自定义评估角色
+    ///
+    /// Wire value: `"custom_review_role"`.
+    CustomReviewRole,
+    /// 指标评价人
+    ///
+    /// Wire value: `"metric_reviewer"`.
+    MetricReviewer,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl ReviewDataReviewStageRole {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Reviewee => "reviewee",
+            Self::InvitedReviewer => "invited_reviewer",
+            Self::SolidLineLeader => "solid_line_leader",
+            Self::DottedLineLeader => "dotted_line_leader",
+            Self::SecondarySolidLineLeader => "secondary_solid_line_leader",
+            Self::DirectProjectLeader => "direct_project_leader",
+            Self::CustomReviewRole => "custom_review_role",
+            Self::MetricReviewer => "metric_reviewer",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "reviewee" => Self::Reviewee,
+            "invited_reviewer" => Self::InvitedReviewer,
+            "solid_line_leader" => Self::SolidLineLeader,
+            "dotted_line_leader" => Self::DottedLineLeader,
+            "secondary_solid_line_leader" => Self::SecondarySolidLineLeader,
+            "direct_project_leader" => Self::DirectProjectLeader,
+            "custom_review_role" => Self::CustomReviewRole,
+            "metric_reviewer" => Self::MetricReviewer,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ReviewDataReviewStageRole {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ReviewDataReviewStageRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReviewDataReviewStageRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 环节状态，不传默认包含所有状态。各类型的环节分别有以下环节状态： 查看绩效结果环节状态
+///
+/// Spec type `review_data_stage_progress`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ReviewDataStageProgress {
+    /// 未开始，任务的开始时间未到达
+    ///
+    /// Wire value: `0`.
+    NotStarted,
+    /// 待完成，任务的开始时间到达而截止时间未到达，且任务未完成
+    ///
+    /// Wire value: `1`.
+    Todo,
+    /// 已截止，任务的截止时间已到达，且任务未完成
+    ///
+    /// Wire value: `2`.
+    Value2,
+    /// 已完成，任务已完成
+    ///
+    /// Wire value: `3`.
+    Done,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl ReviewDataStageProgress {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::NotStarted => 0,
+            Self::Todo => 1,
+            Self::Value2 => 2,
+            Self::Done => 3,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0 => Self::NotStarted,
+            1 => Self::Todo,
+            2 => Self::Value2,
+            3 => Self::Done,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for ReviewDataStageProgress {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for ReviewDataStageProgress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReviewDataStageProgress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
+    }
+}
+/// 标签填写项的内容
+///
+/// Spec type `tag_text`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct TagText {
+    /// 标签 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tag_text_id: ::std::option::Option<::std::string::String>,
+    /// 评估人在该标签下填写的文本
+    ///
+    /// Example: `"qwertyu"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tag_text: ::std::option::Option<::std::string::String>,
+    /// 富文本格式的填写内容，解析方式见 editor
+    ///
+    /// Example: `"{\"ops\":[{\"name\":\"insert\",\"text\":\"qwerty\"}]}"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tag_richtext: ::std::option::Option<::std::string::String>,
+}
+/// 子评估项内容
+///
+/// Spec type `sub_indicator`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct SubIndicator {
+    /// 子评估题 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_id: ::std::option::Option<::std::string::String>,
+    /// 子评估项 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub indicator_id: ::std::option::Option<::std::string::String>,
+    /// 子评估项的评估等级 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub option_id: ::std::option::Option<::std::string::String>,
+    /// 子评估项的评分
+    ///
+    /// Example: `"1.1"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub score: ::std::option::Option<::std::string::String>,
+    /// 子评估项填写的文本
+    ///
+    /// Example: `"qwertyuiop"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+    /// 富文本格式的填写内容，解析方式见 editor
+    ///
+    /// Example: `"{\"ops\":[{\"name\":\"insert\",\"text\":\"qwerty\"}]}"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub richtext: ::std::option::Option<::std::string::String>,
+}
+/// 评估的关键举措，当评估内容是对关键举措（KR）评估时有值
+///
+/// Spec type `keyresult_data`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct KeyresultData {
+    /// 关键举措 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub keyresult_id: ::std::option::Option<::std::string::String>,
+    /// 关键举措的评分
+    ///
+    /// Example: `"1.1"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub score: ::std::option::Option<::std::string::String>,
+    /// 该关键举措的填写项内容
+    ///
+    /// Example: `"qwerty"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+    /// 富文本格式的填写内容，解析方式见 editor
+    ///
+    /// Example: `"{\"ops\":[{\"name\":\"insert\",\"text\":\"qwerty\"}]}"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub richtext: ::std::option::Option<::std::string::String>,
+}
+/// 评估的目标数据，当评估内容是对目标（O）或关键举措（KR）评估时有值
+///
+/// Spec type `objective_data`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ObjectiveData {
+    /// 目标 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub objective_id: ::std::option::Option<::std::string::String>,
+    /// 目标的评分
+    ///
+    /// Example: `"1.1"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub score: ::std::option::Option<::std::string::String>,
+    /// 评估人在该填写项填写的文本
+    ///
+    /// Example: `"qwertyu"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+    /// 评估的关键举措，当评估内容是对关键举措（KR）评估时有值
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub keyresult_data: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::KeyresultData>,
+    >,
+    /// 富文本格式的填写内容，解析方式见 editor
+    ///
+    /// Example: `"{\"ops\":[{\"name\":\"insert\",\"text\":\"qwerty\"}]}"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub richtext: ::std::option::Option<::std::string::String>,
+}
+/// 评估的指标，当评估内容是对指标评估时有值
+///
+/// Spec type `metric_data`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MetricData {
+    /// 指标 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 指标评分
+    ///
+    /// Example: `"1.1"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub score: ::std::option::Option<::std::string::String>,
+}
+/// 终评环节填写内容的来源（仅终评环节的数据有值）
+///
+/// Spec type `review_detail_leader_review_data_source`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ReviewDetailLeaderReviewDataSource {
+    /// 产生终评结果的评估型环节
+    ///
+    /// Wire value: `"review"`.
+    Review,
+    /// 校准环节
+    ///
+    /// Wire value: `"calibaration"`.
+    Calibaration,
+    /// 结果复议环节
+    ///
+    /// Wire value: `"reconsideration"`.
+    Reconsideration,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl ReviewDetailLeaderReviewDataSource {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Review => "review",
+            Self::Calibaration => "calibaration",
+            Self::Reconsideration => "reconsideration",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "review" => Self::Review,
+            "calibaration" => Self::Calibaration,
+            "reconsideration" => Self::Reconsideration,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ReviewDetailLeaderReviewDataSource {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ReviewDetailLeaderReviewDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReviewDetailLeaderReviewDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 评估题列表，指评估内容中的每个题，可能是评估项或者填写项
+///
+/// Spec type `review_detail`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ReviewDetail {
+    /// 评估题 ID，指评估内容中的每个评估项或填写项
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_id: ::std::option::Option<::std::string::String>,
+    /// 评估人 ID。如果开启了 360 匿名评估，并且是对全部查看者匿名，则不返回该值
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewer_user_id: ::std::option::Option<crate::performance::v2::User>,
+    /// 该评估题的最后提交时间，毫秒级时间戳
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub submit_time: ::std::option::Option<::std::string::String>,
+    /// 评估项 ID（不包含子评估项），option_id 或 score 有值的时候有值，详细信息请参考获取评估项列表
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub indicator_id: ::std::option::Option<::std::string::String>,
+    /// 评估等级 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub option_id: ::std::option::Option<::std::string::String>,
+    /// 评分
+    ///
+    /// Example: `"1.1"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub score: ::std::option::Option<::std::string::String>,
+    /// 填写项填写的文本
+    ///
+    /// Example: `"qwert"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+    /// 标签填写题 ID，详细信息请参考获取标签填写题配置
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tag_based_question_id: ::std::option::Option<::std::string::String>,
+    /// 标签填写项的内容
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tag_text_item_data: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::TagText>,
+    >,
+    /// 绩效系数值
+    ///
+    /// Example: `"1.1"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub perf_coefficient_value: ::std::option::Option<::std::string::String>,
+    /// 子评估项内容
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sub_indicator_data: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::SubIndicator>,
+    >,
+    /// 评估的目标数据，当评估内容是对目标（O）或关键举措（KR）评估时有值
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub objective_data: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::ObjectiveData>,
+    >,
+    /// 评估的指标，当评估内容是对指标评估时有值
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metric_data: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::MetricData>,
+    >,
+    /// 终评环节填写内容的来源（仅终评环节的数据有值）
+    ///
+    /// Example: `"review"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub leader_review_data_source: ::std::option::Option<
+        crate::performance::v2::ReviewDetailLeaderReviewDataSource,
+    >,
+    /// 工作/总结类型的文本内容
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub multi_texts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// 富文本格式的填写内容，解析方式见 editor
+    ///
+    /// Example: `"{\"ops\":[{\"name\":\"insert\",\"text\":\"qwerty\"}]}"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub richtext: ::std::option::Option<::std::string::String>,
+    /// 富文本格式的填写内容，解析方式见 editor
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub multi_richtexts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// 该评估题是否是首要评估项
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_principal_review_item: ::std::option::Option<bool>,
+}
+/// 评估记录中的评估内容明细
+///
+/// Spec type `review_unit`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ReviewUnit {
+    /// 评估内容 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub unit_id: ::std::option::Option<::std::string::String>,
+    /// 是否为不了解。当评估人选不了解时，会返回为 true，其他时候不返回。
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_unknown: ::std::option::Option<bool>,
+    /// 评估题列表，指评估内容中的每个题，可能是评估项或者填写项
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::ReviewDetail>,
+    >,
+}
+/// 360° 评估人的评估尺度标签
+///
+/// Spec type `invited_review_record_info_distribute_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum InvitedReviewRecordInfoDistributeType {
+    /// 严格
+    ///
+    /// Wire value: `1`.
+    Value1,
+    /// 适中
+    ///
+    /// Wire value: `2`.
+    Value2,
+    /// 宽松
+    ///
+    /// Wire value: `3`.
+    Value3,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl InvitedReviewRecordInfoDistributeType {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for InvitedReviewRecordInfoDistributeType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for InvitedReviewRecordInfoDistributeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InvitedReviewRecordInfoDistributeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
+    }
+}
+/// 360° 评估人的与被评估人关系。如果开启了 360 匿名评估，并且是对全部查看者匿名，且配置隐藏描述信息则不返回该值
+///
+/// Spec type `invited_review_record_info_relationship_with_reviewee`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum InvitedReviewRecordInfoRelationshipWithReviewee {
+    /// 直属下级
+    ///
+    /// Wire value: `"direct_report"`.
+    DirectReport,
+    /// 隔级下级
+    ///
+    /// Wire value: `"skiplevel_report"`.
+    SkiplevelReport,
+    /// 原直属上级
+    ///
+    /// Wire value: `"former_direct_manager"`.
+    FormerDirectManager,
+    /// 隔级上级
+    ///
+    /// Wire value: `"skiplevel_manager"`.
+    SkiplevelManager,
+    /// 相同上级同事
+    ///
+    /// Wire value: `"teammate"`.
+    Teammate,
+    /// 不同上级同事
+    ///
+    /// Wire value: `"crossteam_colleague"`.
+    CrossteamColleague,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl InvitedReviewRecordInfoRelationshipWithReviewee {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DirectReport => "direct_report",
+            Self::SkiplevelReport => "skiplevel_report",
+            Self::FormerDirectManager => "former_direct_manager",
+            Self::SkiplevelManager => "skiplevel_manager",
+            Self::Teammate => "teammate",
+            Self::CrossteamColleague => "crossteam_colleague",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "direct_report" => Self::DirectReport,
+            "skiplevel_report" => Self::SkiplevelReport,
+            "former_direct_manager" => Self::FormerDirectManager,
+            "skiplevel_manager" => Self::SkiplevelManager,
+            "teammate" => Self::Teammate,
+            "crossteam_colleague" => Self::CrossteamColleague,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for InvitedReviewRecordInfoRelationshipWithReviewee {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InvitedReviewRecordInfoRelationshipWithReviewee {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InvitedReviewRecordInfoRelationshipWithReviewee {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 360° 评估人的邀请人类型。如果开启了 360 匿名评估，并且是对全部查看者匿名，且配置隐藏描述信息则不返回该值
+///
+/// Spec type `invited_review_record_info_invitedby`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum InvitedReviewRecordInfoInvitedby {
+    /// 系统默认
+    ///
+    /// Wire value: `"system_default"`.
+    SystemDefault,
+    /// 被评估人本人
+    ///
+    /// Wire value: `"reviewee"`.
+    Reviewee,
+    /// 上级
+    ///
+    /// Wire value: `"manager"`.
+    Manager,
+    /// HRBP或其他人
+    ///
+    /// Wire value: `"hrbp_or_others"`.
+    HrbpOrOthers,
+    /// 自愿评估
+    ///
+    /// Wire value: `"voluntary"`.
+    Voluntary,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl InvitedReviewRecordInfoInvitedby {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SystemDefault => "system_default",
+            Self::Reviewee => "reviewee",
+            Self::Manager => "manager",
+            Self::HrbpOrOthers => "hrbp_or_others",
+            Self::Voluntary => "voluntary",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "system_default" => Self::SystemDefault,
+            "reviewee" => Self::Reviewee,
+            "manager" => Self::Manager,
+            "hrbp_or_others" => Self::HrbpOrOthers,
+            "voluntary" => Self::Voluntary,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for InvitedReviewRecordInfoInvitedby {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InvitedReviewRecordInfoInvitedby {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InvitedReviewRecordInfoInvitedby {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 360 ° 评估记录的信息。如果开启了 360 匿名评估，并且是对全部查看者匿名，则不返回评估人的部分信息
+///
+/// Spec type `invited_review_record_info`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct InvitedReviewRecordInfo {
+    /// 评估人 ID。如果开启了 360 匿名评估，并且是对全部查看者匿名，则不返回该值
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewer_id: ::std::option::Option<crate::performance::v2::User>,
+    /// 是否拒绝
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_rejected: ::std::option::Option<bool>,
+    /// 360° 评估人拒绝评估的理由，当 360° 评估环节被评估人拒绝时有值
+    ///
+    /// Example: `"test"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub rejected_reason: ::std::option::Option<::std::string::String>,
+    /// 360° 评估人的评估尺度标签
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub distribute_type: ::std::option::Option<
+        crate::performance::v2::InvitedReviewRecordInfoDistributeType,
+    >,
+    /// 360° 评估人的评估尺度数值
+    ///
+    /// Example: `"1.23"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub avg_diff: ::std::option::Option<::std::string::String>,
+    /// 360° 评估人的与被评估人关系。如果开启了 360 匿名评估，并且是对全部查看者匿名，且配置隐藏描述信息则不返回该值
+    ///
+    /// Example: `"direct_report"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub relationship_with_reviewee: ::std::option::Option<
+        crate::performance::v2::InvitedReviewRecordInfoRelationshipWithReviewee,
+    >,
+    /// 360° 评估人的邀请人类型。如果开启了 360 匿名评估，并且是对全部查看者匿名，且配置隐藏描述信息则不返回该值
+    ///
+    /// Example: `"system_default"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub invitedby: ::std::option::Option<
+        crate::performance::v2::InvitedReviewRecordInfoInvitedby,
+    >,
+}
+/// 评估人在合作项目中的角色。在未配置合作项目角色情况下，该字段为空值。
+///
+/// Spec type `cooperation_user_role`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct CooperationUserRole {
+    /// 合作项目角色 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7213434603057807379"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub role_id: ::std::option::Option<::std::string::String>,
+    /// 名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+}
+/// 合作项目角色
+///
+/// Spec type `cooperation_role`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct CooperationRole {
+    /// 评估人在合作项目中的角色。在未配置合作项目角色情况下，该字段为空值。
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewer_role: ::std::option::Option<
+        crate::performance::v2::CooperationUserRole,
+    >,
+    /// 被评估人在合作项目中的项目角色。在未配置合作项目角色情况下，该字段为空值。
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewee_role: ::std::option::Option<
+        crate::performance::v2::CooperationUserRole,
+    >,
+}
+/// 评估人作为直属项目上级所在的项目
+///
+/// Spec type `cooperation_project`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct CooperationProject {
+    /// 合作项目 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7309457114076807188"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 合作项目的名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 合作项目角色
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub roles: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::CooperationRole>,
+    >,
+    /// 评估人项目角色
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_roles: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::CooperationUserRole>,
+    >,
+    /// 被评估人项目角色
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub underling_roles: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::CooperationUserRole>,
+    >,
+}
+/// 合作项目中上级的评估记录信息，仅在「项目直属上级环节」有值
+///
+/// Spec type `direct_project_leader_record_info`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct DirectProjectLeaderRecordInfo {
+    /// 评估人 ID
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewer_id: ::std::option::Option<crate::performance::v2::User>,
+    /// 评估人作为直属项目上级所在的项目
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cooperation_projects: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::CooperationProject>,
+    >,
+    /// 评估依据的项目
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub review_depend_projects: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::CooperationProject>,
+    >,
+    /// 共同参与的项目
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub participated_projects: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::CooperationProject>,
+    >,
+}
+/// 评估内容记录。多人评估的环节有多份记录，比如 360 评估环节。如果开启了 360 匿名评估，并且是对全部查看者匿名，则评估记录数低于匿名下限，则不返回 360 评估记录
+///
+/// Spec type `review_record`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ReviewRecord {
+    /// 评估人的环节状态。各类型的环节分别有以下环节状态： 查看绩效结果环节状态
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub progress: ::std::option::Option<crate::performance::v2::ReviewDataStageProgress>,
+    /// 评估记录中的评估内容明细
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub units: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::ReviewUnit>,
+    >,
+    /// 360 ° 评估记录的信息。如果开启了 360 匿名评估，并且是对全部查看者匿名，则不返回评估人的部分信息
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub invited_review_record_info: ::std::option::Option<
+        crate::performance::v2::InvitedReviewRecordInfo,
+    >,
+    /// 合作项目中上级的评估记录信息，仅在「项目直属上级环节」有值
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub direct_project_leader_record_info: ::std::option::Option<
+        crate::performance::v2::DirectProjectLeaderRecordInfo,
+    >,
+    /// 评估记录 ID
+    ///
+    /// Example: `"7385000219907457024-7385000219907457025"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub record_id: ::std::option::Option<::std::string::String>,
+}
+/// 本周期内各环节内容
+///
+/// Spec type `review_stage`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ReviewStage {
+    /// 环节 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stage_id: ::std::option::Option<::std::string::String>,
+    /// 环节类型
+    ///
+    /// Example: `"review"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stage_type: ::std::option::Option<crate::performance::v2::ReviewDataStageType>,
+    /// 该环节对应的环节模板的 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_id: ::std::option::Option<::std::string::String>,
+    /// 评估内容记录。多人评估的环节有多份记录，比如 360 评估环节。如果开启了 360 匿名评估，并且是对全部查看者匿名，则评估记录数低于匿名下限，则不返回 360 评估记录
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub records: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::ReviewRecord>,
+    >,
+    /// 评估型环节的执行人角色
+    ///
+    /// Example: `"reviewee"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub review_stage_role: ::std::option::Option<
+        crate::performance::v2::ReviewDataReviewStageRole,
+    >,
+}
+/// 评估数据列表
+///
+/// Spec type `review_profile`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ReviewProfile {
+    /// 被评估人 ID
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<crate::performance::v2::User>,
+    /// 绩效评估周期 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub semester_id: ::std::option::Option<::std::string::String>,
+    /// 绩效评估项目 ID，详细信息请参考获取项目配置
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub activity_id: ::std::option::Option<::std::string::String>,
+    /// 被评估人在该周期对应的后台评估模板 ID，详细信息请参考获取评估模板配置
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub review_template_id: ::std::option::Option<::std::string::String>,
+    /// 本周期内各环节内容
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stages: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::ReviewStage>,
+    >,
+}
+/// 环节类型 枚举值
+///
+/// Spec type `template_stage_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum TemplateStageType {
+    /// 工作总结环节
+    ///
+    /// Wire value: `"summarize_key_outputs"`.
+    SummarizeKeyOutputs,
+    /// 评估型环节
+    ///
+    /// Wire value: `"review"`.
+    Review,
+    /// 结果沟通环节
+    ///
+    /// Wire value: `"communication_and_open_result"`.
+    CommunicationAndOpenResult,
+    /// 绩效结果查看环节
+    ///
+    /// Wire value: `"view_result"`.
+    ViewResult,
+    /// 校准环节
+    ///
+    /// Wire value: `"calibration"`.
+    Calibration,
+    /// 结果复议环节
+    ///
+    /// Wire value: `"reconsideration"`.
+    Reconsideration,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl TemplateStageType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SummarizeKeyOutputs => "summarize_key_outputs",
+            Self::Review => "review",
+            Self::CommunicationAndOpenResult => "communication_and_open_result",
+            Self::ViewResult => "view_result",
+            Self::Calibration => "calibration",
+            Self::Reconsideration => "reconsideration",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "summarize_key_outputs" => Self::SummarizeKeyOutputs,
+            "review" => Self::Review,
+            "communication_and_open_result" => Self::CommunicationAndOpenResult,
+            "view_result" => Self::ViewResult,
+            "calibration" => Self::Calibration,
+            "reconsideration" => Self::Reconsideration,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for TemplateStageType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for TemplateStageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TemplateStageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 评估型环节的执行人角色 枚举值
+///
+/// Spec type `template_review_stage_role`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum TemplateReviewStageRole {
+    /// 被评估人
+    ///
+    /// Wire value: `"reviewee"`.
+    Reviewee,
+    /// 360°评估人
+    ///
+    /// Wire value: `"invited_reviewer"`.
+    InvitedReviewer,
+    /// 实线上级
+    ///
+    /// Wire value: `"solid_line_leader"`.
+    SolidLineLeader,
+    /// 虚线上级
+    ///
+    /// Wire value: `"dotted_line_leader"`.
+    DottedLineLeader,
+    /// 第二实线上级
+    ///
+    /// Wire value: `"secondary_solid_line_leader"`.
+    SecondarySolidLineLeader,
+    /// 项目直属上级
+    ///
+    /// Wire value: `"direct_project_leader"`.
+    DirectProjectLeader,
+    /// 自定义评估角色
+    ///
+    /// Wire value: `"custom_review_role"`.
+    CustomReviewRole,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl TemplateReviewStageRole {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Reviewee => "reviewee",
+            Self::InvitedReviewer => "invited_reviewer",
+            Self::SolidLineLeader => "solid_line_leader",
+            Self::DottedLineLeader => "dotted_line_leader",
+            Self::SecondarySolidLineLeader => "secondary_solid_line_leader",
+            Self::DirectProjectLeader => "direct_project_leader",
+            Self::CustomReviewRole => "custom_review_role",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "reviewee" => Self::Reviewee,
+            "invited_reviewer" => Self::InvitedReviewer,
+            "solid_line_leader" => Self::SolidLineLeader,
+            "dotted_line_leader" => Self::DottedLineLeader,
+            "secondary_solid_line_leader" => Self::SecondarySolidLineLeader,
+            "direct_project_leader" => Self::DirectProjectLeader,
+            "custom_review_role" => Self::CustomReviewRole,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for TemplateReviewStageRole {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for TemplateReviewStageRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TemplateReviewStageRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 环节模板列表
+///
+/// Spec type `template`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Template {
+    /// 环节模板 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_id: ::std::option::Option<::std::string::String>,
+    /// 环节模板对应的环节名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 环节类型 枚举值
+    ///
+    /// Example: `"leader_review"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stage_type: ::std::option::Option<crate::performance::v2::TemplateStageType>,
+    /// 评估型环节的执行人角色 枚举值
+    ///
+    /// Example: `"reviewee"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub review_stage_role: ::std::option::Option<
+        crate::performance::v2::TemplateReviewStageRole,
+    >,
+    /// 评估型环节评估模式
+    ///
+    /// Example: `"cooperate,independent"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub review_stage_data_write_mode: ::std::option::Option<::std::string::String>,
+}
+/// 评估题列表，指评估内容中的每个题，可能是评估项或者填写项
+///
+/// Spec type `field`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Field {
+    /// 评估题 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_id: ::std::option::Option<::std::string::String>,
+    /// 如果是填写项，为填写项名称，字段可能为空值；如果是评估项，为评估项名称，字段不为空值；如果是标签填写题，为标签填写题名称，字段不为空值
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 评估项 ID，详细信息请参考获取评估项配置
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub indicator_id: ::std::option::Option<::std::string::String>,
+    /// 标签填写题 ID，详细信息请参考获取标签填写题配置
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tag_based_question_id: ::std::option::Option<::std::string::String>,
+    /// O 的填写项标题
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub objective_text_qustion_title: ::std::option::Option<
+        crate::performance::v2::I18nText,
+    >,
+    /// KR 的填写项标题
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub keyresult_text_qustion_title: ::std::option::Option<
+        crate::performance::v2::I18nText,
+    >,
+    /// 关联的父级评估项 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666707459"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub parent_field_id: ::std::option::Option<::std::string::String>,
+    /// 指标模板ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7494252079230222371"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kpi_template_id: ::std::option::Option<::std::string::String>,
+}
+/// 评估内容列表
+///
+/// Spec type `unit`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Unit {
+    /// 评估内容 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666723843"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub unit_id: ::std::option::Option<::std::string::String>,
+    /// 评估内容名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 评估题列表，指评估内容中的每个题，可能是评估项或者填写项
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fields: ::std::option::Option<::std::vec::Vec<crate::performance::v2::Field>>,
+}
+/// 状态 枚举值
+///
+/// Spec type `review_template_status`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ReviewTemplateStatus {
+    /// 待完成配置
+    ///
+    /// Wire value: `"to_be_configured"`.
+    ToBeConfigured,
+    /// 待启用
+    ///
+    /// Wire value: `"to_be_enabled"`.
+    ToBeEnabled,
+    /// 已启用
+    ///
+    /// Wire value: `"enabled"`.
+    Enabled,
+    /// 已停用
+    ///
+    /// Wire value: `"disabled"`.
+    Disabled,
+    /// 已删除但曾经被项目引用过
+    ///
+    /// Wire value: `"deleted"`.
+    Deleted,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl ReviewTemplateStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ToBeConfigured => "to_be_configured",
+            Self::ToBeEnabled => "to_be_enabled",
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Deleted => "deleted",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "to_be_configured" => Self::ToBeConfigured,
+            "to_be_enabled" => Self::ToBeEnabled,
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            "deleted" => Self::Deleted,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ReviewTemplateStatus {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ReviewTemplateStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReviewTemplateStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 绩效模板信息
+///
+/// Spec type `review_template`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ReviewTemplate {
+    /// 环节模板列表
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub templates: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::Template>,
+    >,
+    /// 评估内容列表
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub units: ::std::option::Option<::std::vec::Vec<crate::performance::v2::Unit>>,
+    /// 绩效模板 ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7343513161666723843"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub review_template_id: ::std::option::Option<::std::string::String>,
+    /// 绩效模板名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 绩效模板描述
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 状态 枚举值
+    ///
+    /// Example: `"enabled"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<crate::performance::v2::ReviewTemplateStatus>,
+}
+/// 被评估人列表
+///
+/// Spec type `reviewee`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Reviewee {
+    /// 被评估人 ID
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewee_user_id: ::std::option::Option<crate::performance::v2::User>,
+    /// 被评估人参与的项目，详细信息请参考获取项目配置
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub activity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// 被评估人在该周期的个人绩效详情页链接。如果参与的项目未启动则为空
+    ///
+    /// A URL.
+    /// Example: `"https://perf.feishu.cn/perf/profile?rootReviewId=7380183500051202067"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reviewprofile_url: ::std::option::Option<::std::string::String>,
+}
+/// 人员组可见性配置
+///
+/// Who can see a user group.
+///
+/// Spec type `scope_visible_setting`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ScopeVisibleSetting {
+    /// 无限制
+    ///
+    /// No restriction.
+    ///
+    /// Wire value: `0`.
+    Unrestricted,
+    /// 后台管理员不可见
+    ///
+    /// Hidden from the back-office admins.
+    ///
+    /// Wire value: `1`.
+    HiddenFromAdmins,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl ScopeVisibleSetting {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::Unrestricted => 0,
+            Self::HiddenFromAdmins => 1,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0 => Self::Unrestricted,
+            1 => Self::HiddenFromAdmins,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for ScopeVisibleSetting {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for ScopeVisibleSetting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ScopeVisibleSetting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
+    }
+}
+/// 失败原因枚举
+///
+/// Why a user could not be added.
+///
+/// Spec type `write_user_group_scope_fail_user_data_fail_code`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum WriteUserGroupScopeFailUserDataFailCode {
+    /// 员工未找到
+    ///
+    /// The user was not found.
+    ///
+    /// Wire value: `1`.
+    UserNotFound,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl WriteUserGroupScopeFailUserDataFailCode {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::UserNotFound => 1,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            1 => Self::UserNotFound,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for WriteUserGroupScopeFailUserDataFailCode {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for WriteUserGroupScopeFailUserDataFailCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WriteUserGroupScopeFailUserDataFailCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
+    }
+}
+/// 更新失败的员工信息
+///
+/// Spec type `write_user_group_scope_fail_user_data`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct WriteUserGroupScopeFailUserData {
+    /// 员工 ID，与入参 `user_id_type` 类型一致
+    ///
+    /// Example: `"ou_ff77dba046431fc53ea21a0095df82f4"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+    /// 失败原因枚举
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fail_code: ::std::option::Option<
+        crate::performance::v2::WriteUserGroupScopeFailUserDataFailCode,
+    >,
+}
+/// 更新结果
+///
+/// Spec type `write_user_group_scope_data`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct WriteUserGroupScopeData {
+    /// 更新成功的员工 ID 列表，与入参 `user_id_type` 类型一致
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success_user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// 更新失败的员工信息
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fail_user_datas: ::std::option::Option<
+        ::std::vec::Vec<crate::performance::v2::WriteUserGroupScopeFailUserData>,
+    >,
+}
+/// 指定查询结果中的部门 ID 类型。关于部门 ID 的详细介绍，可参见部门 ID 说明。
+///
+/// Spec type `user_info_department_id_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum UserInfoDepartmentIdType {
+    /// 支持用户自定义配置的部门 ID。自定义配置时可复用已删除的 department_id，因此在未删除的部门范围内 department_id 具有唯一性。
+    ///
+    /// Wire value: `"department_id"`.
+    DepartmentId,
+    /// 由系统自动生成的部门 ID，ID 前缀固定为 od-，在租户内全局唯一。
+    ///
+    /// Wire value: `"open_department_id"`.
+    OpenDepartmentId,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl UserInfoDepartmentIdType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DepartmentId => "department_id",
+            Self::OpenDepartmentId => "open_department_id",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "department_id" => Self::DepartmentId,
+            "open_department_id" => Self::OpenDepartmentId,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for UserInfoDepartmentIdType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for UserInfoDepartmentIdType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserInfoDepartmentIdType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 部门、序列或职级
+///
+/// A department, job family or job level (ID and name).
+///
+/// Spec type `user_snapshot_item`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct UserSnapshotItem {
+    /// ID（部门 ID 与入参 department_id_type 类型一致）
+    ///
+    /// Example: `"od-4e6ac4d14bcd5071a37a39de902c7141"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 名称
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<crate::performance::v2::I18nText>,
+}
+/// 人员在绩效周期的快照信息
+///
+/// A person's department, leader, job family and level as recorded for the semester.
+///
+/// Spec type `user_info`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct UserInfo {
+    /// 人员的用户 ID
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<crate::performance::v2::User>,
+    /// 人员的直属上级的用户 ID
+    ///
+    /// Returned only with the field scope `performance:user_snapshot.direct_leader:read`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub direct_leader_user_id: ::std::option::Option<crate::performance::v2::User>,
+    /// 人员的部门
+    ///
+    /// Returned only with the field scope `performance:user_snapshot.department:read`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub department: ::std::option::Option<crate::performance::v2::UserSnapshotItem>,
+    /// 人员的序列
+    ///
+    /// Returned only with the field scope `performance:user_snapshot.job_family:read`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub job_family: ::std::option::Option<crate::performance::v2::UserSnapshotItem>,
+    /// 人员的职级
+    ///
+    /// Returned only with the field scope `performance:user_snapshot.job_level:read`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub job_level: ::std::option::Option<crate::performance::v2::UserSnapshotItem>,
 }
