@@ -182,9 +182,7 @@ impl ListMetricTagRequest {
 pub struct ListMetricTagResponse {
     /// 指标标签列表
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub items: ::std::option::Option<
-        ::std::vec::Vec<crate::performance::v2::MetricTemplateMetricTag>,
-    >,
+    pub items: ::std::option::Option<::std::vec::Vec<crate::performance::v2::MetricTag>>,
     /// 分页标记，当 has_more 为 true 时，会同时返回新的 page_token，否则不返回 page_token
     ///
     /// Example: `"eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0="`.
@@ -225,9 +223,7 @@ impl ListMetricTagRequest {
     /// Every item of every page (`items`), fetched lazily; see [`ListMetricTagRequest::pages`].
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<
-        crate::performance::v2::MetricTemplateMetricTag,
-    > {
+    ) -> ::feishu_runtime::paginate::PageStream<crate::performance::v2::MetricTag> {
         ::feishu_runtime::paginate::items(
             self.pages(),
             |page| page.items.unwrap_or_default(),

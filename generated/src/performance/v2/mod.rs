@@ -357,6 +357,12 @@ pub enum StageType {
     ///
     /// Wire value: `"leader_review"`.
     LeaderReview,
+    /// 校准环节
+    ///
+    /// Calibration.
+    ///
+    /// Wire value: `"calibration"`.
+    Calibration,
     /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
     Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
 }
@@ -370,6 +376,7 @@ impl StageType {
             Self::ViewResult => "view_result",
             Self::Reconsideration => "reconsideration",
             Self::LeaderReview => "leader_review",
+            Self::Calibration => "calibration",
             Self::Unknown(value) => value.wire_value(),
         }
     }
@@ -382,6 +389,7 @@ impl StageType {
             "view_result" => Self::ViewResult,
             "reconsideration" => Self::Reconsideration,
             "leader_review" => Self::LeaderReview,
+            "calibration" => Self::Calibration,
             other => {
                 Self::Unknown(
                     ::feishu_runtime::UnknownValue::from_wire(
@@ -471,6 +479,12 @@ pub enum ReviewStageRole {
     ///
     /// Wire value: `"custom_review_role"`.
     CustomReviewRole,
+    /// 指标评价人
+    ///
+    /// A metric reviewer.
+    ///
+    /// Wire value: `"metric_reviewer"`.
+    MetricReviewer,
     /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
     Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
 }
@@ -485,6 +499,7 @@ impl ReviewStageRole {
             Self::SecondarySolidLineLeader => "secondary_solid_line_leader",
             Self::DirectProjectLeader => "direct_project_leader",
             Self::CustomReviewRole => "custom_review_role",
+            Self::MetricReviewer => "metric_reviewer",
             Self::Unknown(value) => value.wire_value(),
         }
     }
@@ -498,6 +513,7 @@ impl ReviewStageRole {
             "secondary_solid_line_leader" => Self::SecondarySolidLineLeader,
             "direct_project_leader" => Self::DirectProjectLeader,
             "custom_review_role" => Self::CustomReviewRole,
+            "metric_reviewer" => Self::MetricReviewer,
             other => {
                 Self::Unknown(
                     ::feishu_runtime::UnknownValue::from_wire(
@@ -1134,7 +1150,9 @@ pub struct ImportedMetric {
         ::std::vec::Vec<crate::performance::v2::ImportedMetricField>,
     >,
 }
-/// 被评估人
+/// 用户 ID
+///
+/// A user's open_id and user_id.
 ///
 /// Spec type `user`.
 #[derive(
@@ -1794,7 +1812,9 @@ impl<'de> ::serde::Deserialize<'de> for MetricLibScoringSettingType {
         ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
-/// 指标标签信息
+/// 指标标签
+///
+/// A metric tag.
 ///
 /// Spec type `metric_tag`.
 #[derive(
@@ -1807,7 +1827,7 @@ impl<'de> ::serde::Deserialize<'de> for MetricLibScoringSettingType {
 )]
 #[non_exhaustive]
 pub struct MetricTag {
-    /// 指标标签 ID，详情可查看：获取指标标签信息
+    /// 指标标签 ID
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// Example: `"7302271694582841364"`.
@@ -1816,6 +1836,23 @@ pub struct MetricTag {
     /// 标签名称
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_name: ::std::option::Option<crate::performance::v2::I18nText>,
+    /// 标签顺序
+    ///
+    /// Example: `100`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub index: ::std::option::Option<i32>,
+    /// 创建时间戳（单位：毫秒）
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1678870702466"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub create_time: ::std::option::Option<::std::string::String>,
+    /// 更新时间戳（单位：毫秒）
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1605529625257"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub update_time: ::std::option::Option<::std::string::String>,
 }
 /// 指标字段填写设置类型
 ///
@@ -2023,46 +2060,6 @@ pub struct MetricInLibrary {
     /// Example: `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_active: ::std::option::Option<bool>,
-}
-/// 指标标签列表
-///
-/// Spec type `metric_template_metric_tag`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[non_exhaustive]
-pub struct MetricTemplateMetricTag {
-    /// 标签 ID
-    ///
-    /// A 64-bit integer carried as a JSON string: keep it as text.
-    /// Example: `"7302271694582841364"`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tag_id: ::std::option::Option<::std::string::String>,
-    /// 标签名称
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tag_name: ::std::option::Option<crate::performance::v2::I18nText>,
-    /// 标签顺序
-    ///
-    /// Example: `100`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub index: ::std::option::Option<i32>,
-    /// 创建时间戳（单位：毫秒）
-    ///
-    /// Milliseconds since the Unix epoch, carried as a string.
-    /// Example: `"1678870702466"`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub create_time: ::std::option::Option<::std::string::String>,
-    /// 更新时间戳（单位：毫秒）
-    ///
-    /// Milliseconds since the Unix epoch, carried as a string.
-    /// Example: `"1605529625257"`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub update_time: ::std::option::Option<::std::string::String>,
 }
 /// 指标模版状态
 ///
@@ -2878,281 +2875,6 @@ pub struct Question {
         ::std::vec::Vec<crate::performance::v2::TagItem>,
     >,
 }
-/// 环节类型，如果同时传了环节 ID 和环节类型，优先返回环节 ID 对应的绩效数据。 stage_types 和 stage_ids 至少要传一个，不传默认不返回任何环节评估数据。如果返回数据为空，可以检查模板对应环节是否有内容。
-///
-/// Spec type `review_data_stage_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-#[non_exhaustive]
-pub enum ReviewDataStageType {
-    /// 工作总结环节
-    ///
-    /// Wire value: `"summarize_key_outputs"`.
-    SummarizeKeyOutputs,
-    /// 评估型环节
-    ///
-    /// Wire value: `"review"`.
-    Review,
-    /// 结果沟通环节
-    ///
-    /// Wire value: `"communication_and_open_result"`.
-    CommunicationAndOpenResult,
-    /// 绩效结果查看环节
-    ///
-    /// Wire value: `"view_result"`.
-    ViewResult,
-    /// 结果复议环节
-    ///
-    /// Wire value: `"reconsideration"`.
-    Reconsideration,
-    /// 终评环节（特指最终的绩效结果数据）
-    ///
-    /// Wire value: `"leader_review"`.
-    LeaderReview,
-    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
-    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
-}
-impl ReviewDataStageType {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SummarizeKeyOutputs => "summarize_key_outputs",
-            Self::Review => "review",
-            Self::CommunicationAndOpenResult => "communication_and_open_result",
-            Self::ViewResult => "view_result",
-            Self::Reconsideration => "reconsideration",
-            Self::LeaderReview => "leader_review",
-            Self::Unknown(value) => value.wire_value(),
-        }
-    }
-    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "summarize_key_outputs" => Self::SummarizeKeyOutputs,
-            "review" => Self::Review,
-            "communication_and_open_result" => Self::CommunicationAndOpenResult,
-            "view_result" => Self::ViewResult,
-            "reconsideration" => Self::Reconsideration,
-            "leader_review" => Self::LeaderReview,
-            other => {
-                Self::Unknown(
-                    ::feishu_runtime::UnknownValue::from_wire(
-                        ::std::borrow::ToOwned::to_owned(other),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for ReviewDataStageType {
-    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ReviewDataStageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReviewDataStageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-/// 评估型环节的执行人角色，当传入的环节类型中有评估型环节时，该参数才生效，返回指定执行人角色的评估型环节数据，不传默认包含所有的执行人角色。
-///
-/// Spec type `review_data_review_stage_role`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-#[non_exhaustive]
-pub enum ReviewDataReviewStageRole {
-    /// 被评估人
-    ///
-    /// Wire value: `"reviewee"`.
-    Reviewee,
-    /// 360°评估人
-    ///
-    /// Wire value: `"invited_reviewer"`.
-    InvitedReviewer,
-    /// 实线上级
-    ///
-    /// Wire value: `"solid_line_leader"`.
-    SolidLineLeader,
-    /// 虚线上级
-    ///
-    /// Wire value: `"dotted_line_leader"`.
-    DottedLineLeader,
-    /// 第二实线上级
-    ///
-    /// Wire value: `"secondary_solid_line_leader"`.
-    SecondarySolidLineLeader,
-    /// 合作项目中的直属上级
-    ///
-    /// Wire value: `"direct_project_leader"`.
-    DirectProjectLeader,
-    /// 自定义评估角色
-    ///
-    /// Wire value: `"custom_review_role"`.
-    CustomReviewRole,
-    /// 指标评价人
-    ///
-    /// Wire value: `"metric_reviewer"`.
-    MetricReviewer,
-    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
-    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
-}
-impl ReviewDataReviewStageRole {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Reviewee => "reviewee",
-            Self::InvitedReviewer => "invited_reviewer",
-            Self::SolidLineLeader => "solid_line_leader",
-            Self::DottedLineLeader => "dotted_line_leader",
-            Self::SecondarySolidLineLeader => "secondary_solid_line_leader",
-            Self::DirectProjectLeader => "direct_project_leader",
-            Self::CustomReviewRole => "custom_review_role",
-            Self::MetricReviewer => "metric_reviewer",
-            Self::Unknown(value) => value.wire_value(),
-        }
-    }
-    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "reviewee" => Self::Reviewee,
-            "invited_reviewer" => Self::InvitedReviewer,
-            "solid_line_leader" => Self::SolidLineLeader,
-            "dotted_line_leader" => Self::DottedLineLeader,
-            "secondary_solid_line_leader" => Self::SecondarySolidLineLeader,
-            "direct_project_leader" => Self::DirectProjectLeader,
-            "custom_review_role" => Self::CustomReviewRole,
-            "metric_reviewer" => Self::MetricReviewer,
-            other => {
-                Self::Unknown(
-                    ::feishu_runtime::UnknownValue::from_wire(
-                        ::std::borrow::ToOwned::to_owned(other),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for ReviewDataReviewStageRole {
-    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ReviewDataReviewStageRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReviewDataReviewStageRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-/// 环节状态，不传默认包含所有状态。各类型的环节分别有以下环节状态： 查看绩效结果环节状态
-///
-/// Spec type `review_data_stage_progress`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-#[non_exhaustive]
-pub enum ReviewDataStageProgress {
-    /// 未开始，任务的开始时间未到达
-    ///
-    /// Wire value: `0`.
-    NotStarted,
-    /// 待完成，任务的开始时间到达而截止时间未到达，且任务未完成
-    ///
-    /// Wire value: `1`.
-    Todo,
-    /// 已截止，任务的截止时间已到达，且任务未完成
-    ///
-    /// Wire value: `2`.
-    Value2,
-    /// 已完成，任务已完成
-    ///
-    /// Wire value: `3`.
-    Done,
-    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
-    Unknown(::feishu_runtime::UnknownValue<i64>),
-}
-impl ReviewDataStageProgress {
-    /// The value as it travels on the wire.
-    pub fn wire_value(&self) -> i64 {
-        match self {
-            Self::NotStarted => 0,
-            Self::Todo => 1,
-            Self::Value2 => 2,
-            Self::Done => 3,
-            Self::Unknown(value) => *value.wire_value(),
-        }
-    }
-    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
-    pub fn from_wire(value: i64) -> Self {
-        match value {
-            0 => Self::NotStarted,
-            1 => Self::Todo,
-            2 => Self::Value2,
-            3 => Self::Done,
-            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
-        }
-    }
-}
-impl ::std::fmt::Display for ReviewDataStageProgress {
-    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
-    }
-}
-impl ::serde::Serialize for ReviewDataStageProgress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.wire_value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReviewDataStageProgress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
 /// 标签填写项的内容
 ///
 /// Spec type `tag_text`.
@@ -3349,7 +3071,7 @@ pub enum ReviewDetailLeaderReviewDataSource {
     /// 校准环节
     ///
     /// Wire value: `"calibaration"`.
-    Calibaration,
+    Calibration,
     /// 结果复议环节
     ///
     /// Wire value: `"reconsideration"`.
@@ -3362,7 +3084,7 @@ impl ReviewDetailLeaderReviewDataSource {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Review => "review",
-            Self::Calibaration => "calibaration",
+            Self::Calibration => "calibaration",
             Self::Reconsideration => "reconsideration",
             Self::Unknown(value) => value.wire_value(),
         }
@@ -3371,7 +3093,7 @@ impl ReviewDetailLeaderReviewDataSource {
     pub fn from_wire(value: &str) -> Self {
         match value {
             "review" => Self::Review,
-            "calibaration" => Self::Calibaration,
+            "calibaration" => Self::Calibration,
             "reconsideration" => Self::Reconsideration,
             other => {
                 Self::Unknown(
@@ -3554,16 +3276,22 @@ pub struct ReviewUnit {
 pub enum InvitedReviewRecordInfoDistributeType {
     /// 严格
     ///
+    /// Strict.
+    ///
     /// Wire value: `1`.
-    Value1,
+    Strict,
     /// 适中
     ///
+    /// Moderate.
+    ///
     /// Wire value: `2`.
-    Value2,
+    Moderate,
     /// 宽松
     ///
+    /// Lenient.
+    ///
     /// Wire value: `3`.
-    Value3,
+    Lenient,
     /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
     Unknown(::feishu_runtime::UnknownValue<i64>),
 }
@@ -3571,18 +3299,18 @@ impl InvitedReviewRecordInfoDistributeType {
     /// The value as it travels on the wire.
     pub fn wire_value(&self) -> i64 {
         match self {
-            Self::Value1 => 1,
-            Self::Value2 => 2,
-            Self::Value3 => 3,
+            Self::Strict => 1,
+            Self::Moderate => 2,
+            Self::Lenient => 3,
             Self::Unknown(value) => *value.wire_value(),
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
     pub fn from_wire(value: i64) -> Self {
         match value {
-            1 => Self::Value1,
-            2 => Self::Value2,
-            3 => Self::Value3,
+            1 => Self::Strict,
+            2 => Self::Moderate,
+            3 => Self::Lenient,
             other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
         }
     }
@@ -3973,11 +3701,11 @@ pub struct DirectProjectLeaderRecordInfo {
 )]
 #[non_exhaustive]
 pub struct ReviewRecord {
-    /// 评估人的环节状态。各类型的环节分别有以下环节状态： 查看绩效结果环节状态
+    /// 评估人的环节状态，含义随环节类型而定。查看绩效结果环节：0 已开通，1 待确认，2 已截止，3 已确认，4 已复议；结果复议环节：1 待完成，2 已截止，3 已完成；其他环节：0 未开始，1 待完成，2 已截止，3 已完成
     ///
     /// Example: `1`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub progress: ::std::option::Option<crate::performance::v2::ReviewDataStageProgress>,
+    pub progress: ::std::option::Option<i32>,
     /// 评估记录中的评估内容明细
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<
@@ -4022,7 +3750,7 @@ pub struct ReviewStage {
     ///
     /// Example: `"review"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub stage_type: ::std::option::Option<crate::performance::v2::ReviewDataStageType>,
+    pub stage_type: ::std::option::Option<crate::performance::v2::StageType>,
     /// 该环节对应的环节模板的 ID
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
@@ -4039,7 +3767,7 @@ pub struct ReviewStage {
     /// Example: `"reviewee"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub review_stage_role: ::std::option::Option<
-        crate::performance::v2::ReviewDataReviewStageRole,
+        crate::performance::v2::ReviewStageRole,
     >,
 }
 /// 评估数据列表
@@ -4082,200 +3810,6 @@ pub struct ReviewProfile {
         ::std::vec::Vec<crate::performance::v2::ReviewStage>,
     >,
 }
-/// 环节类型 枚举值
-///
-/// Spec type `template_stage_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-#[non_exhaustive]
-pub enum TemplateStageType {
-    /// 工作总结环节
-    ///
-    /// Wire value: `"summarize_key_outputs"`.
-    SummarizeKeyOutputs,
-    /// 评估型环节
-    ///
-    /// Wire value: `"review"`.
-    Review,
-    /// 结果沟通环节
-    ///
-    /// Wire value: `"communication_and_open_result"`.
-    CommunicationAndOpenResult,
-    /// 绩效结果查看环节
-    ///
-    /// Wire value: `"view_result"`.
-    ViewResult,
-    /// 校准环节
-    ///
-    /// Wire value: `"calibration"`.
-    Calibration,
-    /// 结果复议环节
-    ///
-    /// Wire value: `"reconsideration"`.
-    Reconsideration,
-    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
-    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
-}
-impl TemplateStageType {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SummarizeKeyOutputs => "summarize_key_outputs",
-            Self::Review => "review",
-            Self::CommunicationAndOpenResult => "communication_and_open_result",
-            Self::ViewResult => "view_result",
-            Self::Calibration => "calibration",
-            Self::Reconsideration => "reconsideration",
-            Self::Unknown(value) => value.wire_value(),
-        }
-    }
-    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "summarize_key_outputs" => Self::SummarizeKeyOutputs,
-            "review" => Self::Review,
-            "communication_and_open_result" => Self::CommunicationAndOpenResult,
-            "view_result" => Self::ViewResult,
-            "calibration" => Self::Calibration,
-            "reconsideration" => Self::Reconsideration,
-            other => {
-                Self::Unknown(
-                    ::feishu_runtime::UnknownValue::from_wire(
-                        ::std::borrow::ToOwned::to_owned(other),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for TemplateStageType {
-    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TemplateStageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TemplateStageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-/// 评估型环节的执行人角色 枚举值
-///
-/// Spec type `template_review_stage_role`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-#[non_exhaustive]
-pub enum TemplateReviewStageRole {
-    /// 被评估人
-    ///
-    /// Wire value: `"reviewee"`.
-    Reviewee,
-    /// 360°评估人
-    ///
-    /// Wire value: `"invited_reviewer"`.
-    InvitedReviewer,
-    /// 实线上级
-    ///
-    /// Wire value: `"solid_line_leader"`.
-    SolidLineLeader,
-    /// 虚线上级
-    ///
-    /// Wire value: `"dotted_line_leader"`.
-    DottedLineLeader,
-    /// 第二实线上级
-    ///
-    /// Wire value: `"secondary_solid_line_leader"`.
-    SecondarySolidLineLeader,
-    /// 项目直属上级
-    ///
-    /// Wire value: `"direct_project_leader"`.
-    DirectProjectLeader,
-    /// 自定义评估角色
-    ///
-    /// Wire value: `"custom_review_role"`.
-    CustomReviewRole,
-    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
-    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
-}
-impl TemplateReviewStageRole {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Reviewee => "reviewee",
-            Self::InvitedReviewer => "invited_reviewer",
-            Self::SolidLineLeader => "solid_line_leader",
-            Self::DottedLineLeader => "dotted_line_leader",
-            Self::SecondarySolidLineLeader => "secondary_solid_line_leader",
-            Self::DirectProjectLeader => "direct_project_leader",
-            Self::CustomReviewRole => "custom_review_role",
-            Self::Unknown(value) => value.wire_value(),
-        }
-    }
-    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "reviewee" => Self::Reviewee,
-            "invited_reviewer" => Self::InvitedReviewer,
-            "solid_line_leader" => Self::SolidLineLeader,
-            "dotted_line_leader" => Self::DottedLineLeader,
-            "secondary_solid_line_leader" => Self::SecondarySolidLineLeader,
-            "direct_project_leader" => Self::DirectProjectLeader,
-            "custom_review_role" => Self::CustomReviewRole,
-            other => {
-                Self::Unknown(
-                    ::feishu_runtime::UnknownValue::from_wire(
-                        ::std::borrow::ToOwned::to_owned(other),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ::std::fmt::Display for TemplateReviewStageRole {
-    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TemplateReviewStageRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TemplateReviewStageRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
 /// 环节模板列表
 ///
 /// Spec type `template`.
@@ -4298,17 +3832,17 @@ pub struct Template {
     /// 环节模板对应的环节名称
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<crate::performance::v2::I18nText>,
-    /// 环节类型 枚举值
+    /// 环节类型
     ///
     /// Example: `"leader_review"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub stage_type: ::std::option::Option<crate::performance::v2::TemplateStageType>,
-    /// 评估型环节的执行人角色 枚举值
+    pub stage_type: ::std::option::Option<crate::performance::v2::StageType>,
+    /// 评估型环节的执行人角色
     ///
     /// Example: `"reviewee"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub review_stage_role: ::std::option::Option<
-        crate::performance::v2::TemplateReviewStageRole,
+        crate::performance::v2::ReviewStageRole,
     >,
     /// 评估型环节评估模式
     ///
@@ -4399,7 +3933,7 @@ pub struct Unit {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<crate::performance::v2::Field>>,
 }
-/// 状态 枚举值
+/// 状态
 ///
 /// Spec type `review_template_status`.
 #[derive(
@@ -4520,7 +4054,7 @@ pub struct ReviewTemplate {
     /// 绩效模板描述
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<crate::performance::v2::I18nText>,
-    /// 状态 枚举值
+    /// 状态
     ///
     /// Example: `"enabled"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

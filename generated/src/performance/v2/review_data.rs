@@ -127,9 +127,7 @@ impl QueryReviewDataRequest {
     /// Example: `["leader_review"]`.
     pub fn stage_types(
         mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = crate::performance::v2::ReviewDataStageType,
-        >,
+        value: impl ::std::iter::IntoIterator<Item = crate::performance::v2::StageType>,
     ) -> Self {
         self.body.stage_types = ::std::option::Option::Some(
             ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
@@ -142,7 +140,7 @@ impl QueryReviewDataRequest {
     pub fn review_stage_roles(
         mut self,
         value: impl ::std::iter::IntoIterator<
-            Item = crate::performance::v2::ReviewDataReviewStageRole,
+            Item = crate::performance::v2::ReviewStageRole,
         >,
     ) -> Self {
         self.body.review_stage_roles = ::std::option::Option::Some(
@@ -180,6 +178,7 @@ impl QueryReviewDataRequest {
     }
     /// 可筛选出在此时间之后，有内容提交的环节数据，毫秒级时间戳。不传默认返回所有时间提交的环节数据，包括未提交的环节数据
     ///
+    /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
     pub fn updated_later_than(
         mut self,
@@ -190,15 +189,13 @@ impl QueryReviewDataRequest {
         );
         self
     }
-    /// 环节状态，不传默认包含所有状态。各类型的环节分别有以下环节状态： 查看绩效结果环节状态
+    /// 环节状态，不传默认包含所有状态。含义随环节类型而定。查看绩效结果环节：0 已开通，1 待确认，2 已截止，3 已确认，4 已复议；结果复议环节：1 待完成，2 已截止，3 已完成；其他环节：0 未开始，1 待完成，2 已截止，3 已完成
     ///
     /// At most 50 items.
     /// Example: `[1]`.
     pub fn stage_progresses(
         mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = crate::performance::v2::ReviewDataStageProgress,
-        >,
+        value: impl ::std::iter::IntoIterator<Item = i32>,
     ) -> Self {
         self.body.stage_progresses = ::std::option::Option::Some(
             ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
@@ -288,14 +285,14 @@ pub struct QueryReviewDataRequestBody {
     /// Example: `["leader_review"]`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stage_types: ::std::option::Option<
-        ::std::vec::Vec<crate::performance::v2::ReviewDataStageType>,
+        ::std::vec::Vec<crate::performance::v2::StageType>,
     >,
     /// 评估型环节的执行人角色，当传入的环节类型中有评估型环节时，该参数才生效，返回指定执行人角色的评估型环节数据，不传默认包含所有的执行人角色。
     ///
     /// Example: `["reviewee"]`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub review_stage_roles: ::std::option::Option<
-        ::std::vec::Vec<crate::performance::v2::ReviewDataReviewStageRole>,
+        ::std::vec::Vec<crate::performance::v2::ReviewStageRole>,
     >,
     /// 环节 ID，如果同时传了环节 ID 和环节类型，优先返回环节 ID 对应的绩效数据。 stage_types 和 stage_ids 至少要传一个，不传默认不返回任何环节评估数据。 可在事件绩效结果开通、绩效详情变更获得，用于接收事件后按环节查询评估数据场景
     ///
@@ -311,17 +308,16 @@ pub struct QueryReviewDataRequestBody {
     pub need_leader_review_data_source: ::std::option::Option<bool>,
     /// 可筛选出在此时间之后，有内容提交的环节数据，毫秒级时间戳。不传默认返回所有时间提交的环节数据，包括未提交的环节数据
     ///
+    /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_later_than: ::std::option::Option<::std::string::String>,
-    /// 环节状态，不传默认包含所有状态。各类型的环节分别有以下环节状态： 查看绩效结果环节状态
+    /// 环节状态，不传默认包含所有状态。含义随环节类型而定。查看绩效结果环节：0 已开通，1 待确认，2 已截止，3 已确认，4 已复议；结果复议环节：1 待完成，2 已截止，3 已完成；其他环节：0 未开始，1 待完成，2 已截止，3 已完成
     ///
     /// At most 50 items.
     /// Example: `[1]`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub stage_progresses: ::std::option::Option<
-        ::std::vec::Vec<crate::performance::v2::ReviewDataStageProgress>,
-    >,
+    pub stage_progresses: ::std::option::Option<::std::vec::Vec<i32>>,
 }
 /// The response `data` of `performance.v2.review_data.query`.
 #[derive(

@@ -17,6 +17,8 @@ impl<'a> ReviewTemplateResource<'a> {
     }
     /// 获取绩效模板配置
     ///
+    /// 获取绩效模板信息，包括模版名称、执行角色、填写项类型等
+    ///
     /// `POST /open-apis/performance/v2/review_templates/query`
     ///
     /// - Access tokens: `tenant_access_token`
