@@ -7,6 +7,15 @@
 //! points the client elsewhere (default: Feishu). The app needs the
 //! `performance:performance:readonly` scope. On failure the error (code,
 //! message, log id) goes to stderr and the exit status is non-zero.
+//!
+//! Why v1 `stage_task.find_by_user_list` and not a v2 endpoint: none of the
+//! 17 Performance v2 endpoints lists tasks. The closest, v2
+//! `review_data.query`, returns the review *data* of at most 10 *reviewees*
+//! per call (what was written about them, with each record's progress), not
+//! the tasks a user still has to do as reviewer or reviewee, and its
+//! progress numbers change meaning with the stage type. v2
+//! `reviewee.query` only says who is reviewed. The v1 endpoint answers the
+//! question directly, 50 users per call, filtered to `TaskOption::Todo`.
 
 use std::io::Write;
 use std::process::ExitCode;
