@@ -530,3 +530,37 @@ fn a_page_type_named_like_a_shared_type_with_other_fields_is_its_own_type() {
     );
     assert_accepted(&[("spec/demo/v1.yaml", &text)]);
 }
+
+#[test]
+fn a_blank_line_inside_a_cell_does_not_end_the_table() {
+    // performance/v1-review_data-query.md: an empty line inside
+    // `indicator_id`'s description used to drop every row after it.
+    let (text, warnings) = one("blank-line-in-cell.md");
+    let v = yaml(&text);
+    let result = at(&v, "types.result.fields");
+    assert_eq!(
+        keys(result),
+        ["indicator_id", "option_id", "score"],
+        "{text}"
+    );
+    assert!(
+        s(&v, "types.result.fields.indicator_id.description").contains("option_id 或 score"),
+        "the text after the blank line stays in the cell:\n{text}"
+    );
+    // A note after a table's last row and a blank line is prose, not a cell.
+    let body = at(&v, "resources.result.methods.query.body.fields");
+    assert_eq!(keys(body), ["ids"], "{text}");
+    assert!(
+        !s(
+            &v,
+            "resources.result.methods.query.body.fields.ids.description"
+        )
+        .contains("注意"),
+        "{text}"
+    );
+    assert!(
+        warnings.iter().all(|w| !w.contains("nesting")),
+        "{warnings:?}"
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", &text)]);
+}

@@ -123,6 +123,34 @@ fn pipes(line: &str) -> usize {
     n
 }
 
+/// Whether the blank line at `blank` sits inside a table's last cell (the
+/// page puts an empty line inside a description, as in
+/// `performance/v1-review_data-query.md`): true when the lines after it,
+/// up to the next blank line, are continuation text followed by another
+/// row of the table (that is not the header of a new table). Returns the
+/// index of the first line after the blank ones.
+fn blank_inside_table(lines: &[&str], blank: usize, ncols: usize) -> Option<usize> {
+    let mut next = blank;
+    while next < lines.len() && lines[next].trim().is_empty() {
+        next += 1;
+    }
+    let mut k = next;
+    while k < lines.len() {
+        let l = lines[k];
+        if l.trim().is_empty() || heading(l).is_some() || l.trim().starts_with("```") {
+            return None;
+        }
+        if pipes(l) + 1 >= ncols {
+            let new_table = lines.get(k + 1).is_some_and(|n| is_separator(n));
+            // A row straight after the blank line is a new table or a
+            // paragraph with pipes, not this table's continuation.
+            return (!new_table && k > next).then_some(next);
+        }
+        k += 1;
+    }
+    None
+}
+
 /// Parses a page. Never fails: an unrecognized page yields an empty split,
 /// and the caller says what is missing.
 pub fn parse(text: &str) -> RawPage {
@@ -219,7 +247,16 @@ pub fn parse(text: &str) -> RawPage {
             let mut j = i + 2;
             while j < lines.len() {
                 let l = lines[j];
-                if l.trim().is_empty() || heading(l).is_some() || l.trim().starts_with("```") {
+                if l.trim().is_empty() {
+                    match blank_inside_table(&lines, j, ncols) {
+                        Some(next) if !table.rows.is_empty() => {
+                            j = next;
+                            continue;
+                        }
+                        _ => break,
+                    }
+                }
+                if heading(l).is_some() || l.trim().starts_with("```") {
                     break;
                 }
                 if pipes(l) + 1 >= ncols {
