@@ -564,3 +564,21 @@ fn a_blank_line_inside_a_cell_does_not_end_the_table() {
     );
     assert_accepted(&[("spec/demo/v1.yaml", &text)]);
 }
+
+#[test]
+fn integer_enums_with_the_same_values_but_other_meanings_stay_apart() {
+    // performance/v2: `scope_visible_setting` (0 无限制, 1 后台管理员不可见)
+    // and `review_rule_option` (0 使用相同规则, 1 使用不同规则) became one type.
+    let (text, _) = one("int-enums-same-values.md");
+    let v = yaml(&text);
+    let body = "resources.group.methods.write.body.fields";
+    let visibility = s(&v, &format!("{body}.visibility.type"));
+    let rule = s(&v, &format!("{body}.rule_option.type"));
+    assert_ne!(visibility, rule, "{text}");
+    assert_eq!(
+        s(&v, &format!("{body}.other_visibility.type")),
+        visibility,
+        "the same values with the same meanings are still one type:\n{text}"
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", &text)]);
+}

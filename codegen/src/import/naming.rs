@@ -244,12 +244,19 @@ impl Namer {
             return;
         }
         if !f.enum_values.is_empty() {
+            // A string value names its meaning; an integer does not (`0`/`1`
+            // are a visibility in one field and a rule choice in the next),
+            // so integer enums are one type only when the descriptions match too.
             let sig = format!(
                 "enum|{}|{}",
                 f.enum_is_int,
                 f.enum_values
                     .iter()
-                    .map(|v| v.value.as_str())
+                    .map(|v| if f.enum_is_int {
+                        format!("{}={}", v.value, v.description)
+                    } else {
+                        v.value.clone()
+                    })
                     .collect::<Vec<_>>()
                     .join(",")
             );
