@@ -582,3 +582,16 @@ fn integer_enums_with_the_same_values_but_other_meanings_stay_apart() {
     );
     assert_accepted(&[("spec/demo/v1.yaml", &text)]);
 }
+
+#[test]
+fn the_description_follows_a_title_heading_worded_differently() {
+    // performance/v2-review_template-query.md: front matter `获取绩效模板配置`,
+    // heading `# 获取绩效模板`; the paragraph after it was not read.
+    let (text, _) = one("int-enums-same-values.md");
+    let v = yaml(&text);
+    assert_eq!(s(&v, "resources.group.methods.write.summary"), "更新人员组");
+    assert!(
+        s(&v, "resources.group.methods.write.description").starts_with("更新人员组。"),
+        "{text}"
+    );
+}

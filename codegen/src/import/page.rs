@@ -281,9 +281,10 @@ pub fn parse(text: &str) -> RawPage {
             if !saw_title && line.trim_start().starts_with("# ") {
                 page.title = Some(h.clone());
                 saw_title = true;
-            } else if !(line.trim_start().starts_with("# ") && page.title.as_ref() == Some(&h)) {
+            } else if !line.trim_start().starts_with("# ") {
                 // The `# title` heading under a front-matter title repeats
-                // it; the description is the paragraph after it.
+                // it, sometimes worded differently (`获取绩效模板` under
+                // `获取绩效模板配置`); the description is the paragraph after it.
                 want_description = false;
             }
             section = h;
