@@ -259,6 +259,23 @@ pub fn parse(text: &str) -> RawPage {
                 if heading(l).is_some() || l.trim().starts_with("```") {
                     break;
                 }
+                if let Some(start) = l.find("<!--") {
+                    // Rows inside an HTML comment are hidden on the page
+                    // (performance/v1-review_data-query.md hides `year`,
+                    // `type_group` and `type`): skip to the comment's end.
+                    let before = l[..start].trim();
+                    if !before.is_empty()
+                        && let Some(last) = table.rows.last_mut().and_then(|r| r.cells.last_mut())
+                    {
+                        last.push('\n');
+                        last.push_str(before);
+                    }
+                    while j < lines.len() && !lines[j].contains("-->") {
+                        j += 1;
+                    }
+                    j += 1;
+                    continue;
+                }
                 if pipes(l) + 1 >= ncols {
                     table.rows.push(Row {
                         cells: split_cells(l),
