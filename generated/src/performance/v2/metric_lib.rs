@@ -152,6 +152,7 @@ impl QueryMetricLibRequest {
     /// 指标类型 ID 列表，可通过获取指标模板列表 接口返回结果中的 `data.items.metrics.type_id` 获取，填写时根据指定的指标类型进行筛选，type_ids的长度范围（0～99）
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// At most 99 items.
     /// Example: `["7272578300650717203"]`.
     pub fn type_ids(
         mut self,
@@ -225,6 +226,14 @@ impl QueryMetricLibRequest {
                 ::std::option::Option::Some(99usize),
             )?;
         }
+        if let ::std::option::Option::Some(values) = &self.body.type_ids {
+            ::feishu_runtime::validate::check_items(
+                "type_ids",
+                values.len(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(99usize),
+            )?;
+        }
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
         if let ::std::option::Option::Some(value) = &self.user_id_type {
             request.query("user_id_type", value);
@@ -265,6 +274,7 @@ pub struct QueryMetricLibRequestBody {
     /// 指标类型 ID 列表，可通过获取指标模板列表 接口返回结果中的 `data.items.metrics.type_id` 获取，填写时根据指定的指标类型进行筛选，type_ids的长度范围（0～99）
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// At most 99 items.
     /// Example: `["7272578300650717203"]`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
