@@ -81,6 +81,8 @@ pub struct Field {
     pub notes: Vec<String>,
     /// A string field carrying JSON text.
     pub json_string: bool,
+    /// Other wire names the page's example uses for this field.
+    pub aliases: Vec<String>,
 }
 
 impl Field {

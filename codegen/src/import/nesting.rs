@@ -271,6 +271,7 @@ pub fn dedupe(fields: &mut Vec<Field>) {
 
 /// Copies scalar example values from the JSON example onto fields that have none.
 fn attach_examples(fields: &mut [Field], values: &[&Value]) {
+    alias_example_keys(fields, values);
     for field in fields {
         let vals = child_values(values, &field.name);
         if field.children.is_empty() {
@@ -282,6 +283,34 @@ fn attach_examples(fields: &mut [Field], values: &[&Value]) {
             }
         } else {
             attach_examples(&mut field.children, &vals);
+        }
+    }
+}
+
+/// A key of the example that no row names, where exactly one row the
+/// example does not show is that key plus or minus a suffix (`task_option`
+/// for the row `task_option_id`), becomes that row's alias with a review
+/// note: the generator rejects an example key that is not a field, and the
+/// page's example is what the server sent.
+fn alias_example_keys(fields: &mut [Field], values: &[&Value]) {
+    let Some(keys) = keys_of(values) else {
+        return;
+    };
+    for key in &keys {
+        if fields.iter().any(|f| f.name == *key) {
+            continue;
+        }
+        let related = |name: &str| {
+            !keys.contains(name)
+                && (name.starts_with(&format!("{key}_")) || key.starts_with(&format!("{name}_")))
+        };
+        let mut candidates = fields.iter_mut().filter(|f| related(&f.name));
+        if let (Some(field), None) = (candidates.next(), candidates.next()) {
+            field.notes.push(format!(
+                "the JSON example writes `{key}` where the table says `{}`: kept as an alias; check which one the server sends",
+                field.name
+            ));
+            field.aliases.push(key.clone());
         }
     }
 }
@@ -316,5 +345,22 @@ mod tests {
         assert_eq!(names, ["items", "has_more"]);
         assert_eq!(tree[0].children[1].children[0].name, "open_id");
         assert!(tree.iter().all(|f| f.notes.is_empty()));
+    }
+
+    #[test]
+    fn an_example_key_named_like_an_unshown_row_becomes_its_alias() {
+        let example: Value =
+            serde_json::from_str(r#"{"items":[{"task_option":1,"stage_num":2}]}"#).unwrap();
+        let rows = vec![
+            row("items", true),
+            row("task_option_id", false),
+            row("stage_num", false),
+        ];
+        let tree = rebuild(rows, Some(&example), &Closed::new());
+        let field = &tree[0].children[0];
+        assert_eq!(field.name, "task_option_id");
+        assert_eq!(field.aliases, ["task_option"]);
+        assert!(field.notes.iter().any(|n| n.contains("alias")));
+        assert!(tree[0].children[1].aliases.is_empty());
     }
 }

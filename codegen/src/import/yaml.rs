@@ -129,6 +129,10 @@ pub fn field_line(out: &mut String, indent: usize, field: &Field, common_param: 
     if field.json_string {
         parts.push("encoding: json_string".into());
     }
+    if !field.aliases.is_empty() {
+        let names: Vec<String> = field.aliases.iter().map(|a| scalar(a)).collect();
+        parts.push(format!("aliases: [{}]", names.join(", ")));
+    }
     if field.required {
         parts.push("required: true".into());
     }

@@ -6,7 +6,8 @@
 //! `services` walks a service file, `types`, `enums` and `fields`
 //! resolve type definitions and references, `operations` resolves one
 //! method and its parameters, `paging` its paging, `events` a service's
-//! pushed events, and `warnings` holds
+//! pushed events, `examples` checks each method's example JSON against
+//! its types once the whole model is known, and `warnings` holds
 //! the checks that need the whole run; `constraints` says where `file`,
 //! string limits, patterns and `json_string` fit, `headers` guards header
 //! parameters, `content` resolves body and response content types,
@@ -19,8 +20,10 @@ mod content;
 mod cycles;
 mod enums;
 mod events;
+mod examples;
 mod fields;
 mod headers;
+mod json_spans;
 mod operations;
 mod paging;
 mod rate_limits;
@@ -210,6 +213,7 @@ impl Resolver {
             self.warn_unused(specs);
         }
         let mut model = Model { common, services };
+        self.check_examples(specs, &model);
         cycles::box_cycles(&mut model);
         model
     }
