@@ -54,7 +54,7 @@ impl<'a> CycleResource<'a> {
     /// # Arguments
     ///
     /// - `cycle_id`: User OKR cycle ID. How to obtain: call the "Get user OKR cycle list" API. A 64-bit integer carried as a JSON string: keep it as text. Example: `"7342342398472398471"`.
-    /// - `objective_ids`: Objective ID list, in sequence order. A 64-bit integer carried as a JSON string: keep it as text.
+    /// - `objective_ids`: Objective ID list, in sequence order. A 64-bit integer carried as a JSON string: keep it as text. Example: `["7342342398472398473","7342342398472398476"]`.
     ///
     /// Optional parameters are set on the returned builder: [`ObjectivesPositionCycleRequest::department_id_type`], [`ObjectivesPositionCycleRequest::user_id_type`].
     ///
@@ -374,6 +374,7 @@ pub struct ObjectivesPositionCycleRequestBody {
     /// Objective ID list, in sequence order
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `["7342342398472398473","7342342398472398476"]`.
     pub objective_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// The response `data` of `okr.v2.cycle.objectives_position`.

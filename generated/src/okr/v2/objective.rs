@@ -80,7 +80,7 @@ impl<'a> ObjectiveResource<'a> {
     /// # Arguments
     ///
     /// - `objective_id`: Objective ID. You can get this ID from the "List Objectives in OKR Cycle" API. A 64-bit integer carried as a JSON string: keep it as text. Example: `"7342342398472398473"`.
-    /// - `key_result_ids`: Key Result ID list, ordered by sequence number. A 64-bit integer carried as a JSON string: keep it as text.
+    /// - `key_result_ids`: Key Result ID list, ordered by sequence number. A 64-bit integer carried as a JSON string: keep it as text. Example: `["7342342398472398474","7342342398472398477"]`.
     ///
     /// Optional parameters are set on the returned builder: [`KeyResultsPositionObjectiveRequest::department_id_type`], [`KeyResultsPositionObjectiveRequest::user_id_type`].
     ///
@@ -438,6 +438,7 @@ pub struct KeyResultsPositionObjectiveRequestBody {
     /// Key Result ID list, ordered by sequence number
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `["7342342398472398474","7342342398472398477"]`.
     pub key_result_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// The response `data` of `okr.v2.objective.key_results_position`.
