@@ -232,6 +232,40 @@ fn paging_both_styles_limits_and_constraints() {
 }
 
 #[test]
+fn a_pattern_rule_becomes_pattern_and_a_broken_one_a_review_note() {
+    let (name, page) = fixture("task-list.md");
+    let with_rule = |expr: &str| {
+        page.replace(
+            "**示例值**：aGVsbG8=",
+            &format!("**示例值**：aGVsbG8=  \n**数据校验规则**：  \n- 正则校验：`{expr}`"),
+        )
+    };
+    let out = run(&[(name.clone(), with_rule("^https?://[a-z]+, x$"))]);
+    let text = &out.files[0].text;
+    let v = yaml(text);
+    assert_eq!(
+        s(
+            &v,
+            "resources.task.methods.list.query_params.page_token.pattern"
+        ),
+        "^https?://[a-z]+, x$",
+        "{text}"
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", text)]);
+
+    let out = run(&[(name, with_rule("(unclosed"))]);
+    let text = &out.files[0].text;
+    let v = yaml(text);
+    let param = at(&v, "resources.task.methods.list.query_params.page_token");
+    assert!(param.get("pattern").is_none(), "{text}");
+    assert!(
+        text.contains("the page's rule `正则校验: (unclosed` was not translated"),
+        "{text}"
+    );
+    assert_accepted(&[("spec/demo/v1.yaml", text)]);
+}
+
+#[test]
 fn error_table_with_colliding_names() {
     let (text, _) = one("review-search.md");
     let v = yaml(&text);

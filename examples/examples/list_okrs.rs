@@ -5,6 +5,16 @@
 //! `FEISHU_BASE_URL` points the client elsewhere (default: Feishu). The app
 //! needs the `okr:okr:readonly` scope. On failure the error (code, message,
 //! log id) goes to stderr and the exit status is non-zero.
+//!
+//! Why OKR v1 and not v2: v1's `user_okr.list` answers "every OKR of a user"
+//! in one paged call, each OKR with its objectives, key results, progress and
+//! alignments, and the text as plain strings. In v2 the same listing takes
+//! `cycle.list` per user, then `cycle_objective.list` per cycle, then
+//! `objective_key_result.list` per objective (one request per objective,
+//! each paged), and the text comes as rich-text blocks whose paragraph fields
+//! the catalog leaves undocumented; v2 also has no doc page with error codes
+//! yet. v2 is the better path for editing OKRs (create, patch, reorder and
+//! weight objectives and key results, indicators), which v1 cannot do.
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -118,3 +118,165 @@ async fn a_failure_prints_code_message_and_log_id_and_exits_non_zero() {
         "stderr: {stderr}"
     );
 }
+
+/// A 1×1 PNG: what the example uploads, byte for byte.
+const PIXEL_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// A file in a fresh directory under the system temp dir, removed on drop.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, bytes: &[u8]) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "feishu-smoke-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("temp file");
+        Self(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+// The example runs as a child process while this thread waits for it, so
+// the mock server needs worker threads of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_with_image_uploads_the_file_and_shows_it_in_the_new_record() {
+    let server = MockServer::start().await.expect("mock server");
+    let image = TempFile::new("pixel.png", PIXEL_PNG);
+    let target_id = "7041430377642082323";
+    let mut command = example("progress_with_image");
+    command
+        .args(["key_result", target_id])
+        .arg(&image.0)
+        .arg("Shipped the beta");
+    let output = run(command, &server, MockServer::APP_SECRET);
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    // The upload: the file's bytes in the `data` part, the target as text parts.
+    let uploads = server.requests(Route::OkrImageUpload);
+    assert_eq!(uploads.len(), 1);
+    assert!(
+        uploads[0]
+            .header("content-type")
+            .is_some_and(|value| value.starts_with("multipart/form-data; boundary=")),
+        "{:?}",
+        uploads[0].headers
+    );
+    let part = |name: &str| {
+        uploads[0]
+            .parts
+            .iter()
+            .find(|part| part.name == name)
+            .unwrap_or_else(|| panic!("part `{name}` in {:?}", uploads[0].parts))
+    };
+    assert_eq!(part("data").file_name.as_deref(), Some("pixel.png"));
+    assert_eq!(part("data").bytes.as_deref(), Some(PIXEL_PNG));
+    assert_eq!(part("target_id").text.as_deref(), Some(target_id));
+    assert_eq!(part("target_type").text.as_deref(), Some("3"));
+
+    // The record: the uploaded image's token and url in a gallery after the text.
+    let creates = server.requests(Route::OkrProgressCreate);
+    assert_eq!(creates.len(), 1);
+    assert_eq!(
+        (creates[0].status, creates[0].code),
+        (200, Some(0)),
+        "the mock accepts only images uploaded for this target"
+    );
+    let body: Value = serde_json::from_slice(&creates[0].body).expect("a JSON body");
+    assert_eq!(body["target_id"], target_id);
+    assert_eq!(body["target_type"], 3);
+    let blocks = &body["content"]["blocks"];
+    assert_eq!(
+        blocks[0]["paragraph"]["elements"][0]["textRun"]["text"],
+        "Shipped the beta"
+    );
+    assert_eq!(blocks[1]["type"], "gallery");
+    let shown = &blocks[1]["gallery"]["imageList"][0];
+    let token = shown["fileToken"].as_str().expect("fileToken");
+    assert!(token.starts_with("boxbcc_mock_"), "{token}");
+    assert!(
+        shown["src"]
+            .as_str()
+            .is_some_and(|url| url.ends_with(&format!("file_token={token}"))),
+        "{shown}"
+    );
+
+    // The printed id is the record's.
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let id = printed.trim();
+    assert!(
+        id.len() == 19 && id.bytes().all(|b| b.is_ascii_digit()),
+        "stdout: {printed}"
+    );
+}
+
+/// POSTs `body` as JSON (with `token` as bearer, if any) and returns the JSON answer.
+async fn post_json(url: String, token: Option<&str>, body: &Value) -> Value {
+    let mut request = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(body.to_string());
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let bytes = request
+        .send()
+        .await
+        .expect("an answer")
+        .bytes()
+        .await
+        .expect("a body");
+    serde_json::from_slice(&bytes).expect("a JSON answer")
+}
+
+#[tokio::test]
+async fn the_mock_refuses_a_record_showing_an_image_it_never_issued() {
+    let server = MockServer::start().await.expect("mock server");
+    let base = server.base_url();
+    let token = post_json(
+        format!("{base}/open-apis/auth/v3/tenant_access_token/internal"),
+        None,
+        &serde_json::json!({"app_id": MockServer::APP_ID, "app_secret": MockServer::APP_SECRET}),
+    )
+    .await["tenant_access_token"]
+        .as_str()
+        .expect("a token")
+        .to_owned();
+    let record = |file_token: &str| {
+        serde_json::json!({
+            "source_title": "t",
+            "source_url": "https://example.com/",
+            "target_id": "7041430377642082323",
+            "target_type": 3,
+            "content": {"blocks": [{"type": "gallery", "gallery": {"imageList": [{"fileToken": file_token}]}}]}
+        })
+    };
+    let url = format!("{base}/open-apis/okr/v1/progress_records");
+    let answer = post_json(url.clone(), Some(&token), &record("boxbcc_never_uploaded")).await;
+    assert_eq!(answer["code"], 1001001, "{answer}");
+    // The same body without the image is accepted: the token was the only fault.
+    let mut plain = record("x");
+    plain["content"] = serde_json::json!({"blocks": []});
+    let answer = post_json(url, Some(&token), &plain).await;
+    assert_eq!(answer["code"], 0, "{answer}");
+}

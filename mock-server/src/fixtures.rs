@@ -1,15 +1,19 @@
-//! The two documented endpoints, with data shaped like the platform docs' examples.
+//! The documented endpoints the mock answers with data shaped like the platform docs'
+//! examples, checking the requests the way the docs describe.
 
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
 use crate::reply::Reply;
+use crate::shapes::UploadedPart;
 
 const OKR_INVALID_PARAMS: (i64, &str) = (
     1001001,
     "Invalid parameters. Please check document and modify accordingly.",
 );
+/// The lower-case message the OKR image and progress-record pages give for 1001001.
+const OKR_INVALID_PARAMETERS: (i64, &str) = (1001001, "invalid parameters");
 const OKR_USER_NOT_FOUND: (i64, &str) = (1001003, "User not found.");
 const PERFORMANCE_PARAM_INVALID: (i64, &str) = (1580102, "param is invalid");
 const MAX_OKR_LIMIT: u64 = 10;
@@ -181,4 +185,88 @@ fn stage_task(user_id: &str, options: &[i64]) -> Value {
         "stage_task_info_lists": infos,
         "user_id": user_id
     })
+}
+
+/// `POST /open-apis/okr/v1/images/upload`: a file part `data` and the text parts
+/// `target_id` (an int64 id) and `target_type` (2 objective, 3 key result).
+pub(crate) fn okr_image_upload(
+    parsed: &Result<Vec<UploadedPart>, String>,
+    serial: u64,
+    images: &mut HashMap<String, String>,
+) -> Reply {
+    let invalid = || Reply::error(400, OKR_INVALID_PARAMETERS.0, OKR_INVALID_PARAMETERS.1);
+    let Ok(parts) = parsed else {
+        return invalid();
+    };
+    let text = |name: &str| {
+        parts
+            .iter()
+            .find(|part| part.name == name)
+            .and_then(|part| part.text.as_deref())
+    };
+    let has_file = parts
+        .iter()
+        .any(|part| part.name == "data" && part.file_name.is_some() && part.size > 0);
+    let target_id = text("target_id").filter(|id| is_int64_id(id));
+    let (true, Some(target_id), Some("2" | "3")) = (has_file, target_id, text("target_type"))
+    else {
+        return invalid();
+    };
+    let file_token = format!("boxbcc_mock_{serial}");
+    images.insert(file_token.clone(), target_id.to_owned());
+    Reply::data(json!({
+        "file_token": file_token,
+        "url": format!("https://internal-api-okr.feishu.cn/stream/api/downloadFile/?file_token={file_token}")
+    }))
+}
+
+/// `POST /open-apis/okr/v1/progress_records`: the required fields as the page lists
+/// them, and every image of the rich text one that was uploaded for this target;
+/// answers the record with the content and progress rate it was given.
+pub(crate) fn okr_progress_create(
+    body: &Value,
+    serial: u64,
+    images: &HashMap<String, String>,
+) -> Reply {
+    let text = |key: &str| body.get(key).and_then(Value::as_str);
+    let valid = text("source_title").is_some_and(|title| !title.is_empty())
+        && text("source_url")
+            .is_some_and(|url| url.starts_with("http://") || url.starts_with("https://"))
+        && text("target_id").is_some_and(is_int64_id)
+        && matches!(body.get("target_type").and_then(Value::as_i64), Some(2 | 3))
+        && body.get("content").is_some_and(Value::is_object)
+        && gallery_tokens(&body["content"]).all(|token| {
+            token
+                .and_then(|token| images.get(token))
+                .map(String::as_str)
+                == text("target_id")
+        });
+    if !valid {
+        return Reply::error(400, OKR_INVALID_PARAMETERS.0, OKR_INVALID_PARAMETERS.1);
+    }
+    Reply::data(json!({
+        "progress_id": (7_046_317_985_098_760_212_u64 + serial).to_string(),
+        "modify_time": "1640675837810",
+        "content": body["content"],
+        "progress_rate": body.get("progress_rate").cloned().unwrap_or_else(|| json!({"percent": 0, "status": -1}))
+    }))
+}
+
+/// The `fileToken` of every image in a rich-text `content` (`None` where one is missing).
+fn gallery_tokens(content: &Value) -> impl Iterator<Item = Option<&str>> {
+    let blocks = content.get("blocks").and_then(Value::as_array);
+    blocks
+        .into_iter()
+        .flatten()
+        .filter_map(|block| {
+            block
+                .pointer("/gallery/imageList")
+                .and_then(Value::as_array)
+        })
+        .flatten()
+        .map(|image| image.get("fileToken").and_then(Value::as_str))
+}
+
+fn is_int64_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 19 && id.bytes().all(|b| b.is_ascii_digit())
 }

@@ -23,13 +23,13 @@ const UPLOAD_LIMIT: usize = 64 << 20;
 pub(crate) async fn handle(state: Arc<State>, route: Route, request: Request) -> Response {
     let at = state.started.elapsed();
     let (parts, body) = request.into_parts();
-    let limit = if route == Route::ImageCreate {
+    let limit = if route.is_upload() {
         UPLOAD_LIMIT
     } else {
         BODY_LIMIT
     };
     let body = to_bytes(body, limit).await.unwrap_or_default().to_vec();
-    let uploaded = if route == Route::ImageCreate {
+    let uploaded = if route.is_upload() {
         Some(shapes::upload_parts(&parts, body.clone()).await)
     } else {
         None
@@ -85,7 +85,15 @@ pub(crate) async fn handle(state: Arc<State>, route: Route, request: Request) ->
             None => {
                 let (reply, tenant_key) = match &uploaded {
                     Some(parsed) => authorized(inner, &state, route, &parts, |inner| {
-                        shapes::upload_reply(parsed, inner.next_log_id)
+                        if route == Route::OkrImageUpload {
+                            fixtures::okr_image_upload(
+                                parsed,
+                                inner.next_log_id,
+                                &mut inner.okr_images,
+                            )
+                        } else {
+                            shapes::upload_reply(parsed, inner.next_log_id)
+                        }
                     }),
                     None => answer(inner, &state, route, &parts, &body),
                 };
@@ -205,8 +213,15 @@ fn answer(
                 shapes::download(parts.uri.path(), &query, range, served)
             });
         }
+        Route::OkrProgressCreate => {
+            return authorized(inner, state, route, parts, |inner| {
+                fixtures::okr_progress_create(&json, inner.next_log_id, &inner.okr_images)
+            });
+        }
         // Answered through `authorized` by the caller, after parsing.
-        Route::ImageCreate => Reply::error(500, 1, "mock: upload not parsed"),
+        Route::ImageCreate | Route::OkrImageUpload => {
+            Reply::error(500, 1, "mock: upload not parsed")
+        }
     };
     (reply, None)
 }
@@ -219,7 +234,8 @@ fn authorized(
     parts: &Parts,
     reply: impl FnOnce(&mut Inner) -> Reply,
 ) -> (Reply, Option<String>) {
-    if route == Route::ImageCreate
+    // Uploads come here straight from `handle`; other routes were admitted in `answer`.
+    if route.is_upload()
         && let Err((limit, reset)) = inner.quotas.admit(route, state.started, Instant::now())
     {
         return (Reply::rate_limited(429, limit, reset), None);

@@ -26,7 +26,13 @@ pub struct UploadedPart {
     pub size: u64,
     /// The text of a part without a file name (text parts), else `None`.
     pub text: Option<String>,
+    /// The bytes of a file part of at most [`KEPT_PART_BYTES`], so a test can compare
+    /// them; `None` for text parts and larger files (never held twice).
+    pub bytes: Option<Vec<u8>>,
 }
+
+/// File parts up to this size keep their bytes in [`UploadedPart::bytes`].
+pub const KEPT_PART_BYTES: usize = 64 << 10;
 
 /// Parses a `multipart/form-data` body; `Err` when it is not one.
 pub(crate) async fn upload_parts(
@@ -48,6 +54,7 @@ pub(crate) async fn upload_parts(
         let content_type = field.content_type().map(str::to_owned);
         let data = field.bytes().await.map_err(|error| error.body_text())?;
         uploaded.push(UploadedPart {
+            bytes: (file_name.is_some() && data.len() <= KEPT_PART_BYTES).then(|| data.to_vec()),
             text: file_name
                 .is_none()
                 .then(|| String::from_utf8_lossy(&data).into_owned()),

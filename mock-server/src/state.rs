@@ -26,6 +26,8 @@ pub(crate) struct Inner {
     pub(crate) faults: HashMap<Route, VecDeque<Fault>>,
     /// user id -> (position, for distinct ids; number of OKRs)
     pub(crate) okr_users: HashMap<String, (usize, usize)>,
+    /// OKR image file_token -> the target_id it was uploaded for.
+    pub(crate) okr_images: HashMap<String, String>,
     pub(crate) log: Vec<RecordedRequest>,
     pub(crate) next_log_id: u64,
 }
@@ -41,6 +43,7 @@ impl State {
                 quotas: Quotas::default(),
                 faults: HashMap::new(),
                 okr_users: HashMap::new(),
+                okr_images: HashMap::new(),
                 log: Vec::new(),
                 next_log_id: 1,
             }),

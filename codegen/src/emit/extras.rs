@@ -73,6 +73,8 @@ fn check(field: &Field, place: TokenStream) -> Option<TokenStream> {
             // only matters beyond 2^53, far outside any documented range.
             let as_f64 = match field.ty {
                 TypeRef::Int => quote!(::std::convert::From::from(value)),
+                // Already f64: a cast would be clippy's unnecessary_cast.
+                TypeRef::Float => quote!(value),
                 _ => quote!(value as f64),
             };
             let check =

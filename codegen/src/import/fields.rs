@@ -167,6 +167,18 @@ fn apply_cell(field: &mut Field, info: &CellInfo) {
             }
             "最大值" if is_number => field.max = nums.first().cloned(),
             "最小值" if is_number => field.min = nums.first().cloned(),
+            // Kept only when the generator will accept it (same parser and nesting
+            // limit as resolve/constraints.rs), else left to the reviewer.
+            "正则校验"
+                if is_string
+                    && regex_syntax::ParserBuilder::new()
+                        .nest_limit(64)
+                        .build()
+                        .parse(&nums[0])
+                        .is_ok() =>
+            {
+                field.pattern = Some(nums[0].clone());
+            }
             _ => field.notes.push(format!(
                 "the page's rule `{key}: {}` was not translated",
                 nums.join(", ")

@@ -69,6 +69,8 @@ pub struct Field {
     pub max_length: Option<u64>,
     /// Byte size limit of a `file` field.
     pub max_size: Option<u64>,
+    /// A regular expression a string must match (`正则校验`).
+    pub pattern: Option<String>,
     /// `int64`, `timestamp_ms`, `url`.
     pub format: Option<&'static str>,
     /// Enum values listed by the page.

@@ -272,6 +272,17 @@ fn parse_rules(body: &str) -> Vec<(String, Vec<String>)> {
             continue;
         };
         let key = line[..p].trim().to_owned();
+        if key == "正则校验" {
+            // The one rule whose value is text: the expression, kept whole.
+            let expr = line[p..]
+                .trim_start_matches(['：', ':'])
+                .trim()
+                .trim_matches('`');
+            if !expr.is_empty() {
+                out.push((key, vec![expr.to_owned()]));
+            }
+            continue;
+        }
         let nums = numbers(&line[p..]);
         if !nums.is_empty() {
             out.push((key, nums));

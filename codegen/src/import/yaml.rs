@@ -155,6 +155,10 @@ pub fn field_line(out: &mut String, indent: usize, field: &Field, common_param: 
             parts.push(format!("{k}: {v}"));
         }
     }
+    if let Some(p) = &field.pattern {
+        // Always double-quoted: a JSON string is a valid YAML one, whatever `p` holds.
+        parts.push(format!("pattern: {}", serde_json::Value::from(p.as_str())));
+    }
     if let Some(d) = &field.default {
         parts.push(format!("default: {}", flow_value(d)));
     }

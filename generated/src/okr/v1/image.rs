@@ -58,7 +58,7 @@ impl<'a> ImageResource<'a> {
         &self,
         data: ::feishu_runtime::multipart::FilePart,
         target_id: impl ::std::convert::Into<::std::string::String>,
-        target_type: crate::okr::v1::OkrImageTargetType,
+        target_type: crate::okr::v1::OkrTargetType,
     ) -> UploadImageRequest {
         UploadImageRequest {
             client: ::std::clone::Clone::clone(self.client.core()),
@@ -96,7 +96,7 @@ pub struct UploadImageRequest {
     options: ::feishu_runtime::RequestOptions,
     data: ::feishu_runtime::multipart::FilePart,
     target_id: ::std::string::String,
-    target_type: crate::okr::v1::OkrImageTargetType,
+    target_type: crate::okr::v1::OkrTargetType,
 }
 impl UploadImageRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.

@@ -6,6 +6,16 @@
 pub mod user_okr;
 /// Operations on `image`.
 pub mod image;
+/// Operations on `okr`.
+pub mod okr;
+/// Operations on `period`.
+pub mod period;
+/// Operations on `period_rule`.
+pub mod period_rule;
+/// Operations on `progress_record`.
+pub mod progress_record;
+/// Operations on `review`.
+pub mod review;
 /// Version `v1` of the `okr` service. Get it with [`crate::okr::OkrService::v1`].
 #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
 pub struct OkrV1<'a> {
@@ -31,12 +41,32 @@ impl<'a> OkrV1<'a> {
     pub fn image(&self) -> image::ImageResource<'a> {
         image::ImageResource::new(self.client)
     }
+    /// Operations on `okr`.
+    pub fn okr(&self) -> okr::OkrResource<'a> {
+        okr::OkrResource::new(self.client)
+    }
+    /// Operations on `period`.
+    pub fn period(&self) -> period::PeriodResource<'a> {
+        period::PeriodResource::new(self.client)
+    }
+    /// Operations on `period_rule`.
+    pub fn period_rule(&self) -> period_rule::PeriodRuleResource<'a> {
+        period_rule::PeriodRuleResource::new(self.client)
+    }
+    /// Operations on `progress_record`.
+    pub fn progress_record(&self) -> progress_record::ProgressRecordResource<'a> {
+        progress_record::ProgressRecordResource::new(self.client)
+    }
+    /// Operations on `review`.
+    pub fn review(&self) -> review::ReviewResource<'a> {
+        review::ReviewResource::new(self.client)
+    }
 }
-/// 进展记录图片所属的目标类型
+/// 目标类型（进展记录或其图片所属的 Objective 或 KeyResult）
 ///
-/// What a progress-record image belongs to.
+/// What a progress record (or its image) belongs to.
 ///
-/// Spec type `okr_image_target_type`.
+/// Spec type `okr_target_type`.
 #[derive(
     ::std::clone::Clone,
     ::std::marker::Copy,
@@ -46,7 +76,7 @@ impl<'a> OkrV1<'a> {
     ::std::hash::Hash
 )]
 #[non_exhaustive]
-pub enum OkrImageTargetType {
+pub enum OkrTargetType {
     /// okr的O
     ///
     /// Wire value: `2`.
@@ -58,7 +88,7 @@ pub enum OkrImageTargetType {
     /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
     Unknown(::feishu_runtime::UnknownValue<i64>),
 }
-impl OkrImageTargetType {
+impl OkrTargetType {
     /// The value as it travels on the wire.
     pub fn wire_value(&self) -> i64 {
         match self {
@@ -76,12 +106,12 @@ impl OkrImageTargetType {
         }
     }
 }
-impl ::std::fmt::Display for OkrImageTargetType {
+impl ::std::fmt::Display for OkrTargetType {
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
 }
-impl ::serde::Serialize for OkrImageTargetType {
+impl ::serde::Serialize for OkrTargetType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -89,7 +119,7 @@ impl ::serde::Serialize for OkrImageTargetType {
         serializer.serialize_i64(self.wire_value())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for OkrImageTargetType {
+impl<'de> ::serde::Deserialize<'de> for OkrTargetType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -747,4 +777,1219 @@ impl<'de> ::serde::Deserialize<'de> for OkrLang {
         >>::deserialize(deserializer)?;
         ::std::result::Result::Ok(Self::from_wire(&value))
     }
+}
+/// OKR 周期
+///
+/// An OKR period.
+///
+/// Spec type `period`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Period {
+    /// id
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7071200999834255380"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 中文名称
+    ///
+    /// Example: `"2022 年 1 月 - 3 月"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub zh_name: ::std::option::Option<::std::string::String>,
+    /// 英文名称
+    ///
+    /// Example: `"Jan - Mar 2022"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub en_name: ::std::option::Option<::std::string::String>,
+    /// 启用状态
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<crate::okr::v1::PeriodStatus>,
+    /// 周期开始时间
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1546272000000"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub period_start_time: ::std::option::Option<::std::string::String>,
+    /// 周期结束时间
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1577721600000"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub period_end_time: ::std::option::Option<::std::string::String>,
+}
+/// 启用状态
+///
+/// State of a period as listed.
+///
+/// Spec type `period_status`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum PeriodStatus {
+    /// 正常状态
+    ///
+    /// Wire value: `0`.
+    Normal,
+    /// 暂不处理
+    ///
+    /// Wire value: `1`.
+    Ignored,
+    /// 标记失效
+    ///
+    /// Wire value: `2`.
+    Invalid,
+    /// 隐藏周期
+    ///
+    /// Wire value: `3`.
+    Hidden,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl PeriodStatus {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::Normal => 0,
+            Self::Ignored => 1,
+            Self::Invalid => 2,
+            Self::Hidden => 3,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0 => Self::Normal,
+            1 => Self::Ignored,
+            2 => Self::Invalid,
+            3 => Self::Hidden,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for PeriodStatus {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for PeriodStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PeriodStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
+    }
+}
+/// 周期显示状态
+///
+/// The display state period.patch sets and returns.
+///
+/// Spec type `period_display_status`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum PeriodDisplayStatus {
+    /// 正常状态
+    ///
+    /// Wire value: `1`.
+    Normal,
+    /// 标记失效
+    ///
+    /// Wire value: `2`.
+    Invalid,
+    /// 隐藏周期
+    ///
+    /// Wire value: `3`.
+    Hidden,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl PeriodDisplayStatus {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::Normal => 1,
+            Self::Invalid => 2,
+            Self::Hidden => 3,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            1 => Self::Normal,
+            2 => Self::Invalid,
+            3 => Self::Hidden,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for PeriodDisplayStatus {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for PeriodDisplayStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PeriodDisplayStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
+    }
+}
+/// OKR 周期规则
+///
+/// A rule the tenant's OKR periods follow.
+///
+/// Spec type `period_rule`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct PeriodRule {
+    /// 周期规则ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"134"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub period_rule_id: ::std::option::Option<::std::string::String>,
+    /// 周期类型
+    ///
+    /// Wire name: `type`.
+    /// Example: `"year"`.
+    #[serde(rename = "type")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kind: ::std::option::Option<crate::okr::v1::PeriodRuleType>,
+    /// 周期长度（月)
+    ///
+    /// Example: `12`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub length: ::std::option::Option<i32>,
+    /// 每年首个开始月份
+    ///
+    /// Range: 1 to 12 inclusive.
+    /// Example: `12`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_month: ::std::option::Option<i32>,
+}
+/// 周期类型
+///
+/// Length class of a period rule.
+///
+/// Spec type `period_rule_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum PeriodRuleType {
+    /// 年度周期
+    ///
+    /// Yearly.
+    ///
+    /// Wire value: `"year"`.
+    Year,
+    /// 月度周期
+    ///
+    /// Monthly.
+    ///
+    /// Wire value: `"month"`.
+    Month,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl PeriodRuleType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Year => "year",
+            Self::Month => "month",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "year" => Self::Year,
+            "month" => Self::Month,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for PeriodRuleType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PeriodRuleType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PeriodRuleType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 一个用户的 OKR 复盘
+///
+/// One user's OKR reviews.
+///
+/// Spec type `okr_review`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct OkrReview {
+    /// 复盘的用户
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<
+        crate::okr::v1::OkrObjectiveAlignedObjectiveOwner,
+    >,
+    /// 用户对应的OKR复盘列表
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub review_period_list: ::std::option::Option<
+        ::std::vec::Vec<crate::okr::v1::OkrReviewPeriod>,
+    >,
+}
+/// 一个周期的 OKR 复盘
+///
+/// Review documents of one period.
+///
+/// Spec type `okr_review_period`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct OkrReviewPeriod {
+    /// 周期ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7067724095781142548"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub period_id: ::std::option::Option<::std::string::String>,
+    /// 复盘文档
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cycle_review_list: ::std::option::Option<
+        ::std::vec::Vec<crate::okr::v1::OkrReviewPeriodUrl>,
+    >,
+    /// 进展报告
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub progress_report_list: ::std::option::Option<
+        ::std::vec::Vec<crate::okr::v1::OkrReviewPeriodUrl>,
+    >,
+}
+/// 复盘文档或进展报告
+///
+/// A review document or progress report.
+///
+/// Spec type `okr_review_period_url`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct OkrReviewPeriodUrl {
+    /// 文档链接
+    ///
+    /// A URL.
+    /// Example: `"https://okr-boe1.feishu-boe.cn/docs/docbcZ4PTuEDd2MBJ9k2W4rOeY1"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+    /// 创建时间 毫秒
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1646902033525"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub create_time: ::std::option::Option<::std::string::String>,
+}
+/// OKR 进展记录
+///
+/// A progress record.
+///
+/// Spec type `progress_record`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ProgressRecord {
+    /// OKR 进展ID
+    ///
+    /// A 64-bit integer carried as a JSON string: keep it as text.
+    /// Example: `"7046317985098760212"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub progress_id: ::std::option::Option<::std::string::String>,
+    /// 进展更新时间 毫秒
+    ///
+    /// Milliseconds since the Unix epoch, carried as a string.
+    /// Example: `"1640675837810"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modify_time: ::std::option::Option<::std::string::String>,
+    /// 进展 对应的 Content 详细内容
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content: ::std::option::Option<crate::okr::v1::ContentBlock>,
+    /// 进展，包括百分比和状态
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub progress_rate: ::std::option::Option<crate::okr::v1::ProgressRateNew>,
+}
+/// 进展，包括百分比和状态
+///
+/// Progress as a percentage and a state.
+///
+/// Spec type `progress_rate_new`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ProgressRateNew {
+    /// 进展百分比，保留两位小数
+    ///
+    /// Range: -99999999999 to 99999999999 inclusive.
+    /// Example: `50.21`.
+    /// Server default: `0`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub percent: ::std::option::Option<f64>,
+    /// 进展状态
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<crate::okr::v1::ProgressRateNewStatus>,
+}
+/// 进展状态
+///
+/// Progress state (a JSON integer).
+///
+/// Spec type `progress_rate_new_status`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::marker::Copy,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ProgressRateNewStatus {
+    /// 暂无
+    ///
+    /// Wire value: `-1`.
+    None,
+    /// 正常
+    ///
+    /// Wire value: `0`.
+    Normal,
+    /// 风险
+    ///
+    /// Wire value: `1`.
+    AtRisk,
+    /// 延期
+    ///
+    /// Wire value: `2`.
+    Delayed,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<i64>),
+}
+impl ProgressRateNewStatus {
+    /// The value as it travels on the wire.
+    pub fn wire_value(&self) -> i64 {
+        match self {
+            Self::None => -1,
+            Self::Normal => 0,
+            Self::AtRisk => 1,
+            Self::Delayed => 2,
+            Self::Unknown(value) => *value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            -1 => Self::None,
+            0 => Self::Normal,
+            1 => Self::AtRisk,
+            2 => Self::Delayed,
+            other => Self::Unknown(::feishu_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for ProgressRateNewStatus {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.wire_value(), formatter)
+    }
+}
+impl ::serde::Serialize for ProgressRateNewStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProgressRateNewStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(value))
+    }
+}
+/// 富文本内容
+///
+/// Rich text, one block per line.
+///
+/// Spec type `content_block`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentBlock {
+    /// 文档结构是按行排列的，每行内容是一个 Block
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub blocks: ::std::option::Option<
+        ::std::vec::Vec<crate::okr::v1::ContentBlockElement>,
+    >,
+}
+/// 一行富文本
+///
+/// One line of rich text, a paragraph or a gallery.
+///
+/// Spec type `content_block_element`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentBlockElement {
+    /// 文档元素类型
+    ///
+    /// Wire name: `type`.
+    /// Example: `"paragraph"`.
+    #[serde(rename = "type")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kind: ::std::option::Option<crate::okr::v1::ContentBlockElementType>,
+    /// 文本段落
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub paragraph: ::std::option::Option<crate::okr::v1::ContentParagraph>,
+    /// 图片
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub gallery: ::std::option::Option<crate::okr::v1::ContentGallery>,
+}
+/// 文档元素类型
+///
+/// Kind of a rich-text block.
+///
+/// Spec type `content_block_element_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ContentBlockElementType {
+    /// 文本段落
+    ///
+    /// A text paragraph.
+    ///
+    /// Wire value: `"paragraph"`.
+    Paragraph,
+    /// 图片
+    ///
+    /// Images.
+    ///
+    /// Wire value: `"gallery"`.
+    Gallery,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl ContentBlockElementType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Paragraph => "paragraph",
+            Self::Gallery => "gallery",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "paragraph" => Self::Paragraph,
+            "gallery" => Self::Gallery,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ContentBlockElementType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ContentBlockElementType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContentBlockElementType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 文本段落
+///
+/// A paragraph.
+///
+/// Spec type `content_paragraph`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentParagraph {
+    /// 段落样式
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub style: ::std::option::Option<crate::okr::v1::ContentParagraphStyle>,
+    /// 段落元素组成一个段落
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub elements: ::std::option::Option<
+        ::std::vec::Vec<crate::okr::v1::ContentParagraphElement>,
+    >,
+}
+/// 段落样式
+///
+/// Paragraph style.
+///
+/// Spec type `content_paragraph_style`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentParagraphStyle {
+    /// 有序列表/无序列表/任务列表
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub list: ::std::option::Option<crate::okr::v1::ContentList>,
+}
+/// 有序列表/无序列表/任务列表
+///
+/// List formatting of a paragraph.
+///
+/// Spec type `content_list`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentList {
+    /// 列表类型
+    ///
+    /// Wire name: `type`.
+    /// Example: `"number"`.
+    #[serde(rename = "type")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kind: ::std::option::Option<crate::okr::v1::ContentListType>,
+    /// 列表的缩进级别，支持指定一行的缩进 除代码块以外的列表都支持设置缩进，支持 1-16 级缩进，取值范围：\[1,16\]
+    ///
+    /// Wire name: `indentLevel`.
+    /// Range: 1 to 16 inclusive.
+    /// Example: `1`.
+    #[serde(rename = "indentLevel")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub indent_level: ::std::option::Option<i32>,
+    /// 用于指定列表的行号，仅对有序列表和代码块生效 如果为有序列表设置了缩进，行号可能会显示为字母或者罗马数字
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub number: ::std::option::Option<i32>,
+}
+/// 列表类型
+///
+/// Kind of list.
+///
+/// Spec type `content_list_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ContentListType {
+    /// 有序列表
+    ///
+    /// Numbered list.
+    ///
+    /// Wire value: `"number"`.
+    Number,
+    /// 无序列表
+    ///
+    /// Bulleted list.
+    ///
+    /// Wire value: `"bullet"`.
+    Bullet,
+    /// 任务列表
+    ///
+    /// Task list.
+    ///
+    /// Wire value: `"checkBox"`.
+    CheckBox,
+    /// 已完成的任务列表
+    ///
+    /// Completed task list.
+    ///
+    /// Wire value: `"checkedBox"`.
+    CheckedBox,
+    /// tab缩进
+    ///
+    /// Indented by a tab.
+    ///
+    /// Wire value: `"indent"`.
+    Indent,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl ContentListType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Bullet => "bullet",
+            Self::CheckBox => "checkBox",
+            Self::CheckedBox => "checkedBox",
+            Self::Indent => "indent",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "number" => Self::Number,
+            "bullet" => Self::Bullet,
+            "checkBox" => Self::CheckBox,
+            "checkedBox" => Self::CheckedBox,
+            "indent" => Self::Indent,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ContentListType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ContentListType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContentListType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 段落元素
+///
+/// One element of a paragraph (text, a document link or a mention).
+///
+/// Spec type `content_paragraph_element`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentParagraphElement {
+    /// 元素类型
+    ///
+    /// Wire name: `type`.
+    /// Example: `"textRun"`.
+    #[serde(rename = "type")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kind: ::std::option::Option<crate::okr::v1::ContentParagraphElementType>,
+    /// 文本
+    ///
+    /// Wire name: `textRun`.
+    #[serde(rename = "textRun")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text_run: ::std::option::Option<crate::okr::v1::ContentTextRun>,
+    /// 飞书云文档
+    ///
+    /// Wire name: `docsLink`.
+    #[serde(rename = "docsLink")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub docs_link: ::std::option::Option<crate::okr::v1::ContentDocsLink>,
+    /// 艾特用户
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub person: ::std::option::Option<crate::okr::v1::ContentPerson>,
+}
+/// 元素类型
+///
+/// Kind of a paragraph element.
+///
+/// Spec type `content_paragraph_element_type`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum ContentParagraphElementType {
+    /// 文本型元素
+    ///
+    /// Text.
+    ///
+    /// Wire value: `"textRun"`.
+    TextRun,
+    /// 文档链接型元素
+    ///
+    /// A link to a Feishu document.
+    ///
+    /// Wire value: `"docsLink"`.
+    DocsLink,
+    /// 艾特用户型元素
+    ///
+    /// An @-mention.
+    ///
+    /// Wire value: `"person"`.
+    Person,
+    /// A value this version of the crate does not know yet. It keeps the wire value so it can be sent back unchanged; match on the named variants instead of on this one.
+    Unknown(::feishu_runtime::UnknownValue<::std::string::String>),
+}
+impl ContentParagraphElementType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TextRun => "textRun",
+            Self::DocsLink => "docsLink",
+            Self::Person => "person",
+            Self::Unknown(value) => value.wire_value(),
+        }
+    }
+    /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "textRun" => Self::TextRun,
+            "docsLink" => Self::DocsLink,
+            "person" => Self::Person,
+            other => {
+                Self::Unknown(
+                    ::feishu_runtime::UnknownValue::from_wire(
+                        ::std::borrow::ToOwned::to_owned(other),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ContentParagraphElementType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ContentParagraphElementType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContentParagraphElementType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from_wire(&value))
+    }
+}
+/// 文本
+///
+/// A run of text with one style.
+///
+/// Spec type `content_text_run`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentTextRun {
+    /// 具体的文本内容
+    ///
+    /// Example: `"周报内容"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+    /// 文本内容的样式，支持 BIUS、颜色等
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub style: ::std::option::Option<crate::okr::v1::ContentTextStyle>,
+}
+/// 文本内容的样式，支持 BIUS、颜色等
+///
+/// Text style.
+///
+/// Spec type `content_text_style`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentTextStyle {
+    /// 是否加粗
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub bold: ::std::option::Option<bool>,
+    /// 是否删除
+    ///
+    /// Wire name: `strikeThrough`.
+    /// Example: `true`.
+    #[serde(rename = "strikeThrough")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub strike_through: ::std::option::Option<bool>,
+    /// 背景颜色
+    ///
+    /// Wire name: `backColor`.
+    #[serde(rename = "backColor")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub back_color: ::std::option::Option<crate::okr::v1::ContentColor>,
+    /// 字体颜色
+    ///
+    /// Wire name: `textColor`.
+    #[serde(rename = "textColor")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text_color: ::std::option::Option<crate::okr::v1::ContentColor>,
+    /// 链接地址
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub link: ::std::option::Option<crate::okr::v1::ContentLink>,
+}
+/// 颜色
+///
+/// An RGBA colour.
+///
+/// Spec type `content_color`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentColor {
+    /// 红 取值范围\[0,255\]
+    ///
+    /// Range: 0 to 255 inclusive.
+    /// Example: `216`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub red: ::std::option::Option<i32>,
+    /// 绿 取值范围\[0,255\]
+    ///
+    /// Range: 0 to 255 inclusive.
+    /// Example: `191`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub green: ::std::option::Option<i32>,
+    /// 蓝 取值范围\[0,255\]
+    ///
+    /// Range: 0 to 255 inclusive.
+    /// Example: `188`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub blue: ::std::option::Option<i32>,
+    /// 透明度 取值范围\[0,1\]
+    ///
+    /// Range: 0 to 1 inclusive.
+    /// Example: `0.1`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub alpha: ::std::option::Option<f64>,
+}
+/// 链接地址
+///
+/// A hyperlink.
+///
+/// Spec type `content_link`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentLink {
+    /// 链接地址
+    ///
+    /// A URL.
+    /// Example: `"https://www.xxxxx.com/"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+}
+/// 飞书云文档
+///
+/// A link to a Feishu document.
+///
+/// Spec type `content_docs_link`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentDocsLink {
+    /// 飞书云文档链接地址
+    ///
+    /// A URL.
+    /// Example: `"https://xxx.feishu.cn/docx/xxxxxxxx"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+    /// 飞书云文档标题
+    ///
+    /// Example: `"项目说明文档"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+}
+/// 艾特用户
+///
+/// An @-mentioned user.
+///
+/// Spec type `content_person`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentPerson {
+    /// 员工的OpenID
+    ///
+    /// Wire name: `openId`.
+    /// Example: `"ou_3bbe8a09c20e89cce9bff989ed840674"`.
+    #[serde(rename = "openId")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub open_id: ::std::option::Option<::std::string::String>,
+    /// 员工的 user ID（见响应示例，表格未列出）
+    ///
+    /// Wire name: `userId`.
+    /// Example: `"7012194140645721644"`.
+    /// Returned only with the field scope `contact:user.employee_id:readonly`.
+    #[serde(rename = "userId")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+/// 图片
+///
+/// A row of images.
+///
+/// Spec type `content_gallery`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentGallery {
+    /// 图片元素
+    ///
+    /// Wire name: `imageList`.
+    #[serde(rename = "imageList")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub image_list: ::std::option::Option<
+        ::std::vec::Vec<crate::okr::v1::ContentImageItem>,
+    >,
+}
+/// 图片元素
+///
+/// One image, by the token and URL image.upload returned.
+///
+/// Spec type `content_image_item`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::default::Default,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ContentImageItem {
+    /// 图片 token，通过上传图片接口获取
+    ///
+    /// Wire name: `fileToken`.
+    /// Example: `"boxcnOj88GDkmWGm2zsTyCBqoLb"`.
+    #[serde(rename = "fileToken")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_token: ::std::option::Option<::std::string::String>,
+    /// 图片链接
+    ///
+    /// A URL.
+    /// Example: `"https://example.com/drive/home/"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub src: ::std::option::Option<::std::string::String>,
+    /// 图片宽，单位px
+    ///
+    /// Example: `458`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub width: ::std::option::Option<f64>,
+    /// 图片高，单位px
+    ///
+    /// Example: `372`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub height: ::std::option::Option<f64>,
 }
