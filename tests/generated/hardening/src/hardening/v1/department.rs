@@ -15,6 +15,15 @@ impl<'a> DepartmentResource<'a> {
     }
     /// 复制部门 \`\`\` inline fence in a summary
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu_fixture_hardening::Error> {
+    /// # let client = feishu_fixture_hardening::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client.hardening().v1().department().clone().send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `POST /open-apis/hardening/v1/departments/clone`
     ///
     /// - Access tokens: `tenant_access_token`
