@@ -93,7 +93,7 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
         let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}", docs::without_bidi(line))
         };
         quote!(#![doc = #line])
     });
