@@ -34,6 +34,9 @@ resources:
           count: {type: int, required: true, min: 5, max: 9, description: 数量}
           verbose: {type: bool, description: 详细, example: false}
           ids: {type: "string[]", required: true, description: 标签, example: ["t1", "t2"]}
+          delta: {type: int, required: true, description: 差值, example: -3}
+          ratio: {type: float, required: true, description: 比例, example: -0.5}
+          big: {type: int, required: true, description: 超出 i32, example: 99999999999}
         response:
           fields:
             name: {type: string, description: 名称}
@@ -52,6 +55,20 @@ resources:
             items: {type: "filter[]", description: 条目}
             page_token: {type: string, description: 标记}
             has_more: {type: bool, description: 更多}
+      create:
+        summary: 创建部件
+        method: POST
+        url: /open-apis/demo/v1/widgets
+        doc_url: https://example.invalid/create
+        tokens: [tenant]
+        body:
+          fields:
+            extra: {type: any, required: true, description: 任意, example: {"k": [1, "v"]}}
+            sizes: {type: map, values: int, required: true, description: 尺寸, example: {"a": 7}}
+            filter: {type: filter, required: true, description: 过滤}
+        response:
+          fields:
+            key: {type: string, description: Key}
       download:
         summary: 下载部件
         method: GET
@@ -121,6 +138,8 @@ fn the_example_follows_the_summary_and_calls_send_with_the_spec_values() {
     assert!(code.contains(", 5,") || code.contains(", 5)") || code.contains("\n        5,"), "{code}");
     assert!(code.contains(".verbose(false)"), "{code}");
     assert!(code.contains("[\"t1\"]"), "{code}");
+    // Negative numbers; an example out of the type's range is replaced.
+    assert!(code.contains("-3") && code.contains("-0.5") && !code.contains("99999999999"), "{code}");
     assert!(code.contains(".send()") && code.contains(".await?;"), "{code}");
     assert!(!code.contains(".access_token(\"u-"), "tenant tokens need no user token");
 }
@@ -146,6 +165,17 @@ fn a_paged_user_only_endpoint_walks_items_with_a_user_token() {
     assert!(code.contains(".page_size(20)"), "{code}");
     assert!(!code.contains(".page_token("), "the pager sets the cursor: {code}");
     assert!(!code.contains(".send()"), "{code}");
+}
+
+#[test]
+fn a_json_body_takes_json_maps_and_structs() {
+    let code = example_block(&method_doc("create")).join("\n");
+    assert!(
+        code.contains("demo_crate::runtime::serde_json::json!({ \"k\" : [1, \"v\"] })"),
+        "{code}"
+    );
+    assert!(code.contains("[(\"a\".to_owned(), 7)]"), "{code}");
+    assert!(code.contains("demo_crate::demo::v1::Filter::default()"), "{code}");
 }
 
 #[test]
