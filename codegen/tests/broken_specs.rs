@@ -118,7 +118,10 @@ fn check_shape(case: &Case, diagnostics: &Diagnostics, generated: bool) -> Vec<S
             fail(format!("the short form is not one line: {d}"));
         }
         if d.source_line.is_some() && !d.human(false).lines().any(|l| l.trim_end().ends_with('^')) {
-            fail(format!("the human form shows no caret:\n{}", d.human(false)));
+            fail(format!(
+                "the human form shows no caret:\n{}",
+                d.human(false)
+            ));
         }
         let empty_file = case.files.iter().any(|(p, t)| *p == d.file && t.is_empty());
         if d.source_line.is_none() && !empty_file {

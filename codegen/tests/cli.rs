@@ -352,7 +352,9 @@ fn a_broken_spec_reports_every_error_and_leaves_the_output_as_it_was() {
     assert_eq!(caret, shown.find("FETCH").unwrap(), "{stderr}");
     let location = at_error("okr/v1.yaml", &broken, "FETCH");
     assert!(
-        rendered.iter().any(|l| l.starts_with("error: ") && l.contains(&location)),
+        rendered
+            .iter()
+            .any(|l| l.starts_with("error: ") && l.contains(&location)),
         "{stderr}"
     );
 

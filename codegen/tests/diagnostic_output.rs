@@ -17,7 +17,11 @@ fn hostile_file_names_and_contents_print_safely_in_both_forms() {
     let spec = dir.join("spec");
     fs::create_dir_all(spec.join("demo")).unwrap();
     // Not UTF-8.
-    fs::write(spec.join("demo/v1.yaml"), b"service: demo\nversion: \xff\xfe v1\n").unwrap();
+    fs::write(
+        spec.join("demo/v1.yaml"),
+        b"service: demo\nversion: \xff\xfe v1\n",
+    )
+    .unwrap();
     // A name that would recolor the terminal and start a new line, and an
     // unknown key that starts with a bidi control (YAML itself refuses
     // escape sequences in the text).
@@ -34,7 +38,10 @@ fn hostile_file_names_and_contents_print_safely_in_both_forms() {
     assert!(diagnostics.error_count() >= 2, "{diagnostics}");
     for format in [MessageFormat::Short, MessageFormat::Human { color: false }] {
         let shown = diagnostics.render(format);
-        let raw: Vec<char> = shown.chars().filter(|c| c.is_control() && *c != '\n').collect();
+        let raw: Vec<char> = shown
+            .chars()
+            .filter(|c| c.is_control() && *c != '\n')
+            .collect();
         assert!(raw.is_empty(), "{raw:?} in:\n{shown}");
         assert!(!shown.contains('\u{202E}'), "{shown}");
         assert!(shown.contains("\\u{1b}[31mv2\\u{a}fake.yaml"), "{shown}");

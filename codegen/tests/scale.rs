@@ -62,10 +62,21 @@ fn a_ten_megabyte_line_gives_a_short_diagnostic() {
     // The caret is still under the offending value (columns counted in
     // display width: `名` takes two).
     let lines: Vec<&str> = shown.lines().collect();
-    let at = lines.iter().position(|l| l.contains("| ") && l.contains("nope")).expect(&shown);
+    let at = lines
+        .iter()
+        .position(|l| l.contains("| ") && l.contains("nope"))
+        .expect(&shown);
     let source = lines[at].split_once("| ").expect("source line").1;
     let caret = lines[at + 1].split_once("| ").expect("caret line").1;
-    let width = |s: &str| s.chars().map(|c| if c == '名' { 2 } else { 1 }).sum::<usize>();
+    let width = |s: &str| {
+        s.chars()
+            .map(|c| if c == '名' { 2 } else { 1 })
+            .sum::<usize>()
+    };
     let prefix = &source[..source.find("nope").unwrap()];
-    assert_eq!(caret.find('^'), Some(width(prefix)), "caret misplaced in:\n{shown}");
+    assert_eq!(
+        caret.find('^'),
+        Some(width(prefix)),
+        "caret misplaced in:\n{shown}"
+    );
 }

@@ -121,11 +121,7 @@ impl Context {
                 }
             }
         }
-        Context {
-            lib,
-            chains,
-            enums,
-        }
+        Context { lib, chains, enums }
     }
 }
 
@@ -302,7 +298,9 @@ fn value(
             let n = example
                 .and_then(number)
                 .and_then(|n| i32::try_from(n).ok())
-                .unwrap_or_else(|| synthesized_int(hint, i64::from(i32::MIN), i64::from(i32::MAX)) as i32);
+                .unwrap_or_else(|| {
+                    synthesized_int(hint, i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+                });
             let lit = Literal::i32_unsuffixed(n);
             quote!(#lit)
         }
@@ -416,7 +414,10 @@ fn number(example: &Value) -> Option<i64> {
 
 /// The smallest allowed value, else 1 (the top of the range if 1 is above it).
 fn synthesized_int(hint: &Field, floor: i64, ceiling: i64) -> i64 {
-    let bound = |x: Option<f64>| x.filter(|x| x.is_finite()).map(|x| x.ceil().clamp(floor as f64, ceiling as f64) as i64);
+    let bound = |x: Option<f64>| {
+        x.filter(|x| x.is_finite())
+            .map(|x| x.ceil().clamp(floor as f64, ceiling as f64) as i64)
+    };
     let min = bound(hint.constraints.min);
     let max = bound(hint.constraints.max);
     let n = min.unwrap_or(1);

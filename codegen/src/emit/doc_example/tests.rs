@@ -119,8 +119,16 @@ fn method_doc(name: &str) -> String {
 fn example_block(doc: &str) -> Vec<String> {
     let lines: Vec<&str> = doc.lines().collect();
     let open = lines.iter().position(|l| *l == "```no_run").unwrap();
-    let close = open + 1 + lines[open + 1..].iter().position(|l| l.starts_with("```")).unwrap();
-    lines[open + 1..close].iter().map(|l| (*l).to_owned()).collect()
+    let close = open
+        + 1
+        + lines[open + 1..]
+            .iter()
+            .position(|l| l.starts_with("```"))
+            .unwrap();
+    lines[open + 1..close]
+        .iter()
+        .map(|l| (*l).to_owned())
+        .collect()
 }
 
 #[test]
@@ -131,17 +139,35 @@ fn the_example_follows_the_summary_and_calls_send_with_the_spec_values() {
     assert_eq!(lines[1], "");
     assert_eq!(lines[2], "```no_run", "{doc}");
     let code = example_block(&doc).join("\n");
-    assert!(code.contains("# let client = demo_crate::Client::builder()"), "{code}");
+    assert!(
+        code.contains("# let client = demo_crate::Client::builder()"),
+        "{code}"
+    );
     assert!(code.contains(".demo()") && code.contains(".v1()") && code.contains(".widget()"));
     // The enum example picks its variant; the int is synthesized in range.
-    assert!(code.contains("demo_crate::demo::v1::Color::DeepBlue"), "{code}");
-    assert!(code.contains(", 5,") || code.contains(", 5)") || code.contains("\n        5,"), "{code}");
+    assert!(
+        code.contains("demo_crate::demo::v1::Color::DeepBlue"),
+        "{code}"
+    );
+    assert!(
+        code.contains(", 5,") || code.contains(", 5)") || code.contains("\n        5,"),
+        "{code}"
+    );
     assert!(code.contains(".verbose(false)"), "{code}");
     assert!(code.contains("[\"t1\"]"), "{code}");
     // Negative numbers; an example out of the type's range is replaced.
-    assert!(code.contains("-3") && code.contains("-0.5") && !code.contains("99999999999"), "{code}");
-    assert!(code.contains(".send()") && code.contains(".await?;"), "{code}");
-    assert!(!code.contains(".access_token(\"u-"), "tenant tokens need no user token");
+    assert!(
+        code.contains("-3") && code.contains("-0.5") && !code.contains("99999999999"),
+        "{code}"
+    );
+    assert!(
+        code.contains(".send()") && code.contains(".await?;"),
+        "{code}"
+    );
+    assert!(
+        !code.contains(".access_token(\"u-"),
+        "tenant tokens need no user token"
+    );
 }
 
 #[test]
@@ -149,21 +175,42 @@ fn a_hostile_example_string_is_one_escaped_literal_that_cannot_close_the_fence()
     let doc = method_doc("get");
     let block = example_block(&doc);
     // The value's backticks, newline and "# " never reach a line of their own.
-    assert!(block.iter().all(|l| !l.trim_start().starts_with("```")), "{block:?}");
-    assert!(block.iter().filter(|l| l.starts_with("# ")).count() == 4, "{block:?}");
+    assert!(
+        block.iter().all(|l| !l.trim_start().starts_with("```")),
+        "{block:?}"
+    );
+    assert!(
+        block.iter().filter(|l| l.starts_with("# ")).count() == 4,
+        "{block:?}"
+    );
     let code = block.join("\n");
-    assert!(code.contains(r#""a\"b\\c\u{60}\u{60}\u{60}\n# fake\u{202e}d\u{60}x""#), "{code}");
+    assert!(
+        code.contains(r#""a\"b\\c\u{60}\u{60}\u{60}\n# fake\u{202e}d\u{60}x""#),
+        "{code}"
+    );
     assert!(!code.contains('\u{202E}'));
 }
 
 #[test]
 fn a_paged_user_only_endpoint_walks_items_with_a_user_token() {
     let code = example_block(&method_doc("list")).join("\n");
-    assert!(code.contains("use demo_crate::TryStreamExt as _;"), "{code}");
-    assert!(code.contains(".items()") && code.contains("items.try_next().await?"), "{code}");
-    assert!(code.contains(".access_token(\"u-your-user-access-token\")"), "{code}");
+    assert!(
+        code.contains("use demo_crate::TryStreamExt as _;"),
+        "{code}"
+    );
+    assert!(
+        code.contains(".items()") && code.contains("items.try_next().await?"),
+        "{code}"
+    );
+    assert!(
+        code.contains(".access_token(\"u-your-user-access-token\")"),
+        "{code}"
+    );
     assert!(code.contains(".page_size(20)"), "{code}");
-    assert!(!code.contains(".page_token("), "the pager sets the cursor: {code}");
+    assert!(
+        !code.contains(".page_token("),
+        "the pager sets the cursor: {code}"
+    );
     assert!(!code.contains(".send()"), "{code}");
 }
 
@@ -175,15 +222,24 @@ fn a_json_body_takes_json_maps_and_structs() {
         "{code}"
     );
     assert!(code.contains("[(\"a\".to_owned(), 7)]"), "{code}");
-    assert!(code.contains("demo_crate::demo::v1::Filter::default()"), "{code}");
+    assert!(
+        code.contains("demo_crate::demo::v1::Filter::default()"),
+        "{code}"
+    );
 }
 
 #[test]
 fn a_download_is_saved_and_an_upload_passes_a_file_part() {
     let code = example_block(&method_doc("download")).join("\n");
-    assert!(code.contains(".save_to(\"downloaded.bin\").await?"), "{code}");
+    assert!(
+        code.contains(".save_to(\"downloaded.bin\").await?"),
+        "{code}"
+    );
     let code = example_block(&method_doc("upload")).join("\n");
-    assert!(code.contains("demo_crate::runtime::multipart::FilePart::path(\"image.png\")"), "{code}");
+    assert!(
+        code.contains("demo_crate::runtime::multipart::FilePart::path(\"image.png\")"),
+        "{code}"
+    );
     assert!(code.contains("\"t1\""), "{code}");
 }
 
@@ -193,12 +249,18 @@ fn string_literals_escape_everything_that_could_mislead_or_break() {
         ("plain 中文", "plain 中文"),
         ("q\"b\\", "q\"b\\"),
         ("tab\tnl\ncr\r nul\0", "tab\tnl\ncr\r nul\0"),
-        ("`\u{202E}\u{2066}\u{200B}\u{FEFF}", "`\u{202E}\u{2066}\u{200B}\u{FEFF}"),
+        (
+            "`\u{202E}\u{2066}\u{200B}\u{FEFF}",
+            "`\u{202E}\u{2066}\u{200B}\u{FEFF}",
+        ),
     ];
     for (input, expected) in cases {
         let tokens = string_literal(input);
         let text = tokens.to_string();
-        assert!(!text.contains('\n') && !text.contains('`') && !text.contains('\u{202E}'), "{text}");
+        assert!(
+            !text.contains('\n') && !text.contains('`') && !text.contains('\u{202E}'),
+            "{text}"
+        );
         let lit: syn::LitStr = syn::parse2(tokens).unwrap();
         assert_eq!(lit.value(), expected);
     }
@@ -210,7 +272,8 @@ fn string_literals_escape_everything_that_could_mislead_or_break() {
 
 #[test]
 fn json_examples_are_cut_to_a_few_entries_and_levels() {
-    let deep: Value = serde_json::from_str(r#"{"a":{"b":{"c":{"d":1}}},"e":[1,2,3,4,5],"f":"`","g":4}"#).unwrap();
+    let deep: Value =
+        serde_json::from_str(r#"{"a":{"b":{"c":{"d":1}}},"e":[1,2,3,4,5],"f":"`","g":4}"#).unwrap();
     let text = json_tokens(&deep, 0).to_string();
     assert!(text.contains("null"), "{text}");
     assert!(!text.contains("\"g\""), "{text}");
