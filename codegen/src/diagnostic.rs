@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+mod render;
+
+pub use render::{MessageFormat, visible};
+
 /// A serde error message cut before its first " at line L column C": the
 /// diagnostic shows the position itself, in spec-file terms. (serde_yaml may
 /// add a second position for the enclosing construct; that goes too.)
@@ -102,29 +106,11 @@ impl Diagnostic {
     }
 }
 
+/// The short form: one line, `file:line:column: error: message; help: …`
+/// (see [`Diagnostic::short`]; [`Diagnostic::human`] shows the source).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(f, "{label}: {}: {}", self.location(), self.message)?;
-        if let Some(line) = &self.source_line {
-            let number = self.position.line.to_string();
-            let gutter = " ".repeat(number.len());
-            writeln!(f, "{gutter} |")?;
-            writeln!(f, "{number} | {line}")?;
-            let caret_pad: String = line
-                .chars()
-                .take(self.source_caret)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            writeln!(f, "{gutter} | {caret_pad}^")?;
-        }
-        if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
-        }
-        Ok(())
+        f.write_str(&self.short())
     }
 }
 
@@ -156,19 +142,10 @@ impl Diagnostics {
     }
 }
 
+/// One line per diagnostic, then the `N errors, M warnings` line.
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for diagnostic in &self.0 {
-            writeln!(f, "{diagnostic}")?;
-        }
-        let errors = self.error_count();
-        let warnings = self.0.len() - errors;
-        write!(
-            f,
-            "{errors} error{}, {warnings} warning{}",
-            if errors == 1 { "" } else { "s" },
-            if warnings == 1 { "" } else { "s" }
-        )
+        f.write_str(&self.render(MessageFormat::Short))
     }
 }
 

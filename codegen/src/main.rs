@@ -4,8 +4,10 @@
 //! naming the workspace it used. With `--check` it writes nothing and fails
 //! if any crate is out of date. The workspace is found from the current
 //! directory upwards ([`codegen::find_workspace`]), not from where the
-//! binary was built.
+//! binary was built. Spec diagnostics show the source line with a caret on
+//! a terminal and one line each otherwise (`--message-format`).
 
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -28,6 +30,11 @@ Cargo.toml declaring [workspace] beside a spec/ directory.
   --spec DIR      generate one crate from DIR instead (needs --out)
   --out DIR       where that crate goes
   --package NAME  its package name (default: feishu)
+  --message-format short|human
+                  how spec diagnostics are printed: `human` shows the source
+                  line with a caret (the default on a terminal), `short` one
+                  line per problem, `file:line:column: error: message` (the
+                  default with --check or when stderr is not a terminal)
   -h, --help      show this help";
 
 /// One crate to generate.
@@ -44,11 +51,14 @@ struct Args {
     jobs: Vec<Job>,
     /// Whether to write the editor schema too (the default run).
     schema: bool,
+    /// How spec diagnostics are printed.
+    format: codegen::diagnostic::MessageFormat,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
     let (mut check, mut spec, mut out, mut package, mut workspace) =
         (false, None, None, None, None::<PathBuf>);
+    let mut format = None;
     let mut iter = std::env::args_os().skip(1);
     while let Some(arg) = iter.next() {
         let mut value = |what: &str| {
@@ -66,6 +76,14 @@ fn parse_args() -> Result<Option<Args>, String> {
                         .into_string()
                         .map_err(|_| "--package needs a UTF-8 name")?,
                 )
+            }
+            Some("--message-format") => {
+                let name = value("`short` or `human`")?;
+                format = Some(
+                    name.to_str()
+                        .and_then(|n| codegen::diagnostic::MessageFormat::parse(n, use_color()))
+                        .ok_or("--message-format takes `short` or `human`")?,
+                );
             }
             Some("-h" | "--help") => return Ok(None),
             _ => return Err(format!("unknown argument `{}`", arg.to_string_lossy())),
@@ -110,12 +128,23 @@ fn parse_args() -> Result<Option<Args>, String> {
         }],
         _ => return Err("--spec, --out and --package go together: give --spec and --out".into()),
     };
+    let format = format.unwrap_or(if check || !std::io::stderr().is_terminal() {
+        codegen::diagnostic::MessageFormat::Short
+    } else {
+        codegen::diagnostic::MessageFormat::Human { color: use_color() }
+    });
     Ok(Some(Args {
         check,
         root,
         jobs,
         schema,
+        format,
     }))
+}
+
+/// Colors only on a terminal, and never when `NO_COLOR` is set.
+fn use_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 fn main() -> ExitCode {
@@ -143,12 +172,12 @@ fn main() -> ExitCode {
         match generate_dir(&job.spec_dir, &root, &job.package) {
             Ok(generation) => {
                 if !generation.warnings.0.is_empty() {
-                    eprintln!("{}", generation.warnings);
+                    eprintln!("{}", generation.warnings.render(args.format));
                 }
                 generations.push((job, generation));
             }
             Err(Failure::Spec(diagnostics)) => {
-                eprintln!("{diagnostics}");
+                eprintln!("{}", diagnostics.render(args.format));
                 failed = true;
             }
             Err(error @ Failure::Emit(_)) => {

@@ -8,7 +8,9 @@
 //!   together as they are (for mistakes in or across the shared file),
 //!
 //! and `tests/broken/<case>.expected` holds the exact `Diagnostics` display
-//! text (for the `warn_*` cases, which still generate: the warnings).
+//! text, one line per problem (for the `warn_*` cases, which still
+//! generate: the warnings). The rich form with the source line and caret is
+//! checked for shape here and in detail in `src/diagnostic/render/tests.rs`.
 //!
 //! After an intended change to a message, or to add a case, regenerate the
 //! expected files and review the diff before committing:
@@ -111,6 +113,15 @@ fn check_shape(case: &Case, diagnostics: &Diagnostics, generated: bool) -> Vec<S
         }
         if !files.contains(&d.file.as_str()) {
             fail(format!("diagnostic names a file not in the case: {d}"));
+        }
+        if d.to_string().lines().count() != 1 {
+            fail(format!("the short form is not one line: {d}"));
+        }
+        if d.source_line.is_some() && !d.human(false).lines().any(|l| l.trim_end().ends_with('^')) {
+            fail(format!(
+                "the human form shows no caret:\n{}",
+                d.human(false)
+            ));
         }
         let empty_file = case.files.iter().any(|(p, t)| *p == d.file && t.is_empty());
         if d.source_line.is_none() && !empty_file {

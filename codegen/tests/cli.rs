@@ -299,7 +299,7 @@ fn a_broken_spec_reports_every_error_and_leaves_the_output_as_it_was() {
     let at = |needle: &str| {
         let line = broken.lines().position(|l| l.contains(needle)).unwrap() + 1;
         let column = broken.lines().nth(line - 1).unwrap().find(needle).unwrap() + 1;
-        format!("okr/v1.yaml:{line}:{column}: ")
+        format!("okr/v1.yaml:{line}:{column}: error: ")
     };
     assert!(
         stderr.contains(&format!("{}invalid HTTP method `FETCH`", at("FETCH"))),
@@ -313,6 +313,9 @@ fn a_broken_spec_reports_every_error_and_leaves_the_output_as_it_was() {
     );
     assert!(stderr.contains("2 errors"), "{}", describe(&run));
     assert!(stderr.contains("nothing written"), "{}", describe(&run));
+    // stderr is a pipe here: one line per problem, no source excerpt.
+    assert_eq!(stderr.matches(": error: ").count(), 2, "{}", describe(&run));
+    assert!(!stderr.contains(" | "), "{}", describe(&run));
     assert!(!has_compiler_output(&stderr), "{}", describe(&run));
     assert!(run.stdout.is_empty(), "{}", describe(&run));
     assert_eq!(snapshot(&out), before, "a failed run changed the output");
@@ -322,7 +325,52 @@ fn a_broken_spec_reports_every_error_and_leaves_the_output_as_it_was() {
     let check = sandbox.codegen(true);
     assert!(!check.status.success(), "{}", describe(&check));
     assert!(!has_compiler_output(&text(&check.stderr)));
+    assert_eq!(text(&check.stderr).matches(": error: ").count(), 2);
     assert_eq!(snapshot(&out), before);
+
+    // Asked for, the human form shows each offending line with a caret
+    // under the column (no colors: stderr is not a terminal).
+    let human = Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .args(["--message-format", "human", "--spec"])
+        .arg(sandbox.spec())
+        .arg("--out")
+        .arg(sandbox.out())
+        .output()
+        .unwrap();
+    let stderr = text(&human.stderr);
+    assert!(!human.status.success(), "{}", describe(&human));
+    assert!(!stderr.contains('\u{1b}'), "{}", describe(&human));
+    let line = broken.lines().position(|l| l.contains("FETCH")).unwrap() + 1;
+    let source = broken.lines().nth(line - 1).unwrap();
+    let shown = format!("{line} | {source}");
+    let rendered: Vec<&str> = stderr.lines().collect();
+    let at = rendered
+        .iter()
+        .position(|l| *l == shown)
+        .unwrap_or_else(|| panic!("no `{shown}` in:\n{stderr}"));
+    let caret = rendered[at + 1].find('^').expect(&stderr);
+    assert_eq!(caret, shown.find("FETCH").unwrap(), "{stderr}");
+    let location = at_error("okr/v1.yaml", &broken, "FETCH");
+    assert!(
+        rendered
+            .iter()
+            .any(|l| l.starts_with("error: ") && l.contains(&location)),
+        "{stderr}"
+    );
+
+    let refused = Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .args(["--message-format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("`short` or `human`"));
+}
+
+/// `file:line:column: ` of the first `needle` in `text`.
+fn at_error(file: &str, text: &str, needle: &str) -> String {
+    let line = text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let column = text.lines().nth(line - 1).unwrap().find(needle).unwrap() + 1;
+    format!("{file}:{line}:{column}: ")
 }
 
 #[test]

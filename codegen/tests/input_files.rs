@@ -73,7 +73,7 @@ fn a_fifo_named_yaml_is_refused_without_opening_it() {
         });
     assert_eq!(loaded, 1, "{shown}");
     assert!(
-        shown.contains("spec/x.yaml:1:1: not a regular file"),
+        shown.contains("spec/x.yaml:1:1: error: not a regular file"),
         "{shown}"
     );
     assert!(shown.contains("1 error,"), "{shown}");
@@ -88,7 +88,7 @@ fn a_directory_symlink_loop_is_reported_once() {
     assert_eq!(loaded, 1, "{errors:#?}");
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
-        errors[0].contains("spec/demo/loop:1:1: this directory was already read"),
+        errors[0].contains("spec/demo/loop:1:1: error: this directory was already read"),
         "{errors:#?}"
     );
 }
@@ -119,7 +119,7 @@ fn a_file_over_the_limit_is_not_read() {
     assert_eq!(loaded, 1, "{errors:#?}");
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
-        errors[0].contains("spec/big.yaml:1:1: the file is larger than 8 MiB"),
+        errors[0].contains("spec/big.yaml:1:1: error: the file is larger than 8 MiB"),
         "{errors:#?}"
     );
     // A small file in its place loads (a second service file).

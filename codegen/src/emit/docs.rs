@@ -13,11 +13,30 @@ pub fn doc_attrs(markdown: &str) -> TokenStream {
         let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}", without_bidi(line))
         };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+/// `line` with bidi controls written as `\u{202e}`: rustc denies them in
+/// doc comments (`text_direction_codepoint_in_doc_comment`), so one in a
+/// spec's description or example would stop the generated crate compiling.
+pub fn without_bidi(line: &str) -> std::borrow::Cow<'_, str> {
+    let bidi = |c: char| matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !line.contains(bidi) {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    for c in line.chars() {
+        if bidi(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Makes spec text safe as rustdoc Markdown.

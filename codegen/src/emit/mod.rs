@@ -3,6 +3,7 @@
 //! `prettyplease`; only the header comment is added as text, because
 //! comments are not tokens.
 
+mod doc_example;
 mod docs;
 mod events;
 mod extras;
@@ -45,6 +46,7 @@ pub const REGENERATE_COMMAND: &str = "cargo run -p codegen";
 /// Every file of the generated crate `package`, sorted by path. `spec_dir`
 /// is the spec directory as shown in headers (`spec`).
 pub fn emit(model: &Model, package: &str, spec_dir: &str) -> Result<Vec<GeneratedFile>, EmitError> {
+    let _examples = doc_example::enter(model, package);
     let all_specs = format!("{spec_dir}/");
     let common_spec = if model.common.spec_file.is_empty() {
         all_specs.as_str()

@@ -93,7 +93,7 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
         let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}", docs::without_bidi(line))
         };
         quote!(#![doc = #line])
     });
@@ -102,7 +102,7 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
 
 /// The parameters the caller must pass to start a request, in order: path
 /// parameters, required query and header parameters, required body fields.
-fn required_params(op: &Operation) -> Vec<&Field> {
+pub(super) fn required_params(op: &Operation) -> Vec<&Field> {
     let body = inline_body_fields(op);
     op.path_params
         .iter()
@@ -258,6 +258,7 @@ fn operation_method(op: &Operation) -> TokenStream {
 
 fn operation_doc(op: &Operation) -> String {
     let mut out = vec![docs::escape(&op.summary)];
+    out.extend(crate::emit::doc_example::section(op));
     let description = docs::description(&op.docs);
     if !description.is_empty() {
         out.push(String::new());

@@ -17,6 +17,21 @@ impl<'a> TenantAccessTokenResource<'a> {
     }
     /// 自建应用获取 tenant_access_token
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .auth()
+    ///     .v3()
+    ///     .tenant_access_token()
+    ///     .internal("cli_slkdjalasdkjasd", "app_secret")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 自建应用通过此接口获取 tenant_access_token。tenant_access_token 的最大有效期是 2 小时。
     ///
     /// A self-built app gets a tenant access token (valid for at most two hours).

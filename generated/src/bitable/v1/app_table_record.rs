@@ -17,6 +17,27 @@ impl<'a> AppTableRecordResource<'a> {
     }
     /// 更新记录
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .bitable()
+    ///     .v1()
+    ///     .app_table_record()
+    ///     .update(
+    ///         "appbcbWCzen6D8dezhoCH2RpMAh",
+    ///         "tblsRc9GRRXKqhvW",
+    ///         "recqwIwhc6",
+    ///         [("文本".to_owned(), feishu::runtime::serde_json::json!("HelloWorld"))],
+    ///     )
+    ///     .ignore_consistency_check(true)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 更新多维表格数据表中的一条记录。从其它数据源同步的数据表，不支持对记录进行增加、删除、和修改操作。
     ///
     /// Updates one record of a Bitable table (not of a table synced from another source).
@@ -132,6 +153,27 @@ impl<'a> AppTableRecordResource<'a> {
         }
     }
     /// 新增多条记录
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .bitable()
+    ///     .v1()
+    ///     .app_table_record()
+    ///     .batch_create(
+    ///         "appbcbWCzen6D8dezhoCH2RpMAh",
+    ///         "tblsRc9GRRXKqhvW",
+    ///         [feishu::bitable::v1::AppTableRecord::default()],
+    ///     )
+    ///     .client_token("fe599b60-450f-46ff-b2ef-9f6675625b97")
+    ///     .ignore_consistency_check(true)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// 在多维表格数据表中新增多条记录，单次调用最多新增 1,000 条记录。从其它数据源同步的数据表，不支持对记录进行增加、删除、和修改操作。
     ///

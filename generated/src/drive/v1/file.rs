@@ -17,6 +17,23 @@ impl<'a> FileResource<'a> {
     }
     /// 下载文件
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let download = client
+    ///     .drive()
+    ///     .v1()
+    ///     .file()
+    ///     .download("boxcnabCdefgabcef")
+    ///     .range("bytes=0-1024")
+    ///     .send()
+    ///     .await?;
+    /// let bytes = download.save_to("downloaded.bin").await?;
+    /// println!("saved {bytes} bytes");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 下载云空间中的文件。支持通过 Range 请求头部分下载，此时返回 206 与指定范围的二进制流。文件的 MIME 类型在响应头 Content-Type 中，文件名在 Content-Disposition 中。
     ///
     /// Downloads a file from the cloud space. A `Range` header asks for part of it (answered with 206); the MIME type is in Content-Type and the file name in Content-Disposition.

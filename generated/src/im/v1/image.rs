@@ -17,6 +17,24 @@ impl<'a> ImageResource<'a> {
     }
     /// 上传图片
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .im()
+    ///     .v1()
+    ///     .image()
+    ///     .create(
+    ///         feishu::im::v1::ImageType::Message,
+    ///         feishu::runtime::multipart::FilePart::path("image.png"),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 上传图片，获取图片的 image_key。上传的图片大小不能超过 10 MB，也不能上传大小为 0 的图片。
     ///
     /// Uploads an image (at most 10 MB, not empty) and returns its image_key.
@@ -70,6 +88,22 @@ impl<'a> ImageResource<'a> {
         }
     }
     /// 下载图片
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let download = client
+    ///     .im()
+    ///     .v1()
+    ///     .image()
+    ///     .get("img_8d5181ca-0aed-40f0-b0d1-b1452132afbg")
+    ///     .send()
+    ///     .await?;
+    /// let bytes = download.save_to("downloaded.bin").await?;
+    /// println!("saved {bytes} bytes");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// 通过已上传图片的 Key 值下载图片。返回文件二进制流。
     ///

@@ -17,6 +17,26 @@ impl<'a> MessageResourceResource<'a> {
     }
     /// 获取消息中的资源文件
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let download = client
+    ///     .im()
+    ///     .v1()
+    ///     .message_resource()
+    ///     .get(
+    ///         "om_dc13264520392913993dd051dba21dcf",
+    ///         "file_456a92d6-c6ea-4de4-ac3f-7afcf44ac78g",
+    ///         feishu::im::v1::MessageResourceType::Image,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// let bytes = download.save_to("downloaded.bin").await?;
+    /// println!("saved {bytes} bytes");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 获取消息中的资源文件，包括音频、视频、图片和文件。文件类型可通过响应头中的 Content-Type 字段获取。下载的资源大小不允许超过 100 MB。
     ///
     /// Downloads a file, image, audio or video of a message; its type is in the Content-Type header, its name in Content-Disposition.

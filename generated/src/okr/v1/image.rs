@@ -17,6 +17,25 @@ impl<'a> ImageResource<'a> {
     }
     /// 上传进展记录图片
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v1()
+    ///     .image()
+    ///     .upload(
+    ///         feishu::runtime::multipart::FilePart::path("file.bin"),
+    ///         "6974586812998174252",
+    ///         feishu::okr::v1::OkrImageTargetType::Objective,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 上传图片，以获取在进展记录富文本中使用的 token。成功调用该接口后，可继续调用创建或更新 OKR 进展记录，将返回的 url 参数和 file_token 参数传入 imageList 参数中。
     ///
     /// Uploads an image and returns the token and URL to use in a progress record's rich text.

@@ -17,6 +17,26 @@ impl<'a> UserOkrResource<'a> {
     }
     /// 获取用户的 OKR 列表
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .okr()
+    ///     .v1()
+    ///     .user_okr()
+    ///     .list("ou-asdasdasdasdasd", 0, 5)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .lang(feishu::okr::v1::OkrLang::ZhCn)
+    ///     .period_ids(["6990181559036610092"])
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 根据用户的 id 获取 OKR 列表。使用 tenant_access_token 需要额外申请权限以应用身份访问OKR信息。
     ///
     /// Lists a user's OKRs. With a tenant access token the app needs the extra permission to read OKRs as the app.

@@ -17,6 +17,24 @@ impl<'a> StageTaskResource<'a> {
     }
     /// 获取周期任务（指定用户）
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v1()
+    ///     .stage_task()
+    ///     .find_by_user_list("7033710017401751071", ["bega29ca"])
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .task_option_lists([feishu::performance::v1::TaskOption::Todo])
+    ///     .after_time("1630425599999")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 根据用户 ID 批量获取指定周期的任务信息。支持传入任务分类、任务截止时间参数删选周期内任务数据。
     ///
     /// Gets the stage tasks of up to 50 users in one semester, optionally filtered by task category and deadline.

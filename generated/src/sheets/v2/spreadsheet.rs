@@ -17,6 +17,21 @@ impl<'a> SpreadsheetResource<'a> {
     }
     /// 读取单个范围
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .sheets()
+    ///     .v2()
+    ///     .spreadsheet()
+    ///     .values("Iow7sNNEphp3WbtnbCscPqabcef", "Q7PlXT!A1:B2")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 根据电子表格的 token 和工作表的范围读取表格单个范围的值，返回数据限制为 10 MB。
     ///
     /// Reads the values of one range of a spreadsheet.

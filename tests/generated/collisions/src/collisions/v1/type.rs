@@ -15,6 +15,21 @@ impl<'a> TypeResource<'a> {
     }
     /// 名为 ref 的方法
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu_fixture_collisions::Error> {
+    /// # let client = feishu_fixture_collisions::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .collisions()
+    ///     .v1()
+    ///     .r#type()
+    ///     .r#ref("self", 1, feishu_fixture_collisions::collisions::v1::Crate::Self_)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `POST /open-apis/collisions/v1/types/:self/refs/:2fa`
     ///
     /// - Access tokens: `tenant_access_token`

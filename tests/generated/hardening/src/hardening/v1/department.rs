@@ -15,6 +15,22 @@ impl<'a> DepartmentResource<'a> {
     }
     /// 复制部门 \`\`\` inline fence in a summary
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu_fixture_hardening::Error> {
+    /// # let client = feishu_fixture_hardening::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .hardening()
+    ///     .v1()
+    ///     .department()
+    ///     .clone()
+    ///     .cmp("x\"\\\u{60}\u{60}\u{60} \u{202e}\u{0}\r\n# y */")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `POST /open-apis/hardening/v1/departments/clone`
     ///
     /// - Access tokens: `tenant_access_token`
@@ -69,6 +85,8 @@ impl CloneDepartmentRequest {
         self
     }
     /// 名为 cmp 的字段
+    ///
+    /// Example: ````"x\"\\``` \u{202e}\u0000\r\n# y */"````.
     #[allow(clippy::should_implement_trait)]
     pub fn cmp(
         mut self,
@@ -135,6 +153,8 @@ impl CloneDepartmentRequest {
 #[non_exhaustive]
 pub struct CloneDepartmentRequestBody {
     /// 名为 cmp 的字段
+    ///
+    /// Example: ````"x\"\\``` \u{202e}\u0000\r\n# y */"````.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cmp: ::std::option::Option<::std::string::String>,
     /// 要复制的部门

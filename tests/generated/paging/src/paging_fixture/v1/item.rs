@@ -15,6 +15,18 @@ impl<'a> ItemResource<'a> {
     }
     /// 列出条目
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu_fixture_paging::Error> {
+    /// # let client = feishu_fixture_paging::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu_fixture_paging::TryStreamExt as _;
+    /// let mut items = client.paging_fixture().v1().item().list().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `GET /open-apis/paging_fixture/v1/items`
     ///
     /// - Access tokens: `tenant_access_token`
@@ -37,6 +49,18 @@ impl<'a> ItemResource<'a> {
         }
     }
     /// 搜索条目
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu_fixture_paging::Error> {
+    /// # let client = feishu_fixture_paging::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu_fixture_paging::TryStreamExt as _;
+    /// let mut items = client.paging_fixture().v1().item().search("query").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `POST /open-apis/paging_fixture/v1/items/search`
     ///

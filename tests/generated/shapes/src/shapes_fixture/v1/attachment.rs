@@ -15,6 +15,24 @@ impl<'a> AttachmentResource<'a> {
     }
     /// 上传附件
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu_fixture_shapes::Error> {
+    /// # let client = feishu_fixture_shapes::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .shapes_fixture()
+    ///     .v1()
+    ///     .attachment()
+    ///     .upload(
+    ///         "name",
+    ///         feishu_fixture_shapes::runtime::multipart::FilePart::path("file.bin"),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `POST /open-apis/shapes_fixture/v1/attachments`
     ///
     /// - Access tokens: `tenant_access_token`, `user_access_token`

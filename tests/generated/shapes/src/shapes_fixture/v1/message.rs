@@ -15,6 +15,24 @@ impl<'a> MessageResource<'a> {
     }
     /// 发送消息
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu_fixture_shapes::Error> {
+    /// # let client = feishu_fixture_shapes::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .shapes_fixture()
+    ///     .v1()
+    ///     .message()
+    ///     .create(
+    ///         "receive_id",
+    ///         feishu_fixture_shapes::shapes_fixture::v1::TextContent::default(),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `POST /open-apis/shapes_fixture/v1/messages`
     ///
     /// - Access tokens: `tenant_access_token`
