@@ -27,7 +27,7 @@ impl<'a> ImageResource<'a> {
     ///     .upload(
     ///         feishu::runtime::multipart::FilePart::path("file.bin"),
     ///         "6974586812998174252",
-    ///         feishu::okr::v1::OkrImageTargetType::Objective,
+    ///         feishu::okr::v1::OkrTargetType::Objective,
     ///     )
     ///     .send()
     ///     .await?;

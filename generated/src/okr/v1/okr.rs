@@ -13,6 +13,23 @@ impl<'a> OkrResource<'a> {
     }
     /// 批量获取 OKR
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v1()
+    ///     .okr()
+    ///     .batch_get(["632422323123"])
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .lang(feishu::okr::v1::OkrLang::ZhCn)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 根据 OKR id 批量获取 OKR。
     ///
     /// `GET /open-apis/okr/v1/okrs/batch_get`

@@ -13,6 +13,21 @@ impl<'a> PeriodResource<'a> {
     }
     /// 创建 OKR 周期
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v1()
+    ///     .period()
+    ///     .create("6969864184272078374", "2022-01")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 根据周期规则创建一个 OKR 周期。
     ///
     /// `POST /open-apis/okr/v1/periods`
@@ -64,6 +79,18 @@ impl<'a> PeriodResource<'a> {
     }
     /// 获取 OKR 周期列表
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client.okr().v1().period().list().page_size(10).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 获取 OKR 周期列表。
     ///
     /// `GET /open-apis/okr/v1/periods`
@@ -103,6 +130,21 @@ impl<'a> PeriodResource<'a> {
         }
     }
     /// 修改 OKR 周期状态
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v1()
+    ///     .period()
+    ///     .patch("6969864184272078374", feishu::okr::v1::PeriodDisplayStatus::Normal)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// 修改某个 OKR 周期的状态为「正常」、「失效」或「隐藏」，对租户所有人生效，请谨慎操作
     ///

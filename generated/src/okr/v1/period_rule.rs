@@ -13,6 +13,15 @@ impl<'a> PeriodRuleResource<'a> {
     }
     /// 获取 OKR 周期规则
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client.okr().v1().period_rule().list().send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 获取租户的周期规则列表。
     ///
     /// `GET /open-apis/okr/v1/period_rules`

@@ -13,6 +13,28 @@ impl<'a> ProgressRecordResource<'a> {
     }
     /// 创建 OKR 进展记录
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v1()
+    ///     .progress_record()
+    ///     .create(
+    ///         "周报系统",
+    ///         "https://www.zhoubao.com",
+    ///         "7041430377642082323",
+    ///         feishu::okr::v1::OkrTargetType::Objective,
+    ///         feishu::okr::v1::ContentBlock::default(),
+    ///     )
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 创建 OKR 进展记录。
     ///
     /// `POST /open-apis/okr/v1/progress_records`
@@ -78,6 +100,21 @@ impl<'a> ProgressRecordResource<'a> {
     }
     /// 删除 OKR 进展记录
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v1()
+    ///     .progress_record()
+    ///     .delete("7041857032248410131")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 根据 ID 删除 OKR 进展记录。
     ///
     /// `DELETE /open-apis/okr/v1/progress_records/:progress_id`
@@ -121,6 +158,22 @@ impl<'a> ProgressRecordResource<'a> {
         }
     }
     /// 获取 OKR 进展记录
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v1()
+    ///     .progress_record()
+    ///     .get("7041857032248410131")
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// 根据 ID 获取 OKR 进展记录详情，接口返回进展记录的内容、更新时间以及进展百分比和状态。
     ///
@@ -169,6 +222,22 @@ impl<'a> ProgressRecordResource<'a> {
         }
     }
     /// 更新 OKR 进展记录
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v1()
+    ///     .progress_record()
+    ///     .update("7041857032248410131", feishu::okr::v1::ContentBlock::default())
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// 根据 OKR 进展记录 ID 更新进展详情。
     ///

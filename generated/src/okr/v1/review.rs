@@ -13,6 +13,22 @@ impl<'a> ReviewResource<'a> {
     }
     /// 查询复盘信息
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v1()
+    ///     .review()
+    ///     .query(["ou-asdasdasdasdasd"], ["6951461264858777132"])
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 根据周期和用户查询复盘信息。
     ///
     /// `GET /open-apis/okr/v1/reviews/query`

@@ -13,6 +13,21 @@ impl<'a> AlignmentResource<'a> {
     }
     /// Delete OKR Alignment
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .alignment()
+    ///     .delete("7342342398472398473")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `DELETE /open-apis/okr/v2/alignments/:alignment_id`
     ///
     /// - Access tokens: `user_access_token`, `tenant_access_token`
@@ -39,6 +54,23 @@ impl<'a> AlignmentResource<'a> {
         }
     }
     /// Get OKR Alignment
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .alignment()
+    ///     .get("7342342398472398473")
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `GET /open-apis/okr/v2/alignments/:alignment_id`
     ///

@@ -13,6 +13,25 @@ impl<'a> CategoryResource<'a> {
     }
     /// List all okr categories
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .okr()
+    ///     .v2()
+    ///     .category()
+    ///     .list()
+    ///     .owner_type(feishu::okr::v2::CategoryOwnerType::User)
+    ///     .page_size(10)
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `GET /open-apis/okr/v2/categories`
     ///
     /// - Access tokens: `user_access_token`, `tenant_access_token`

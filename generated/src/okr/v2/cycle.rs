@@ -13,6 +13,25 @@ impl<'a> CycleResource<'a> {
     }
     /// Get user OKR Cycle list
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .okr()
+    ///     .v2()
+    ///     .cycle()
+    ///     .list("ou_3bbe8a09c20e89cce9bff989ed840674")
+    ///     .page_size(10)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `GET /open-apis/okr/v2/cycles`
     ///
     /// - Access tokens: `user_access_token`, `tenant_access_token`
@@ -44,6 +63,23 @@ impl<'a> CycleResource<'a> {
         }
     }
     /// Update the positions of all Objectives in a user's OKR cycle
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .cycle()
+    ///     .objectives_position("7342342398472398471", ["7342342398472398473"])
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `PUT /open-apis/okr/v2/cycles/:cycle_id/objectives_position`
     ///
@@ -87,6 +123,26 @@ impl<'a> CycleResource<'a> {
         }
     }
     /// Update the weights of all Objectives in a user's OKR cycle
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .cycle()
+    ///     .objectives_weight(
+    ///         "7342342398472398471",
+    ///         [feishu::okr::v2::ObjectiveWeight::default()],
+    ///     )
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `PUT /open-apis/okr/v2/cycles/:cycle_id/objectives_weight`
     ///

@@ -13,6 +13,24 @@ impl<'a> CycleObjectiveResource<'a> {
     }
     /// Create Objective in OKR Cycle
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .cycle_objective()
+    ///     .create("7342342398472398471")
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .category_id("7342342398472398473")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `POST /open-apis/okr/v2/cycles/:cycle_id/objectives`
     ///
     /// - Access tokens: `user_access_token`, `tenant_access_token`
@@ -51,6 +69,24 @@ impl<'a> CycleObjectiveResource<'a> {
         }
     }
     /// Get Objectives in OKR Cycle
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .okr()
+    ///     .v2()
+    ///     .cycle_objective()
+    ///     .list("7342342398472398471")
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `GET /open-apis/okr/v2/cycles/:cycle_id/objectives`
     ///

@@ -13,6 +13,24 @@ impl<'a> IndicatorResource<'a> {
     }
     /// Update Indicator
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .indicator()
+    ///     .patch("7342342398472398473")
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .current_value(0.0)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `PATCH /open-apis/okr/v2/indicators/:indicator_id`
     ///
     /// - Access tokens: `user_access_token`, `tenant_access_token`

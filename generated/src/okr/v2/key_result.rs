@@ -13,6 +13,21 @@ impl<'a> KeyResultResource<'a> {
     }
     /// Delete Key Result
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .key_result()
+    ///     .delete("7342342398472398473")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `DELETE /open-apis/okr/v2/key_results/:key_result_id`
     ///
     /// - Access tokens: `user_access_token`, `tenant_access_token`
@@ -39,6 +54,23 @@ impl<'a> KeyResultResource<'a> {
         }
     }
     /// Get Key Result
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .key_result()
+    ///     .get("7342342398472398473")
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `GET /open-apis/okr/v2/key_results/:key_result_id`
     ///
@@ -70,6 +102,24 @@ impl<'a> KeyResultResource<'a> {
         }
     }
     /// Modify Key Result
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .key_result()
+    ///     .patch("7342342398472398473")
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .deadline("1760604634563")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `PATCH /open-apis/okr/v2/key_results/:key_result_id`
     ///

@@ -13,6 +13,21 @@ impl<'a> ObjectiveResource<'a> {
     }
     /// Delete Objective
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .objective()
+    ///     .delete("7342342398472398473")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `DELETE /open-apis/okr/v2/objectives/:objective_id`
     ///
     /// - Access tokens: `user_access_token`, `tenant_access_token`
@@ -39,6 +54,23 @@ impl<'a> ObjectiveResource<'a> {
         }
     }
     /// Get Objective
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .objective()
+    ///     .get("7342342398472398473")
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `GET /open-apis/okr/v2/objectives/:objective_id`
     ///
@@ -70,6 +102,23 @@ impl<'a> ObjectiveResource<'a> {
         }
     }
     /// Update the positions of all Key Results of an Objective
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .objective()
+    ///     .key_results_position("7342342398472398473", ["7342342398472398474"])
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `PUT /open-apis/okr/v2/objectives/:objective_id/key_results_position`
     ///
@@ -114,6 +163,26 @@ impl<'a> ObjectiveResource<'a> {
     }
     /// Update the weights of all Key Results of an Objective
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .objective()
+    ///     .key_results_weight(
+    ///         "7342342398472398473",
+    ///         [feishu::okr::v2::KeyResultWeight::default()],
+    ///     )
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `PUT /open-apis/okr/v2/objectives/:objective_id/key_results_weight`
     ///
     /// - Access tokens: `user_access_token`, `tenant_access_token`
@@ -153,6 +222,24 @@ impl<'a> ObjectiveResource<'a> {
         }
     }
     /// Modify Objective
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .objective()
+    ///     .patch("7342342398472398473")
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .category_id("7342342398472398473")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `PATCH /open-apis/okr/v2/objectives/:objective_id`
     ///

@@ -13,6 +13,25 @@ impl<'a> ObjectiveAlignmentResource<'a> {
     }
     /// Create Object Alignment
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .objective_alignment()
+    ///     .create(
+    ///         "7342342398472398473",
+    ///         "7342342398472398473",
+    ///         feishu::okr::v2::AlignmentEntityType::Objective,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `POST /open-apis/okr/v2/objectives/:objective_id/alignments`
     ///
     /// - Access tokens: `user_access_token`, `tenant_access_token`
@@ -47,6 +66,26 @@ impl<'a> ObjectiveAlignmentResource<'a> {
         }
     }
     /// List Alignment of an Objective
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .okr()
+    ///     .v2()
+    ///     .objective_alignment()
+    ///     .list("7342342398472398473")
+    ///     .align_type(feishu::okr::v2::AlignmentType::Aligned)
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .page_size(10)
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `GET /open-apis/okr/v2/objectives/:objective_id/alignments`
     ///

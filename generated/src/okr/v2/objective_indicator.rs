@@ -13,6 +13,23 @@ impl<'a> ObjectiveIndicatorResource<'a> {
     }
     /// Get Indicator of an Objective
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .objective_indicator()
+    ///     .list("7342342398472398473")
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `GET /open-apis/okr/v2/objectives/:objective_id/indicators`
     ///
     /// - Access tokens: `user_access_token`, `tenant_access_token`

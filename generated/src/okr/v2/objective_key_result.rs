@@ -13,6 +13,24 @@ impl<'a> ObjectiveKeyResultResource<'a> {
     }
     /// Create Key Result of an Objective
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .okr()
+    ///     .v2()
+    ///     .objective_key_result()
+    ///     .create("7342342398472398473")
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .deadline("1760604634563")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// `POST /open-apis/okr/v2/objectives/:objective_id/key_results`
     ///
     /// - Access tokens: `user_access_token`, `tenant_access_token`
@@ -48,6 +66,26 @@ impl<'a> ObjectiveKeyResultResource<'a> {
         }
     }
     /// List Key Results of an Objective
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .okr()
+    ///     .v2()
+    ///     .objective_key_result()
+    ///     .list("7342342398472398473")
+    ///     .department_id_type(feishu::okr::v2::DepartmentIdType::OpenDepartmentId)
+    ///     .page_size(10)
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// `GET /open-apis/okr/v2/objectives/:objective_id/key_results`
     ///

@@ -17,6 +17,24 @@ impl<'a> ReviewDataResource<'a> {
     }
     /// 获取绩效结果
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v1()
+    ///     .review_data()
+    ///     .query("1430425599999", "1630425599999", ["ou_838b193464e10df19f1e1b3853698cca"])
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .stage_types([feishu::performance::v1::ReviewDataStageType::LeaderReview])
+    ///     .stage_progress([feishu::performance::v1::ReviewDataStageProgress::Todo])
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 获取被评估人在指定周期、指定项目中各个环节的评估结果信息，包含绩效所在的周期、项目、评估项、评估模版以及各环节评估数据等信息。
     ///
     /// `POST /open-apis/performance/v1/review_datas/query`

@@ -17,6 +17,24 @@ impl<'a> SemesterResource<'a> {
     }
     /// 获取周期列表
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v1()
+    ///     .semester()
+    ///     .list()
+    ///     .start_time("1630425599999")
+    ///     .end_time("1640425000000")
+    ///     .year(2024)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 批量获取周期的基本信息，如周期的名称、类型等信息。支持根据时间段、周期年份、周期类型等过滤条件进行筛选。
     ///
     /// `GET /open-apis/performance/v1/semesters`

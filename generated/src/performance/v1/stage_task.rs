@@ -96,6 +96,26 @@ impl<'a> StageTaskResource<'a> {
     }
     /// 获取周期任务（全部用户）
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .performance()
+    ///     .v1()
+    ///     .stage_task()
+    ///     .find_by_page("7033710017401751071")
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .task_option_lists([feishu::performance::v1::TaskOption::Todo])
+    ///     .after_time("1630425599999")
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 批量获取周期下所有用户的任务信息。支持传入任务分类、任务截止时间参数删选周期内任务数据。
     ///
     /// `POST /open-apis/performance/v1/stage_tasks/find_by_page`

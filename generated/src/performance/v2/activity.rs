@@ -17,6 +17,24 @@ impl<'a> ActivityResource<'a> {
     }
     /// 获取项目列表
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v2()
+    ///     .activity()
+    ///     .query()
+    ///     .user_id_type(feishu::performance::v2::BasicUserIdType::OpenId)
+    ///     .semester_ids(["6992035450862224940"])
+    ///     .activity_ids(["6992035450862224940"])
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 批量获取项目的配置信息，如项目名称、项目模式等信息。
     ///
     /// `POST /open-apis/performance/v2/activity/query`

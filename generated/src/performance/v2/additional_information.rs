@@ -17,6 +17,23 @@ impl<'a> AdditionalInformationResource<'a> {
     }
     /// 批量导入补充信息
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v2()
+    ///     .additional_information()
+    ///     .import("12454646", "7348736302176534547")
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .import_record_name("人工导入")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 批量导入被评估人的补充信息作为绩效评估的参考，如补充信息的事项、时间以及具体描述等。该接口支持创建和更新补充信息。
     ///
     /// `POST /open-apis/performance/v2/additional_informations/import`
@@ -75,6 +92,26 @@ impl<'a> AdditionalInformationResource<'a> {
         }
     }
     /// 批量查询补充信息
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .performance()
+    ///     .v2()
+    ///     .additional_information()
+    ///     .query("7348736302176534547")
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .page_size(30)
+    ///     .item_ids(["7350195758357807123"])
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// 批量查询被评估人的补充信息，如补充信息的事项、时间以及具体描述等。
     ///

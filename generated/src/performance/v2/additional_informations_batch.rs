@@ -17,6 +17,22 @@ impl<'a> AdditionalInformationsBatchResource<'a> {
     }
     /// 批量删除补充信息
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v2()
+    ///     .additional_informations_batch()
+    ///     .delete("7348736302176534547", ["7350195758357807123"])
+    ///     .user_id_type(feishu::performance::v2::BasicUserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 批量删除被评估人的补充信息。
     ///
     /// `DELETE /open-apis/performance/v2/additional_informations/batch`

@@ -17,6 +17,25 @@ impl<'a> IndicatorResource<'a> {
     }
     /// 获取评估项列表
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .performance()
+    ///     .v2()
+    ///     .indicator()
+    ///     .query()
+    ///     .page_size(30)
+    ///     .indicator_ids(["7343513161666707459"])
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 批量获取评估项信息，如评估项名称、评估项类型、评估项等级配置等信息。
     ///
     /// `POST /open-apis/performance/v2/indicators/query`

@@ -17,6 +17,27 @@ impl<'a> MetricDetailResource<'a> {
     }
     /// 录入被评估人关键指标数据
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v2()
+    ///     .metric_detail()
+    ///     .import(
+    ///         "12454646",
+    ///         "7293040702907514899",
+    ///         [feishu::performance::v2::ImportedMetric::default()],
+    ///     )
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .import_record_name("API录入")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 批量录入指定周期中被评估人的关键指标数据。
     ///
     /// `POST /open-apis/performance/v2/metric_details/import`
@@ -89,6 +110,22 @@ impl<'a> MetricDetailResource<'a> {
         }
     }
     /// 获取被评估人关键指标结果
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v2()
+    ///     .metric_detail()
+    ///     .query("6992035450862224940", ["ou_3245842393d09e9428ad4655da6e30b3"])
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// 批量获取指定周期中被评估人的关键指标结果。
     ///

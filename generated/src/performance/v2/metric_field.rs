@@ -17,6 +17,22 @@ impl<'a> MetricFieldResource<'a> {
     }
     /// 获取指标字段列表
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v2()
+    ///     .metric_field()
+    ///     .query()
+    ///     .field_ids(["7293169069640630291"])
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 批量获取指标的字段基础信息，如指标字段名称、指标字段类型等信息。
     ///
     /// `POST /open-apis/performance/v2/metric_fields/query`

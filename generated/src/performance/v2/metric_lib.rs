@@ -17,6 +17,26 @@ impl<'a> MetricLibResource<'a> {
     }
     /// 获取指标列表
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .performance()
+    ///     .v2()
+    ///     .metric_lib()
+    ///     .query()
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .page_size(20)
+    ///     .is_active(true)
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 获取指标库中的指标信息，如指标名称、指标类型、指标标签和指标字段等信息。可通过指标启用状态、指标类型、指标可用范围等筛选条件获取指定范围的指标信息。
     ///
     /// `POST /open-apis/performance/v2/metric_libs/query`

@@ -17,6 +17,25 @@ impl<'a> MetricTagResource<'a> {
     }
     /// 获取指标标签列表
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .performance()
+    ///     .v2()
+    ///     .metric_tag()
+    ///     .list()
+    ///     .page_size(10)
+    ///     .tag_ids(["7283015566780547091"])
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 批量获取指标的标签信息，如标签名称、创建时间等信息。
     ///
     /// `GET /open-apis/performance/v2/metric_tags`

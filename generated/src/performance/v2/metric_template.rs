@@ -17,6 +17,26 @@ impl<'a> MetricTemplateResource<'a> {
     }
     /// 获取指标模板列表
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .performance()
+    ///     .v2()
+    ///     .metric_template()
+    ///     .query()
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .page_size(30)
+    ///     .metrics_template_ids(["7360956875099078676"])
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 批量获取指标模板的信息。
     ///
     /// `POST /open-apis/performance/v2/metric_templates/query`

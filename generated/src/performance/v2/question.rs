@@ -17,6 +17,25 @@ impl<'a> QuestionResource<'a> {
     }
     /// 获取标签填写题配置
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .performance()
+    ///     .v2()
+    ///     .question()
+    ///     .query()
+    ///     .page_size(30)
+    ///     .tag_based_question_ids(["7343513161666707459"])
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 获取标签填写题配置信息，包括标签填写题名称、标签列表等
     ///
     /// `POST /open-apis/performance/v2/questions/query`

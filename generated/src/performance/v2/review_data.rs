@@ -17,6 +17,24 @@ impl<'a> ReviewDataResource<'a> {
     }
     /// 获取绩效详情数据
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v2()
+    ///     .review_data()
+    ///     .query(["6992035450862224940"], ["ou_3245842393d09e9428ad4655da6e30b3"])
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .stage_types([feishu::performance::v2::StageType::LeaderReview])
+    ///     .review_stage_roles([feishu::performance::v2::ReviewStageRole::Reviewee])
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 获取被评估人各环节的绩效评估详情（不包含校准环节），如环节评估数据、环节提交状态等
     ///
     /// `POST /open-apis/performance/v2/review_datas/query`

@@ -17,6 +17,25 @@ impl<'a> ReviewTemplateResource<'a> {
     }
     /// 获取绩效模板配置
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .performance()
+    ///     .v2()
+    ///     .review_template()
+    ///     .query()
+    ///     .page_size(30)
+    ///     .review_template_ids(["7343513161666707459"])
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 获取绩效模板信息，包括模版名称、执行角色、填写项类型等
     ///
     /// `POST /open-apis/performance/v2/review_templates/query`

@@ -17,6 +17,26 @@ impl<'a> RevieweeResource<'a> {
     }
     /// 获取被评估人信息
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// use feishu::TryStreamExt as _;
+    /// let mut items = client
+    ///     .performance()
+    ///     .v2()
+    ///     .reviewee()
+    ///     .query("6992035450862224940")
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .page_size(30)
+    ///     .user_ids(["ou_3245842393d09e9428ad4655da6e30b3"])
+    ///     .items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 获取绩效周期中被圈定到项目中的被评估人信息，包括未启动的项目。
     ///
     /// `POST /open-apis/performance/v2/reviewees/query`

@@ -17,6 +17,26 @@ impl<'a> UserGroupUserRelResource<'a> {
     }
     /// 更新人员组成员
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v2()
+    ///     .user_group_user_rel()
+    ///     .write("123456")
+    ///     .user_id_type(feishu::common::UserIdType::OpenId)
+    ///     .group_id("ABCDEFG")
+    ///     .scope_visible_setting(
+    ///         feishu::performance::v2::ScopeVisibleSetting::HiddenFromAdmins,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 更新指定人员组成员。
     ///
     /// `POST /open-apis/performance/v2/user_group_user_rels/write`

@@ -17,6 +17,25 @@ impl<'a> UserInfoResource<'a> {
     }
     /// 获取绩效周期的人员信息
     ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), feishu::Error> {
+    /// # let client = feishu::Client::builder().access_token("t-your-tenant-access-token").build()?;
+    /// let response = client
+    ///     .performance()
+    ///     .v2()
+    ///     .user_info()
+    ///     .query("6992035450862224940", ["ou_3245842393d09e9428ad4655da6e30b3"])
+    ///     .user_id_type(feishu::performance::v2::BasicUserIdType::OpenId)
+    ///     .department_id_type(
+    ///         feishu::performance::v2::UserInfoDepartmentIdType::OpenDepartmentId,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// 获取指定绩效周期下，被评估人在评估时的部门、序列、职级等人员信息。
     ///
     /// The department, direct leader, job family and job level of up to 10 people as recorded in a semester.
