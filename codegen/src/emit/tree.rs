@@ -5,6 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::emit::CrateOptions;
 use crate::emit::docs;
 use crate::emit::operation::{accessor_struct, inner_doc_attrs, version_accessor_name};
 use crate::emit::paths::trait_name_allow;
@@ -13,8 +14,9 @@ use crate::ident::{Case, sanitize};
 use crate::model::{Model, Namespace, Service};
 
 /// `src/lib.rs`.
-pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
-    let lib = package.replace('-', "_");
+pub fn lib_rs(model: &Model, options: &CrateOptions, spec_dir: &str) -> TokenStream {
+    let (lib, package) = (&options.lib, &options.package);
+    let runtime_check = crate::emit::compat::runtime_check();
     let first_service = distinct_services(model)
         .first()
         .map(|s| s.name.clone())
@@ -89,6 +91,8 @@ pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
     quote! {
         #crate_doc
         #![forbid(unsafe_code)]
+
+        #runtime_check
 
         #[rustfmt::skip]
         pub use ::feishu_runtime as runtime;
