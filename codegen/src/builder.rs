@@ -152,7 +152,7 @@ impl Builder {
                     )
                 })?,
         };
-        let (generation, services) = self.run(&CrateOptions::new("feishu"))?;
+        let (generation, services, inputs) = self.run(&CrateOptions::new("feishu"))?;
         let text = single_file(&generation.files, &path, &services).map_err(BuildError::Config)?;
         let file = out_dir.join(format!("{}.rs", path.name()));
         output::write_file(&file, &text).map_err(|source| BuildError::Io {
@@ -163,13 +163,14 @@ impl Builder {
             path: file,
             endpoints: generation.endpoint_count(),
             warnings: generation.warnings,
+            inputs,
         })
     }
 
     /// Writes a standalone crate (complete `Cargo.toml`, `src/`) into `dir`,
     /// replacing what an earlier run wrote there.
     pub fn write_crate(&self, dir: &Path, options: &CrateOptions) -> Result<Output, BuildError> {
-        let (generation, _) = self.run(options)?;
+        let (generation, _, inputs) = self.run(options)?;
         output::write_tree(dir, &generation.files).map_err(|source| BuildError::Io {
             path: dir.to_path_buf(),
             source,
@@ -178,11 +179,17 @@ impl Builder {
             path: dir.to_path_buf(),
             endpoints: generation.endpoint_count(),
             warnings: generation.warnings,
+            inputs,
         })
     }
 
-    /// Loads, filters, resolves and emits; returns the services kept.
-    fn run(&self, options: &CrateOptions) -> Result<(crate::Generation, Vec<String>), BuildError> {
+    /// Loads, filters, resolves and emits; returns the services kept and
+    /// the paths read (the `rerun-if-changed` set).
+    #[allow(clippy::type_complexity)]
+    fn run(
+        &self,
+        options: &CrateOptions,
+    ) -> Result<(crate::Generation, Vec<String>, Vec<PathBuf>), BuildError> {
         let root = std::env::var_os("CARGO_MANIFEST_DIR")
             .map(PathBuf::from)
             .or_else(|| std::env::current_dir().ok())
@@ -192,16 +199,18 @@ impl Builder {
         } else {
             root.join(&self.spec_dir)
         };
-        if self.cargo_instructions {
-            println!("cargo:rerun-if-changed={}", spec_dir.display());
-        }
         let (mut loaded, diagnostics) = load::load_dir(&spec_dir, &root);
+        // The directory too: cargo then notices files added to or removed
+        // from it, and a file that failed to load is still watched.
+        let mut inputs = vec![spec_dir.clone()];
+        inputs.extend(
+            loaded
+                .iter()
+                .map(|spec| root.join(&spec.source.display_path)),
+        );
         if self.cargo_instructions {
-            for spec in &loaded {
-                println!(
-                    "cargo:rerun-if-changed={}",
-                    root.join(&spec.source.display_path).display()
-                );
+            for input in &inputs {
+                println!("cargo:rerun-if-changed={}", input.display());
             }
         }
         let known: Vec<String> = {
@@ -247,7 +256,7 @@ impl Builder {
                 );
             }
         }
-        Ok((generation, services))
+        Ok((generation, services, inputs))
     }
 }
 
@@ -260,6 +269,9 @@ pub struct Output {
     pub endpoints: usize,
     /// Warnings about the specs (never errors).
     pub warnings: Diagnostics,
+    /// What was read: the spec directory and every spec file in it (each
+    /// printed as `cargo:rerun-if-changed=` in a build script).
+    pub inputs: Vec<PathBuf>,
 }
 
 /// Why [`Builder`] produced nothing.
