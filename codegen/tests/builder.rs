@@ -58,6 +58,9 @@ fn the_include_file_is_one_module_with_every_crate_path_under_the_module_path() 
     // The service features are gone (the including crate has none), and the
     // doc examples, which name the crate `feishu_fixture...`, are not compiled.
     assert!(!text.contains("cfg(feature"), "feature gates left");
+    // `feature(doc_cfg)` is a crate attribute: inside a module it breaks
+    // the including crate's docs.rs build.
+    assert!(!text.contains("docsrs"), "docs.rs attributes left");
     assert!(text.contains("```ignore"));
     assert!(!text.contains("```no_run"));
     assert_eq!(output.endpoints, 2);

@@ -21,6 +21,7 @@
 //! Each service is a cargo feature (all on by default), so a crate that needs one service can depend on
 //! `feishu-client` with `default-features = false, features = ["auth"]`.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 const _: () = ::std::assert!(
     ::feishu_runtime::GENERATED_CODE_ABI == 1u32,
@@ -41,30 +42,37 @@ pub use ::feishu_runtime::{
 pub mod common;
 /// The `auth` service.
 #[cfg(feature = "auth")]
+#[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 #[rustfmt::skip]
 pub mod auth;
 /// The `bitable` service.
 #[cfg(feature = "bitable")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bitable")))]
 #[rustfmt::skip]
 pub mod bitable;
 /// The `drive` service.
 #[cfg(feature = "drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "drive")))]
 #[rustfmt::skip]
 pub mod drive;
 /// The `im` service.
 #[cfg(feature = "im")]
+#[cfg_attr(docsrs, doc(cfg(feature = "im")))]
 #[rustfmt::skip]
 pub mod im;
 /// The `okr` service.
 #[cfg(feature = "okr")]
+#[cfg_attr(docsrs, doc(cfg(feature = "okr")))]
 #[rustfmt::skip]
 pub mod okr;
 /// The `performance` service.
 #[cfg(feature = "performance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "performance")))]
 #[rustfmt::skip]
 pub mod performance;
 /// The `sheets` service.
 #[cfg(feature = "sheets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sheets")))]
 #[rustfmt::skip]
 pub mod sheets;
 /// A Feishu client: one connection pool and configuration, cheap to clone and share between tasks.

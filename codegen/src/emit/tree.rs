@@ -45,6 +45,7 @@ pub fn lib_rs(model: &Model, options: &CrateOptions, spec_dir: &str) -> TokenStr
         quote! {
             #doc
             #[cfg(feature = #feature)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
             #[rustfmt::skip]
             pub mod #module;
         }
@@ -91,6 +92,9 @@ pub fn lib_rs(model: &Model, options: &CrateOptions, spec_dir: &str) -> TokenStr
     quote! {
         #crate_doc
         #![forbid(unsafe_code)]
+        // docs.rs builds with `--cfg docsrs` (Cargo.toml): label each
+        // service's items with the feature that enables it.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         #runtime_check
 

@@ -21,6 +21,7 @@
 //! Each service is a cargo feature (all on by default), so a crate that needs one service can depend on
 //! `feishu-fixture-hardening` with `default-features = false, features = ["hardening"]`.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 const _: () = ::std::assert!(
     ::feishu_runtime::GENERATED_CODE_ABI == 1u32,
@@ -41,6 +42,7 @@ pub use ::feishu_runtime::{
 pub mod common;
 /// The `hardening` service.
 #[cfg(feature = "hardening")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hardening")))]
 #[rustfmt::skip]
 pub mod hardening;
 /// A Feishu client: one connection pool and configuration, cheap to clone and share between tasks.

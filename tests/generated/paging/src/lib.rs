@@ -21,6 +21,7 @@
 //! Each service is a cargo feature (all on by default), so a crate that needs one service can depend on
 //! `feishu-fixture-paging` with `default-features = false, features = ["paging_fixture"]`.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 const _: () = ::std::assert!(
     ::feishu_runtime::GENERATED_CODE_ABI == 1u32,
@@ -41,6 +42,7 @@ pub use ::feishu_runtime::{
 pub mod common;
 /// The `paging_fixture` service.
 #[cfg(feature = "paging_fixture")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paging_fixture")))]
 #[rustfmt::skip]
 pub mod paging_fixture;
 /// A Feishu client: one connection pool and configuration, cheap to clone and share between tasks.

@@ -21,6 +21,7 @@
 //! Each service is a cargo feature (all on by default), so a crate that needs one service can depend on
 //! `feishu-fixture-shapes` with `default-features = false, features = ["shapes_fixture"]`.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 const _: () = ::std::assert!(
     ::feishu_runtime::GENERATED_CODE_ABI == 1u32,
@@ -41,6 +42,7 @@ pub use ::feishu_runtime::{
 pub mod common;
 /// The `shapes_fixture` service.
 #[cfg(feature = "shapes_fixture")]
+#[cfg_attr(docsrs, doc(cfg(feature = "shapes_fixture")))]
 #[rustfmt::skip]
 pub mod shapes_fixture;
 /// A Feishu client: one connection pool and configuration, cheap to clone and share between tasks.
