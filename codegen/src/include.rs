@@ -244,7 +244,7 @@ impl VisitMut for Rewrite<'_> {
                     tree: Box::new(inner),
                 });
             }
-            use_path.tree = Box::new(inner);
+            *use_path.tree = inner;
             return;
         }
         syn::visit_mut::visit_use_tree_mut(self, tree);
@@ -342,4 +342,57 @@ fn is_rust(info: &str) -> bool {
                 "rust" | "no_run" | "should_panic" | "compile_fail" | "test_harness"
             ) || tag.trim().starts_with("edition")
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> GeneratedFile {
+        GeneratedFile {
+            path: path.to_owned(),
+            contents: contents.to_owned(),
+        }
+    }
+
+    #[test]
+    fn use_trees_raw_module_names_and_visibilities() {
+        let files = [
+            file(
+                "src/lib.rs",
+                "//! Root.\n#![forbid(unsafe_code)]\npub mod a;\n",
+            ),
+            file(
+                "src/a/mod.rs",
+                "//! A.\npub mod r#type;\npub(crate) use crate::a::r#type::T;\n",
+            ),
+            file(
+                "src/a/type.rs",
+                "/// See [`crate::a::T`].\npub struct T(pub(crate) ::std::vec::Vec<crate::a::T>);\n",
+            ),
+        ];
+        let path = ModulePath::parse("crate::x::feishu").expect("path");
+        let text = single_file(&files, &path, &[]).expect("folds");
+        let expected = [
+            "pub mod feishu {",
+            "#![forbid(unsafe_code)]",
+            "pub mod a {",
+            "//! A.",
+            "pub mod r#type {",
+            "pub(crate) use crate::x::feishu::a::r#type::T;",
+            "[`crate::x::feishu::a::T`]",
+            "pub struct T(pub(crate) ::std::vec::Vec<crate::x::feishu::a::T>);",
+        ];
+        for line in expected {
+            assert!(text.contains(line), "no `{line}` in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_missing_module_file_is_an_error_not_a_panic() {
+        let files = [file("src/lib.rs", "pub mod gone;\n")];
+        let path = ModulePath::parse("crate::feishu").expect("path");
+        let error = single_file(&files, &path, &[]).expect_err("no file");
+        assert!(error.contains("src/gone/mod.rs"), "{error}");
+    }
 }
