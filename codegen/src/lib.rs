@@ -239,6 +239,15 @@ pub fn generate_from_sources(
     sources: &[(&str, &str)],
     package: &str,
 ) -> Result<Generation, Failure> {
+    generate_crate_from_sources(sources, &CrateOptions::new(package))
+}
+
+/// [`generate_from_sources`] with the generated manifest described by
+/// `options` (e.g. [`Target::crate_options`] to match a real target).
+pub fn generate_crate_from_sources(
+    sources: &[(&str, &str)],
+    options: &CrateOptions,
+) -> Result<Generation, Failure> {
     let mut diagnostics = Diagnostics::default();
     let mut loaded = Vec::new();
     for (path, text) in sources {
@@ -246,7 +255,7 @@ pub fn generate_from_sources(
         loaded.extend(spec);
         diagnostics.0.extend(problems);
     }
-    finish(&loaded, diagnostics, &CrateOptions::new(package), "spec")
+    finish(&loaded, diagnostics, options, "spec")
 }
 
 /// Resolves and emits loaded specs; `diagnostics` holds the loading problems.
