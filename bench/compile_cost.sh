@@ -41,7 +41,7 @@ echo "|---:|---|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
   rm -rf "$scratch/spec" "$scratch/synthetic"
   ./target/release/synth "$n" "$scratch/spec" >/dev/null
-  ./target/release/codegen --spec "$scratch/spec" --out "$scratch/synthetic" --package feishu-synthetic >/dev/null
+  ./target/release/codegen --spec "$scratch/spec" --out "$scratch/synthetic" --package feishu-synthetic --runtime-path "$root/runtime" >/dev/null
   lines=$(cat $(find "$scratch/synthetic/src" -name '*.rs') | wc -l)
   (cd "$scratch" && cargo build -q -p feishu-runtime)   # dependencies, not measured
   for features in all one; do

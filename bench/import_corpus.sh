@@ -113,7 +113,7 @@ if compile_ == "yes":
     deps = re.sub(r'path = "([^"]+)"', lambda m: f'path = "{root}/{m.group(1)}"', deps)
     open(f"{ws}/Cargo.toml", "w").write('[workspace]\nresolver = "3"\nmembers = ["corpus"]\n\n' + package + "\n\n" + deps)
     shutil.copy(f"{root}/Cargo.lock", f"{ws}/Cargo.lock")
-    r = subprocess.run([bin, "--spec", spec, "--out", f"{ws}/corpus", "--package", "feishu-corpus"], capture_output=True, text=True)
+    r = subprocess.run([bin, "--spec", spec, "--out", f"{ws}/corpus", "--package", "feishu-corpus", "--runtime-path", f"{root}/runtime"], capture_output=True, text=True)
     print(f"generator on the combined spec: exit {r.returncode} {r.stdout.strip()}")
     if r.returncode != 0:
         print(reason(r.stderr))

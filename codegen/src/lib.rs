@@ -5,11 +5,18 @@
 //! YAML, [`resolve`] validates it and builds the [`model`], [`emit`] turns
 //! the model into Rust with `syn`/`quote` and formats it with
 //! `prettyplease`, and [`output`] compares or writes the tree.
+//!
+//! Outside this repository, the [`Builder`] generates a client from a
+//! `build.rs` (into `OUT_DIR`, included with `include!`) or writes a
+//! standalone crate; see its documentation for the complete pattern.
 
+mod builder;
+pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod ident;
 pub mod import;
+pub mod include;
 mod keys;
 pub mod load;
 pub mod model;
@@ -22,8 +29,9 @@ mod suggest;
 
 use std::path::{Path, PathBuf};
 
+pub use builder::{BuildError, Builder, Output};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
-pub use emit::GeneratedFile;
+pub use emit::{CrateOptions, GeneratedFile};
 
 /// The workspace holding `start`: the nearest directory at or above it with
 /// a `Cargo.toml` declaring `[workspace]` beside a `spec/` directory.
@@ -60,13 +68,36 @@ pub struct Target {
     pub out_dir: &'static str,
     /// Package name in the generated `Cargo.toml`.
     pub package: &'static str,
+    /// Library name (`[lib] name`); empty: the package name with `_`.
+    pub lib: &'static str,
+    /// Whether the crate is published (full metadata and a README) rather
+    /// than `publish = false`.
+    pub publish: bool,
 }
 
-/// The client crate users depend on.
+impl Target {
+    /// What the generated manifest says: the names, and the workspace's
+    /// `runtime/` as a path dependency (with its version, for packaging).
+    pub fn crate_options(&self) -> CrateOptions {
+        let mut options = CrateOptions::new(self.package);
+        if !self.lib.is_empty() {
+            options.lib = self.lib.to_owned();
+        }
+        options.publish = self.publish;
+        let depth = self.out_dir.split('/').filter(|s| !s.is_empty()).count();
+        options.runtime_path = Some(format!("{}runtime", "../".repeat(depth)));
+        options
+    }
+}
+
+/// The client crate users depend on: published as `feishu-client` (the
+/// crates.io name `feishu` is taken), used in code as `feishu::`.
 pub const MAIN_TARGET: Target = Target {
     spec_dir: "spec",
     out_dir: "generated",
-    package: "feishu",
+    package: "feishu-client",
+    lib: "feishu",
+    publish: true,
 };
 
 /// Every crate `cargo run -p codegen` writes: the client crate, then the
@@ -81,26 +112,36 @@ pub const TARGETS: &[Target] = &[
         spec_dir: "tests/specs/paging",
         out_dir: "tests/generated/paging",
         package: "feishu-fixture-paging",
+        lib: "",
+        publish: false,
     },
     Target {
         spec_dir: "tests/specs/collisions",
         out_dir: "tests/generated/collisions",
         package: "feishu-fixture-collisions",
+        lib: "",
+        publish: false,
     },
     Target {
         spec_dir: "tests/specs/hardening",
         out_dir: "tests/generated/hardening",
         package: "feishu-fixture-hardening",
+        lib: "",
+        publish: false,
     },
     Target {
         spec_dir: "tests/specs/events",
         out_dir: "tests/generated/events",
         package: "feishu-fixture-events",
+        lib: "",
+        publish: false,
     },
     Target {
         spec_dir: "tests/specs/shapes",
         out_dir: "tests/generated/shapes",
         package: "feishu-fixture-shapes",
+        lib: "",
+        publish: false,
     },
 ];
 
@@ -163,7 +204,7 @@ pub enum Failure {
 /// Runs the pipeline in memory for `target`, whose directories are taken
 /// relative to `root` (the workspace root).
 pub fn generate(target: &Target, root: &Path) -> Result<Generation, Failure> {
-    generate_dir(&root.join(target.spec_dir), root, target.package)
+    generate_crate(&root.join(target.spec_dir), root, &target.crate_options())
 }
 
 /// Runs the pipeline in memory over every spec file below `spec_dir`,
@@ -174,11 +215,20 @@ pub fn generate_dir(
     display_root: &Path,
     package: &str,
 ) -> Result<Generation, Failure> {
+    generate_crate(spec_dir, display_root, &CrateOptions::new(package))
+}
+
+/// [`generate_dir`] with the generated manifest described by `options`.
+pub fn generate_crate(
+    spec_dir: &Path,
+    display_root: &Path,
+    options: &CrateOptions,
+) -> Result<Generation, Failure> {
     let (loaded, diagnostics) = load::load_dir(spec_dir, display_root);
     finish(
         &loaded,
         diagnostics,
-        package,
+        options,
         &load::display(spec_dir, display_root),
     )
 }
@@ -189,6 +239,15 @@ pub fn generate_from_sources(
     sources: &[(&str, &str)],
     package: &str,
 ) -> Result<Generation, Failure> {
+    generate_crate_from_sources(sources, &CrateOptions::new(package))
+}
+
+/// [`generate_from_sources`] with the generated manifest described by
+/// `options` (e.g. [`Target::crate_options`] to match a real target).
+pub fn generate_crate_from_sources(
+    sources: &[(&str, &str)],
+    options: &CrateOptions,
+) -> Result<Generation, Failure> {
     let mut diagnostics = Diagnostics::default();
     let mut loaded = Vec::new();
     for (path, text) in sources {
@@ -196,14 +255,14 @@ pub fn generate_from_sources(
         loaded.extend(spec);
         diagnostics.0.extend(problems);
     }
-    finish(&loaded, diagnostics, package, "spec")
+    finish(&loaded, diagnostics, options, "spec")
 }
 
 /// Resolves and emits loaded specs; `diagnostics` holds the loading problems.
-fn finish(
+pub(crate) fn finish(
     loaded: &[load::LoadedSpec],
     mut diagnostics: Diagnostics,
-    package: &str,
+    options: &CrateOptions,
     spec_dir: &str,
 ) -> Result<Generation, Failure> {
     let (model, resolve_diagnostics) = resolve::resolve_with(loaded, !diagnostics.has_errors());
@@ -211,7 +270,7 @@ fn finish(
     diagnostics.sort();
     match model {
         Some(model) if !diagnostics.has_errors() => {
-            let files = emit::emit(&model, package, spec_dir)?;
+            let files = emit::emit_crate(&model, options, spec_dir)?;
             Ok(Generation {
                 model,
                 files,

@@ -19,6 +19,9 @@
 //! BLESS=1 cargo test -p codegen --test broken_specs
 //! ```
 
+// The library is published as `feishu-codegen`; these tests keep its old name.
+extern crate feishu_codegen as codegen;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

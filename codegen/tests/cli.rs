@@ -2,6 +2,9 @@
 //! `generated/`): summary line, `--check`, atomic output on failure, removal
 //! of files no spec produces, untouched timestamps, no leftovers.
 
+// The library is published as `feishu-codegen`; these tests keep its old name.
+extern crate feishu_codegen as codegen;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -35,7 +38,7 @@ impl Sandbox {
     }
 
     fn codegen(&self, check: bool) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_codegen"));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_feishu-codegen"));
         if check {
             command.arg("--check");
         }
@@ -475,7 +478,7 @@ fn fake_workspace(name: &str) -> Sandbox {
 fn the_workspace_is_found_from_the_current_directory_not_the_build() {
     let sandbox = fake_workspace("workspace-cwd");
     let inside = sandbox.spec().join("okr");
-    let run = Command::new(env!("CARGO_BIN_EXE_codegen"))
+    let run = Command::new(env!("CARGO_BIN_EXE_feishu-codegen"))
         .current_dir(&inside)
         .output()
         .unwrap();
@@ -505,7 +508,7 @@ fn outside_any_workspace_it_refuses_unless_told_where() {
         codegen::find_workspace(&elsewhere).is_none(),
         "the temp dir must lie outside any workspace for this test"
     );
-    let refused = Command::new(env!("CARGO_BIN_EXE_codegen"))
+    let refused = Command::new(env!("CARGO_BIN_EXE_feishu-codegen"))
         .current_dir(&elsewhere)
         .arg("--check")
         .output()
@@ -516,14 +519,14 @@ fn outside_any_workspace_it_refuses_unless_told_where() {
         "{}",
         describe(&refused)
     );
-    let generate = Command::new(env!("CARGO_BIN_EXE_codegen"))
+    let generate = Command::new(env!("CARGO_BIN_EXE_feishu-codegen"))
         .current_dir(&elsewhere)
         .arg("--workspace")
         .arg(&sandbox.dir)
         .output()
         .unwrap();
     assert!(generate.status.success(), "{}", describe(&generate));
-    let check = Command::new(env!("CARGO_BIN_EXE_codegen"))
+    let check = Command::new(env!("CARGO_BIN_EXE_feishu-codegen"))
         .current_dir(&elsewhere)
         .args(["--check", "--workspace"])
         .arg(&sandbox.dir)
@@ -569,7 +572,7 @@ fn write_scope(output: &Output) -> String {
 fn a_run_and_check_count_the_same_files_and_say_which() {
     let sandbox = fake_workspace("count-agree");
     let run = |check: bool| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_codegen"));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_feishu-codegen"));
         if check {
             command.arg("--check");
         }

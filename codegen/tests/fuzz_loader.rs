@@ -20,6 +20,9 @@
 //! the bug is fixed, add it to `codegen/tests/fuzz_regressions/` (any
 //! `*.yaml` there is replayed first, every run) or to the broken corpus.
 
+// The library is published as `feishu-codegen`; these tests keep its old name.
+extern crate feishu_codegen as codegen;
+
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};

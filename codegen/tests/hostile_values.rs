@@ -7,6 +7,9 @@
 //! One slot is made hostile at a time, the others keep a valid default, so
 //! an early error cannot hide a later panic.
 
+// The library is published as `feishu-codegen`; these tests keep its old name.
+extern crate feishu_codegen as codegen;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use codegen::{Failure, generate_from_sources};

@@ -6,6 +6,9 @@
 //! spec is checked with the generator library itself (load, resolve and
 //! emit through `generate_from_sources`; no `cargo check` of the result).
 
+// The library is published as `feishu-codegen`; these tests keep its old name.
+extern crate feishu_codegen as codegen;
+
 mod import_support;
 
 use codegen::import;

@@ -2,6 +2,9 @@
 //! command line, hostile input, and re-importing the pages the committed
 //! specs were transcribed from (skipped when ../shared is absent).
 
+// The library is published as `feishu-codegen`; these tests keep its old name.
+extern crate feishu_codegen as codegen;
+
 mod import_support;
 
 use std::collections::BTreeMap;
@@ -277,7 +280,7 @@ fn scratch(name: &str) -> PathBuf {
 fn cli_writes_atomically_merges_and_reports() {
     let dir = scratch("cli");
     let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import/task-list.md");
-    let bin = env!("CARGO_BIN_EXE_codegen");
+    let bin = env!("CARGO_BIN_EXE_feishu-codegen");
     // Stdout mode.
     let out = Command::new(bin)
         .args(["import"])

@@ -2,6 +2,9 @@
 //! huge file each give one clear error, never a hang, a flood of errors or
 //! an unbounded read.
 
+// The library is published as `feishu-codegen`; these tests keep its old name.
+extern crate feishu_codegen as codegen;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

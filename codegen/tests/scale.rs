@@ -2,6 +2,9 @@
 //! reporting is proved with a counter, not a clock (timings live in
 //! BENCHMARKS.md).
 
+// The library is published as `feishu-codegen`; these tests keep its old name.
+extern crate feishu_codegen as codegen;
+
 use codegen::{Failure, generate_from_sources, load, resolve};
 
 /// `count` types, none of them used: one warning each.

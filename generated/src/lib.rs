@@ -19,8 +19,14 @@
 //! ```
 //!
 //! Each service is a cargo feature (all on by default), so a crate that needs one service can depend on
-//! `feishu` with `default-features = false, features = ["auth"]`.
+//! `feishu-client` with `default-features = false, features = ["auth"]`.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#[rustfmt::skip]
+const _: () = ::std::assert!(
+    ::feishu_runtime::GENERATED_CODE_ABI == 1u32,
+    "this Feishu client was generated for feishu-runtime 0.1.0 (GENERATED_CODE_ABI 1), but the feishu-runtime in this build has another ABI: depend on a feishu-runtime with the same 0.x minor as the generator, or regenerate the client with the feishu-codegen matching your runtime"
+);
 #[rustfmt::skip]
 pub use ::feishu_runtime as runtime;
 #[rustfmt::skip]
@@ -36,30 +42,37 @@ pub use ::feishu_runtime::{
 pub mod common;
 /// The `auth` service.
 #[cfg(feature = "auth")]
+#[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 #[rustfmt::skip]
 pub mod auth;
 /// The `bitable` service.
 #[cfg(feature = "bitable")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bitable")))]
 #[rustfmt::skip]
 pub mod bitable;
 /// The `drive` service.
 #[cfg(feature = "drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "drive")))]
 #[rustfmt::skip]
 pub mod drive;
 /// The `im` service.
 #[cfg(feature = "im")]
+#[cfg_attr(docsrs, doc(cfg(feature = "im")))]
 #[rustfmt::skip]
 pub mod im;
 /// The `okr` service.
 #[cfg(feature = "okr")]
+#[cfg_attr(docsrs, doc(cfg(feature = "okr")))]
 #[rustfmt::skip]
 pub mod okr;
 /// The `performance` service.
 #[cfg(feature = "performance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "performance")))]
 #[rustfmt::skip]
 pub mod performance;
 /// The `sheets` service.
 #[cfg(feature = "sheets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sheets")))]
 #[rustfmt::skip]
 pub mod sheets;
 /// A Feishu client: one connection pool and configuration, cheap to clone and share between tasks.

@@ -183,9 +183,10 @@ fn a_spec_description_change_changes_the_output() {
     };
     let original_sources = sources(okr);
     let changed_sources = sources(&edited);
-    let original = codegen::generate_from_sources(&borrowed(&original_sources), "feishu")
+    let main = MAIN_TARGET.crate_options();
+    let original = codegen::generate_crate_from_sources(&borrowed(&original_sources), &main)
         .expect("specs generate");
-    let changed = codegen::generate_from_sources(&borrowed(&changed_sources), "feishu")
+    let changed = codegen::generate_crate_from_sources(&borrowed(&changed_sources), &main)
         .expect("edited specs generate");
     assert_eq!(
         original.files,

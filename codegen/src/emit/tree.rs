@@ -5,6 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::emit::CrateOptions;
 use crate::emit::docs;
 use crate::emit::operation::{accessor_struct, inner_doc_attrs, version_accessor_name};
 use crate::emit::paths::trait_name_allow;
@@ -13,8 +14,9 @@ use crate::ident::{Case, sanitize};
 use crate::model::{Model, Namespace, Service};
 
 /// `src/lib.rs`.
-pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
-    let lib = package.replace('-', "_");
+pub fn lib_rs(model: &Model, options: &CrateOptions, spec_dir: &str) -> TokenStream {
+    let (lib, package) = (&options.lib, &options.package);
+    let runtime_check = crate::emit::compat::runtime_check();
     let first_service = distinct_services(model)
         .first()
         .map(|s| s.name.clone())
@@ -43,6 +45,7 @@ pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
         quote! {
             #doc
             #[cfg(feature = #feature)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
             #[rustfmt::skip]
             pub mod #module;
         }
@@ -89,6 +92,11 @@ pub fn lib_rs(model: &Model, package: &str, spec_dir: &str) -> TokenStream {
     quote! {
         #crate_doc
         #![forbid(unsafe_code)]
+        // docs.rs builds with `--cfg docsrs` (Cargo.toml): label each
+        // service's items with the feature that enables it.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
+
+        #runtime_check
 
         #[rustfmt::skip]
         pub use ::feishu_runtime as runtime;

@@ -1,6 +1,9 @@
 //! Helpers shared by the importer tests (`import.rs`, `import_merge.rs`).
 #![allow(dead_code)]
 
+// The library is published as `feishu-codegen`; these tests keep its old name.
+extern crate feishu_codegen as codegen;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;

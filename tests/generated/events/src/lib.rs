@@ -21,6 +21,12 @@
 //! Each service is a cargo feature (all on by default), so a crate that needs one service can depend on
 //! `feishu-fixture-events` with `default-features = false, features = ["events_fixture"]`.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#[rustfmt::skip]
+const _: () = ::std::assert!(
+    ::feishu_runtime::GENERATED_CODE_ABI == 1u32,
+    "this Feishu client was generated for feishu-runtime 0.1.0 (GENERATED_CODE_ABI 1), but the feishu-runtime in this build has another ABI: depend on a feishu-runtime with the same 0.x minor as the generator, or regenerate the client with the feishu-codegen matching your runtime"
+);
 #[rustfmt::skip]
 pub use ::feishu_runtime as runtime;
 #[rustfmt::skip]
@@ -36,6 +42,7 @@ pub use ::feishu_runtime::{
 pub mod common;
 /// The `events_fixture` service.
 #[cfg(feature = "events_fixture")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events_fixture")))]
 #[rustfmt::skip]
 pub mod events_fixture;
 /// A Feishu client: one connection pool and configuration, cheap to clone and share between tasks.
