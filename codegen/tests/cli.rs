@@ -333,7 +333,7 @@ fn a_broken_spec_reports_every_error_and_leaves_the_output_as_it_was() {
 
     // Asked for, the human form shows each offending line with a caret
     // under the column (no colors: stderr is not a terminal).
-    let human = Command::new(env!("CARGO_BIN_EXE_codegen"))
+    let human = Command::new(env!("CARGO_BIN_EXE_feishu-codegen"))
         .args(["--message-format", "human", "--spec"])
         .arg(sandbox.spec())
         .arg("--out")
@@ -361,7 +361,7 @@ fn a_broken_spec_reports_every_error_and_leaves_the_output_as_it_was() {
         "{stderr}"
     );
 
-    let refused = Command::new(env!("CARGO_BIN_EXE_codegen"))
+    let refused = Command::new(env!("CARGO_BIN_EXE_feishu-codegen"))
         .args(["--message-format", "json"])
         .output()
         .unwrap();

@@ -7,8 +7,8 @@
 use std::fs;
 use std::path::Path;
 
-use codegen::diagnostic::MessageFormat;
-use codegen::{Failure, generate_dir};
+use feishu_codegen::diagnostic::MessageFormat;
+use feishu_codegen::{Failure, generate_dir};
 
 #[test]
 fn hostile_file_names_and_contents_print_safely_in_both_forms() {
