@@ -16,7 +16,7 @@
 //! expected files and review the diff before committing:
 //!
 //! ```text
-//! BLESS=1 cargo test -p codegen --test broken_specs
+//! BLESS=1 cargo test -p feishu-codegen --test broken_specs
 //! ```
 
 // The library is published as `feishu-codegen`; these tests keep its old name.
@@ -240,7 +240,7 @@ fn broken_specs_give_the_pinned_diagnostics() {
     assert!(
         failures.is_empty(),
         "{}\n\n{} problem(s). If the new messages are intended, run \
-         `BLESS=1 cargo test -p codegen --test broken_specs` and review the diff.",
+         `BLESS=1 cargo test -p feishu-codegen --test broken_specs` and review the diff.",
         failures.join("\n\n"),
         failures.len()
     );

@@ -13,7 +13,7 @@
 //! random, printed), e.g. for a long run:
 //!
 //! ```text
-//! FUZZ_SECONDS=600 cargo test --release -p codegen --test fuzz_loader -- --nocapture
+//! FUZZ_SECONDS=600 cargo test --release -p feishu-codegen --test fuzz_loader -- --nocapture
 //! ```
 //!
 //! A failing input is written to the temporary directory and printed. Once
