@@ -23,6 +23,7 @@ mod quota;
 mod reply;
 mod shapes;
 mod state;
+mod stubs;
 mod tokens;
 mod ws;
 
@@ -36,6 +37,7 @@ use tokio::task::JoinHandle;
 
 pub use quota::{Quota, WindowMode};
 pub use shapes::{UploadedPart, file_byte};
+pub use stubs::{Stub, StubReply, StubRequest, TokenKind};
 use state::State;
 pub use ws::{Frame, FrameHeader, WsAck, WsMock};
 
@@ -118,6 +120,16 @@ pub enum Fault {
     EndlessBody {
         /// HTTP status of the answer.
         http_status: u16,
+    },
+    /// This HTTP status with the error envelope `{"code": code, "msg": msg}` (an
+    /// endpoint's documented error).
+    Code {
+        /// HTTP status of the answer.
+        http_status: u16,
+        /// The envelope's `code`.
+        code: i64,
+        /// The envelope's `msg`.
+        msg: String,
     },
     /// Code 99991400 with `x-ogw-ratelimit-reset: reset_seconds`.
     RateLimited {
@@ -325,6 +337,20 @@ impl MockServer {
         self.state.served.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Answers `method` on `path` with `reply`. `path` is a template: `:name` segments
+    /// match any one segment (`/open-apis/okr/v1/users/:user_id/okrs`). The stub
+    /// accepts tenant and user tokens until [`Stub::accept_tokens`] says otherwise, and
+    /// takes precedence over the fixed routes and over earlier stubs.
+    pub fn stub(&self, method: &str, path: &str, reply: StubReply) -> Stub {
+        Stub::add(&self.state, method, path, reply)
+    }
+
+    /// Answers `method` on `path` with HTTP 200 and `body`, your own JSON as it
+    /// stands (the whole envelope: `{"code": 0, "msg": "success", "data": {…}}`).
+    pub fn stub_json(&self, method: &str, path: &str, body: serde_json::Value) -> Stub {
+        self.stub(method, path, StubReply::json(body))
+    }
+
     /// Forgets the request log (not tokens, quotas or faults).
     pub fn clear_log(&self) {
         self.state.with(|inner| inner.log.clear());
@@ -338,6 +364,7 @@ impl Drop for MockServer {
 }
 
 fn routes(state: Arc<State>) -> Router {
+    let fallback_state = Arc::clone(&state);
     let route = |route: Route| {
         let state = Arc::clone(&state);
         move |request: axum::extract::Request| handler::handle(Arc::clone(&state), route, request)
@@ -367,5 +394,7 @@ fn routes(state: Arc<State>) -> Router {
             "/open-apis/drive/v1/files/{file_token}/download",
             get(route(Route::FileDownload)),
         )
-        .fallback(handler::not_found)
+        .fallback(move |request: axum::extract::Request| {
+            stubs::fallback(Arc::clone(&fallback_state), request)
+        })
 }

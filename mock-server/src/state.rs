@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use crate::quota::Quotas;
+use crate::stubs::Stubs;
 use crate::tokens::Tokens;
 use crate::{Fault, RecordedRequest, Route};
 
@@ -28,6 +29,7 @@ pub(crate) struct Inner {
     pub(crate) okr_users: HashMap<String, (usize, usize)>,
     pub(crate) log: Vec<RecordedRequest>,
     pub(crate) next_log_id: u64,
+    pub(crate) stubs: Stubs,
 }
 
 impl State {
@@ -43,6 +45,7 @@ impl State {
                 okr_users: HashMap::new(),
                 log: Vec::new(),
                 next_log_id: 1,
+                stubs: Stubs::default(),
             }),
         }
     }

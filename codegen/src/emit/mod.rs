@@ -5,6 +5,7 @@
 
 mod docs;
 mod events;
+pub mod example_calls;
 mod extras;
 mod manifest;
 mod operation;
