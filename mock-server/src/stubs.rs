@@ -250,7 +250,10 @@ pub(crate) async fn fallback(state: Arc<State>, request: Request) -> Response {
 /// Records, checks the token, then answers with a fault or the stub's reply.
 pub(crate) async fn handle(state: Arc<State>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = to_bytes(body, BODY_LIMIT).await.unwrap_or_default().to_vec();
+    let body = to_bytes(body, BODY_LIMIT)
+        .await
+        .unwrap_or_default()
+        .to_vec();
     let multipart = parts
         .headers
         .get("content-type")
@@ -269,7 +272,9 @@ pub(crate) async fn handle(state: Arc<State>, request: Request) -> Response {
         let (id, path_params) = inner.stubs.find(&method, &path)?;
         let bearer = inner.tokens.bearer(authorization(&parts));
         let entry = &mut inner.stubs.0[id];
-        entry.log.push(record(&parts, path_params, body, uploaded, &bearer));
+        entry
+            .log
+            .push(record(&parts, path_params, body, uploaded, &bearer));
         let fault = entry.faults.pop_front().or(match &entry.reply {
             StubReply::Fault(fault) => Some(fault.clone()),
             _ => None,
@@ -339,7 +344,11 @@ fn record(
                 )
             })
             .collect(),
-        body: if uploaded.is_empty() { body } else { Vec::new() },
+        body: if uploaded.is_empty() {
+            body
+        } else {
+            Vec::new()
+        },
         parts: uploaded,
         token: match bearer {
             Bearer::Known(kind, _) => Some(*kind),
@@ -383,7 +392,9 @@ fn to_reply(reply: &StubReply, state: &State) -> Reply {
         } => {
             let mut reply = Reply::raw(*status, "application/octet-stream", body.clone());
             reply.headers.push(("content-type", content_type.clone()));
-            reply.headers.push(("content-length", body.len().to_string()));
+            reply
+                .headers
+                .push(("content-length", body.len().to_string()));
             reply
         }
         // A standing slow reply has already waited: answer an empty success.

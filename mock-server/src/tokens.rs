@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::MockServer;
-use crate::stubs::TokenKind;
 use crate::reply::Reply;
+use crate::stubs::TokenKind;
 
 const BAD_CREDENTIALS: i64 = 99991543;
 const TICKET_INVALID: i64 = 10012;
