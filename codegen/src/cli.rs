@@ -246,6 +246,28 @@ pub fn main() -> ExitCode {
     let Some((_, main)) = generations.first() else {
         return ExitCode::SUCCESS;
     };
+    // The default run also writes the generic end-to-end test's call
+    // functions (from the client crate's model), so `--check` covers them.
+    let calls_job = Job {
+        spec_dir: root.join(crate::MAIN_TARGET.spec_dir),
+        out_dir: root.join(crate::emit::example_calls::CALLS_DIR),
+        options: CrateOptions::new("calls"),
+    };
+    let calls = if args.schema {
+        match crate::emit::example_calls::calls_file(&main.model, crate::MAIN_TARGET.spec_dir) {
+            Ok(file) => Some(Generation {
+                model: main.model.clone(),
+                files: vec![file],
+                warnings: crate::Diagnostics::default(),
+            }),
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
     let counts = format!(
         "{} services, {} endpoints, {} types; {} crate{}; workspace {}",
         main.service_count(),
@@ -256,6 +278,9 @@ pub fn main() -> ExitCode {
         shown_root(&root)
     );
 
+    if let Some(calls) = calls {
+        generations.push((&calls_job, calls));
+    }
     let schema_path = root.join(SCHEMA_PATH);
     let schema = schema_file_contents();
     if args.check {

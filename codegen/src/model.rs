@@ -387,6 +387,18 @@ pub struct ErrorCode {
     pub advice: Option<String>,
 }
 
+/// Parameter values given beside an endpoint's examples: `(wire name, JSON
+/// text)` per section, in spec order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExampleParams {
+    /// `examples.path`.
+    pub path: Vec<(String, String)>,
+    /// `examples.query`.
+    pub query: Vec<(String, String)>,
+    /// `examples.headers`.
+    pub headers: Vec<(String, String)>,
+}
+
 /// One endpoint.
 #[derive(Clone, Debug)]
 pub struct Operation {
@@ -440,6 +452,9 @@ pub struct Operation {
     pub example_request: Option<String>,
     /// The doc's example response envelope, as JSON text.
     pub example_response: Option<String>,
+    /// Parameter values that go with the examples (`examples.path`,
+    /// `examples.query`, `examples.headers`), as JSON text.
+    pub example_params: ExampleParams,
     /// The paging style, when the endpoint pages.
     pub paging: Option<Paging>,
     /// Name of the error-code enum (`ListUserOkrErrorCode`).

@@ -300,6 +300,20 @@ pub struct ExamplesSpec {
     pub request: Option<String>,
     /// Example response (the whole envelope).
     pub response: Option<String>,
+    /// Path parameter values that go with the example (`{user_id: ou_1}`),
+    /// used by the generic end-to-end test; a parameter without one falls
+    /// back to its own `example:`, then to a value made up from its type.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, serde_json::Value>")]
+    pub path: IndexMap<String, serde_yaml::Value>,
+    /// Query parameter values that go with the example, as `path`.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, serde_json::Value>")]
+    pub query: IndexMap<String, serde_yaml::Value>,
+    /// Header parameter values that go with the example, as `path`.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, serde_json::Value>")]
+    pub headers: IndexMap<String, serde_yaml::Value>,
 }
 
 // ---- Events (issue 13) ----------------------------------------------------

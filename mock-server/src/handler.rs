@@ -21,6 +21,10 @@ const BODY_LIMIT: usize = 1 << 20;
 const UPLOAD_LIMIT: usize = 64 << 20;
 
 pub(crate) async fn handle(state: Arc<State>, route: Route, request: Request) -> Response {
+    // A stub on a fixed route's path replaces it (e.g. a test's own token endpoint).
+    if crate::stubs::matches(&state, request.method().as_str(), request.uri().path()) {
+        return crate::stubs::handle(state, request).await;
+    }
     let at = state.started.elapsed();
     let (parts, body) = request.into_parts();
     let limit = if route.is_upload() {
@@ -76,7 +80,7 @@ pub(crate) async fn handle(state: Arc<State>, route: Route, request: Request) ->
             tokio::time::sleep(delay).await;
             None
         }
-        Some(fault) => Some(fault_reply(route, &fault, &state)),
+        Some(fault) => Some(fault_reply(Some(route), &fault, &state)),
         None => None,
     };
     state.with(|inner| {
@@ -120,13 +124,16 @@ pub(crate) async fn not_found() -> Response {
     Reply::error(404, 404, "mock: no such route").into_response("mock-log-404")
 }
 
-/// The reply for `fault`, and whether it drops the connection.
-fn fault_reply(route: Route, fault: &Fault, state: &State) -> (Reply, bool) {
+/// The reply for `fault` (on a fixed route, or `None` for a stub), and whether it
+/// drops the connection.
+pub(crate) fn fault_reply(route: Option<Route>, fault: &Fault, state: &State) -> (Reply, bool) {
     let reply = match fault {
         Fault::ServerError => {
             let (code, msg) = match route {
-                Route::OkrList => (1009999, "Unknown error. Please contact Feishu Assistant."),
-                Route::StageTaskFind => (1580101, "internal error"),
+                Some(Route::OkrList) => {
+                    (1009999, "Unknown error. Please contact Feishu Assistant.")
+                }
+                Some(Route::StageTaskFind) => (1580101, "internal error"),
                 _ => (1, "internal error"),
             };
             Reply::error(500, code, msg)
@@ -143,6 +150,11 @@ fn fault_reply(route: Route, fault: &Fault, state: &State) -> (Reply, bool) {
             "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
         ),
         Fault::TokenInvalid { http_status } => Reply::token_invalid(*http_status),
+        Fault::Code {
+            http_status,
+            code,
+            msg,
+        } => Reply::error(*http_status, *code, msg),
         Fault::Raw { http_status, body } => Reply::raw(
             *http_status,
             "application/json; charset=utf-8",
@@ -260,7 +272,7 @@ fn okr_user_id(path: &str) -> String {
     percent_decode_str(segment).decode_utf8_lossy().into_owned()
 }
 
-fn query_pairs(query: &str) -> Vec<(String, String)> {
+pub(crate) fn query_pairs(query: &str) -> Vec<(String, String)> {
     let decode = |text: &str| {
         percent_decode_str(&text.replace('+', " "))
             .decode_utf8_lossy()

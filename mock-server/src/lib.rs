@@ -1,19 +1,64 @@
-//! A mock Feishu Open Platform server for tests: a real HTTP server on 127.0.0.1 that
-//! issues tokens, serves the OKR and performance fixture endpoints, enforces quotas and
-//! answers with injected faults on demand.
+//! A fake Feishu Open Platform for tests: a real HTTP server on 127.0.0.1 that issues
+//! tokens like the platform, answers any endpoint you stub with your own JSON, fails on
+//! demand, and records every request so a test can check what its code sent.
 //!
-//! ```no_run
-//! # async fn run() -> std::io::Result<()> {
-//! use feishu_mock_server::{Fault, MockServer, Route};
+//! Add it as a dev-dependency, start it inside the test's tokio runtime, point the
+//! client's base URL at it and give it [`MockServer::APP_ID`] / [`MockServer::APP_SECRET`]:
 //!
-//! let server = MockServer::start().await?;
-//! server.add_okr_user("ou_1", 14);
-//! server.inject(Route::OkrList, Fault::ServerError, 2);
-//! // ... point a client at server.base_url() with MockServer::APP_ID / APP_SECRET ...
-//! assert_eq!(server.count(Route::TenantTokenInternal), 0);
-//! # Ok(())
+//! ```
+//! use feishu_mock_server::{Fault, MockServer, StubReply, TokenKind};
+//! use serde_json::json;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let server = MockServer::start().await.expect("binds 127.0.0.1");
+//!
+//! // Seed an endpoint with your own JSON (the whole envelope). `:user_id` matches
+//! // any one path segment.
+//! let okrs = server.stub_json(
+//!     "GET",
+//!     "/open-apis/okr/v1/users/:user_id/okrs",
+//!     json!({"code": 0, "msg": "success", "data": {"total": 1, "okr_list": [{"id": "1"}]}}),
+//! );
+//! // Make the first call fail with the endpoint's documented error.
+//! okrs.fail(Fault::Code { http_status: 400, code: 1001003, msg: "User not found.".into() }, 1);
+//!
+//! let client = feishu::Client::builder()
+//!     .base_url(server.base_url())
+//!     .app_credentials(MockServer::APP_ID, MockServer::APP_SECRET)
+//!     .build()
+//!     .expect("client");
+//! let list = || client.okr().v1().user_okr().list("ou_1", 0, 10).send();
+//! let error = list().await.expect_err("the injected failure");
+//! assert_eq!(error.code(), Some(1001003));
+//! let page = list().await.expect("then the seeded JSON");
+//! assert_eq!(page.total, Some(1));
+//!
+//! // Read back what the code under test sent.
+//! let sent = okrs.requests();
+//! assert_eq!(sent.len(), 2);
+//! assert_eq!(sent[1].path_params, [("user_id".to_owned(), "ou_1".to_owned())]);
+//! assert!(sent[1].query.contains(&("limit".to_owned(), "10".to_owned())));
+//! assert_eq!(sent[1].token, Some(TokenKind::Tenant));
+//!
+//! // Other endpoints: a download, an endpoint that takes no token, a slow one.
+//! server.stub("GET", "/open-apis/drive/v1/files/:token/download", StubReply::bytes("text/plain", "hello"));
+//! server.stub_json("POST", "/open-apis/demo/v1/open", json!({"code": 0, "msg": "ok"})).accept_tokens(&[]);
+//! okrs.fail(Fault::Slow(std::time::Duration::from_millis(50)), 1);
 //! # }
 //! ```
+//!
+//! Failures ([`Fault`]) on a stub with [`Stub::fail`] (the next `n` requests) or for good
+//! with [`StubReply::Fault`]: an error code and message ([`Fault::Code`]), 429 with
+//! `x-ogw-ratelimit-reset` ([`Fault::RateLimited`]), 5xx ([`Fault::ServerError`],
+//! [`Fault::HtmlBadGateway`]), a slow answer ([`Fault::Slow`]), a cut connection, broken
+//! JSON; [`MockServer::revoke_tokens`] makes every issued token invalid (code 99991663), as
+//! when the platform revokes them. Stubs check the bearer token like the platform: a
+//! tenant or app token this server issued, or one registered with
+//! [`MockServer::accept_token`] (a user token), per [`Stub::accept_tokens`].
+//!
+//! The server also serves fixed fixture endpoints ([`Route`]) used by this workspace's
+//! own tests: the token endpoints, an OKR list with paging, an upload and a download.
 
 #![deny(missing_docs)]
 
@@ -23,6 +68,7 @@ mod quota;
 mod reply;
 mod shapes;
 mod state;
+mod stubs;
 mod tokens;
 mod ws;
 
@@ -37,6 +83,7 @@ use tokio::task::JoinHandle;
 pub use quota::{Quota, WindowMode};
 pub use shapes::{KEPT_PART_BYTES, UploadedPart, file_byte};
 use state::State;
+pub use stubs::{Stub, StubReply, StubRequest, TokenKind};
 pub use ws::{Frame, FrameHeader, WsAck, WsMock};
 
 /// The endpoints the mock serves.
@@ -134,6 +181,16 @@ pub enum Fault {
     EndlessBody {
         /// HTTP status of the answer.
         http_status: u16,
+    },
+    /// This HTTP status with the error envelope `{"code": code, "msg": msg}` (an
+    /// endpoint's documented error).
+    Code {
+        /// HTTP status of the answer.
+        http_status: u16,
+        /// The envelope's `code`.
+        code: i64,
+        /// The envelope's `msg`.
+        msg: String,
     },
     /// Code 99991400 with `x-ogw-ratelimit-reset: reset_seconds`.
     RateLimited {
@@ -341,6 +398,20 @@ impl MockServer {
         self.state.served.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Answers `method` on `path` with `reply`. `path` is a template: `:name` segments
+    /// match any one segment (`/open-apis/okr/v1/users/:user_id/okrs`). The stub
+    /// accepts tenant and user tokens until [`Stub::accept_tokens`] says otherwise, and
+    /// takes precedence over the fixed routes and over earlier stubs.
+    pub fn stub(&self, method: &str, path: &str, reply: StubReply) -> Stub {
+        Stub::add(&self.state, method, path, reply)
+    }
+
+    /// Answers `method` on `path` with HTTP 200 and `body`, your own JSON as it
+    /// stands (the whole envelope: `{"code": 0, "msg": "success", "data": {…}}`).
+    pub fn stub_json(&self, method: &str, path: &str, body: serde_json::Value) -> Stub {
+        self.stub(method, path, StubReply::json(body))
+    }
+
     /// Forgets the request log (not tokens, quotas or faults).
     pub fn clear_log(&self) {
         self.state.with(|inner| inner.log.clear());
@@ -354,6 +425,7 @@ impl Drop for MockServer {
 }
 
 fn routes(state: Arc<State>) -> Router {
+    let fallback_state = Arc::clone(&state);
     let route = |route: Route| {
         let state = Arc::clone(&state);
         move |request: axum::extract::Request| handler::handle(Arc::clone(&state), route, request)
@@ -391,5 +463,7 @@ fn routes(state: Arc<State>) -> Router {
             "/open-apis/drive/v1/files/{file_token}/download",
             get(route(Route::FileDownload)),
         )
-        .fallback(handler::not_found)
+        .fallback(move |request: axum::extract::Request| {
+            stubs::fallback(Arc::clone(&fallback_state), request)
+        })
 }

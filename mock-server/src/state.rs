@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use crate::quota::Quotas;
+use crate::stubs::Stubs;
 use crate::tokens::Tokens;
 use crate::{Fault, RecordedRequest, Route};
 
@@ -30,6 +31,7 @@ pub(crate) struct Inner {
     pub(crate) okr_images: HashMap<String, String>,
     pub(crate) log: Vec<RecordedRequest>,
     pub(crate) next_log_id: u64,
+    pub(crate) stubs: Stubs,
 }
 
 impl State {
@@ -46,6 +48,7 @@ impl State {
                 okr_images: HashMap::new(),
                 log: Vec::new(),
                 next_log_id: 1,
+                stubs: Stubs::default(),
             }),
         }
     }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::MockServer;
 use crate::reply::Reply;
+use crate::stubs::TokenKind;
 
 const BAD_CREDENTIALS: i64 = 99991543;
 const TICKET_INVALID: i64 = 10012;
@@ -188,6 +189,42 @@ impl Tokens {
                 Ok(issued.tenant_key.clone())
             }
             _ => Err(Reply::token_invalid(400)),
+        }
+    }
+}
+
+/// What an `Authorization` header carried, for the stubs (which accept chosen kinds).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Bearer {
+    /// No header, or not `Bearer <token>`.
+    Missing,
+    /// A token this mock did not issue, or one expired or revoked.
+    Unknown,
+    /// A live token of this kind, with its tenant for marketplace tenant tokens.
+    Known(TokenKind, Option<String>),
+}
+
+impl Tokens {
+    /// Classifies `Authorization: Bearer <token>`.
+    pub(crate) fn bearer(&self, authorization: Option<&str>) -> Bearer {
+        let Some(token) = authorization
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .filter(|token| !token.is_empty())
+        else {
+            return Bearer::Missing;
+        };
+        if self.fixed.contains(token) {
+            return Bearer::Known(TokenKind::User, None);
+        }
+        match self.issued.get(token) {
+            Some(issued) if issued.expires_at > Instant::now() => {
+                let kind = match issued.kind {
+                    Kind::Tenant => TokenKind::Tenant,
+                    Kind::App => TokenKind::App,
+                };
+                Bearer::Known(kind, issued.tenant_key.clone())
+            }
+            _ => Bearer::Unknown,
         }
     }
 }

@@ -1,12 +1,14 @@
 //! The generated client against a real HTTP server on 127.0.0.1: what goes
-//! on the wire, and what comes back decoded.
+//! on the wire, and what comes back decoded. That every spec example decodes
+//! and serializes back to itself is `every_endpoint.rs`, for every endpoint;
+//! these tests pin details it does not (query order, typed values, errors).
 
 use feishu::common::UserIdType;
 use feishu::okr::v1::user_okr::ListUserOkrErrorCode;
-use feishu::okr::v1::{OkrConfirmStatus, OkrLang, OkrPermission, OkrProgressStatus};
+use feishu::okr::v1::{OkrLang, OkrPermission};
+use feishu::performance::v1::TaskOption;
 use feishu::performance::v1::stage_task::FindByUserListStageTaskErrorCode;
-use feishu::performance::v1::{StageTaskStatus, TaskOption};
-use feishu_tests::{CaptureServer, Reply, example_response, json_equivalent};
+use feishu_tests::{CaptureServer, Reply, example_response};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "t-e2e-secret-token";
@@ -124,51 +126,6 @@ async fn path_parameters_are_percent_encoded_and_never_change_the_path() {
 }
 
 #[tokio::test]
-async fn okr_example_response_decodes_and_reserializes_to_the_same_json() {
-    let example = okr_example();
-    let server = CaptureServer::start(Reply::json(200, example.to_string()))
-        .await
-        .expect("server starts");
-    let page = client(&server)
-        .okr()
-        .v1()
-        .user_okr()
-        .list("ou_abc", 0, 5)
-        .send()
-        .await
-        .expect("decodes");
-
-    assert_eq!(page.total, Some(14));
-    let okr = &page.okr_list.as_ref().expect("okr_list")[0];
-    assert_eq!(okr.id.as_deref(), Some("7072252816005349396"));
-    assert_eq!(okr.permission, Some(OkrPermission::Full));
-    assert_eq!(okr.confirm_status, Some(OkrConfirmStatus::Confirmed));
-    let objective = &okr.objective_list.as_ref().expect("objectives")[0];
-    assert_eq!(objective.weight, Some(40.0));
-    assert_eq!(objective.deadline.as_deref(), Some("1648656000000"));
-    let progress = objective.progress_rate.as_ref().expect("progress");
-    assert_eq!(progress.status, Some(OkrProgressStatus::Normal));
-    let kr = &objective.kr_list.as_ref().expect("krs")[0];
-    assert_eq!(kr.kr_weight, Some(50.0));
-    #[allow(deprecated)]
-    let weight = kr.weight;
-    assert_eq!(weight, Some(50));
-    assert_eq!(
-        kr.progress_rate.as_ref().and_then(|p| p.status.clone()),
-        Some(OkrProgressStatus::AtRisk)
-    );
-    let mention = &kr.mentioned_user_list.as_ref().expect("mentions")[0];
-    assert_eq!(mention.user_id.as_deref(), Some("6887399402823058952"));
-
-    let reserialized = serde_json::to_value(&page).expect("serializes");
-    assert!(
-        json_equivalent(&reserialized, &example["data"]),
-        "re-serialized:\n{reserialized:#}\nexample data:\n{:#}",
-        example["data"]
-    );
-}
-
-#[tokio::test]
 async fn performance_find_by_user_list_sends_the_documented_request() {
     let server = CaptureServer::start(Reply::json(200, performance_example().to_string()))
         .await
@@ -210,57 +167,6 @@ async fn performance_find_by_user_list_sends_the_documented_request() {
             "after_time": "1717142243000"
         })
     );
-}
-
-#[tokio::test]
-async fn performance_example_decodes_task_option_as_task_option_id() {
-    let example = performance_example();
-    let server = CaptureServer::start(Reply::json(200, example.to_string()))
-        .await
-        .expect("server starts");
-    let data = client(&server)
-        .performance()
-        .v1()
-        .stage_task()
-        .find_by_user_list("7235911950407352321", ["bega29ca"])
-        .send()
-        .await
-        .expect("decodes");
-
-    let base = data.base.as_ref().expect("base");
-    let name = base.semester_name.as_ref().expect("name");
-    assert_eq!(name.zh_cn.as_deref(), Some("示例周期"));
-    assert_eq!(name.en_us.as_deref(), Some("Demo Semester"));
-    let item = &data.items.as_ref().expect("items")[0];
-    let counts = item.stage_num_lists.as_ref().expect("counts");
-    let options: Vec<_> = counts.iter().map(|c| c.task_option_id).collect();
-    assert_eq!(
-        options,
-        vec![
-            Some(TaskOption::Todo),
-            Some(TaskOption::Done),
-            Some(TaskOption::Overdue)
-        ]
-    );
-    let stages = item.stage_task_info_lists.as_ref().expect("stages");
-    assert_eq!(stages[0].stage_task_status, Some(StageTaskStatus::NeedTodo));
-    assert_eq!(stages[1].stage_task_status, Some(StageTaskStatus::AllDone));
-    assert_eq!(stages[1].task_option_id, Some(TaskOption::Done));
-
-    // Re-serialized, the data is the doc's example with the platform's
-    // field name `task_option_id` where the example says `task_option`.
-    let expected: Value = serde_json::from_str(
-        &example["data"]
-            .to_string()
-            .replace("\"task_option\":", "\"task_option_id\":"),
-    )
-    .expect("JSON");
-    let reserialized = serde_json::to_value(&data).expect("serializes");
-    assert!(
-        json_equivalent(&reserialized, &expected),
-        "re-serialized:\n{reserialized:#}\nexpected:\n{expected:#}"
-    );
-    assert!(reserialized.to_string().contains("\"task_option_id\":1"));
 }
 
 #[tokio::test]

@@ -158,30 +158,54 @@ fn a_spec_description_change_changes_the_output() {
         }
     }
     specs.sort();
-    let okr = &specs
+    // Any parameter whose description is written once, plainly, in its
+    // service's file: no spec file is named, so adding or rewriting one
+    // never breaks this test.
+    let model = generate().model;
+    let (file, needle, resource_file) = model
+        .services
         .iter()
-        .find(|(p, _)| p == "spec/okr/v1.yaml")
-        .expect("okr spec")
-        .1;
-    let edited = okr.replacen(
-        "description: 目标用户id",
-        "description: 目标用户 ID（已修改）",
-        1,
-    );
-    assert_ne!(&edited, okr, "the description to edit was not found");
-    let sources = |okr_text: &str| -> Vec<(String, String)> {
+        .flat_map(|s| s.resources.iter().map(move |r| (s, r)))
+        .flat_map(|(s, r)| r.operations.iter().map(move |op| (s, r, op)))
+        .flat_map(|(s, r, op)| {
+            op.path_params
+                .iter()
+                .chain(&op.query_params)
+                .map(move |p| (s, r, p))
+        })
+        .find_map(|(s, r, p)| {
+            let needle = format!("description: {}", p.docs.description);
+            let text = &specs
+                .iter()
+                .find(|(path, _)| *path == s.namespace.spec_file)?
+                .1;
+            (text.matches(&needle).count() == 1).then(|| {
+                let resource_file = format!(
+                    "src/{}/{}/{}.rs",
+                    s.module.unraw(),
+                    s.version_module.unraw(),
+                    r.module.unraw()
+                );
+                (s.namespace.spec_file.clone(), needle, resource_file)
+            })
+        })
+        .expect("some parameter has a plainly written description");
+    let spec_text = &specs.iter().find(|(p, _)| *p == file).expect("the file").1;
+    let edited = spec_text.replacen(&needle, &format!("{needle}（已修改）"), 1);
+    assert_ne!(&edited, spec_text, "the description to edit was not found");
+    let sources = |text: &str| -> Vec<(String, String)> {
         specs
             .iter()
-            .map(|(p, text)| {
-                if p == "spec/okr/v1.yaml" {
-                    (p.clone(), okr_text.to_owned())
+            .map(|(p, original)| {
+                if *p == file {
+                    (p.clone(), text.to_owned())
                 } else {
-                    (p.clone(), text.clone())
+                    (p.clone(), original.clone())
                 }
             })
             .collect()
     };
-    let original_sources = sources(okr);
+    let original_sources = sources(spec_text);
     let changed_sources = sources(&edited);
     let main = MAIN_TARGET.crate_options();
     let original = codegen::generate_crate_from_sources(&borrowed(&original_sources), &main)
@@ -200,7 +224,11 @@ fn a_spec_description_change_changes_the_output() {
         .filter(|(a, b)| a.contents != b.contents)
         .map(|(a, _)| a.path.as_str())
         .collect();
-    assert_eq!(differing, vec!["src/okr/v1/user_okr.rs"]);
+    assert_eq!(
+        differing,
+        vec![resource_file.as_str()],
+        "editing `{needle}` in {file}"
+    );
 }
 
 /// The editor schema is derived from codegen's types and committed.

@@ -7,6 +7,7 @@ mod compat;
 mod doc_example;
 mod docs;
 mod events;
+pub mod example_calls;
 mod extras;
 pub mod manifest;
 mod operation;

@@ -7,9 +7,47 @@
 //! it is valid JSON nested at most 128 deep), which leaves only skipping
 //! strings and brackets: a few dozen lines.
 
-use super::examples::Step;
+use serde_json::Value;
+
 use crate::diagnostic::Position;
 use crate::source::SourceFile;
+
+/// One step of a JSON path.
+#[derive(Clone, Debug)]
+pub(super) enum Step {
+    Key(String),
+    Index(usize),
+    /// Into the JSON text of a `json_string` field.
+    Parsed,
+}
+
+/// `data.items[2].id`, `data["zh-CN"]`, `content(json).text`.
+pub(super) fn path_text(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(key) => {
+                let plain =
+                    !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if plain {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                } else {
+                    out.push_str(&format!("[{}]", Value::String(key.clone())));
+                }
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+            Step::Parsed => out.push_str("(json)"),
+        }
+    }
+    if out.is_empty() {
+        "(top level)".into()
+    } else {
+        out
+    }
+}
 
 /// The file position of the last step of `path` inside `text` (a key's
 /// opening quote, an array item's first character), when the example is a

@@ -23,6 +23,7 @@ mod events;
 mod examples;
 mod fields;
 mod headers;
+mod json_check;
 mod json_spans;
 mod operations;
 mod paging;

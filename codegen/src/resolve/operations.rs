@@ -380,6 +380,11 @@ impl Resolver {
             errors,
             example_request: examples.0,
             example_response: examples.1,
+            example_params: method
+                .examples
+                .as_ref()
+                .map(super::examples::example_params)
+                .unwrap_or_default(),
         })
     }
 
