@@ -338,7 +338,7 @@ fn shown_root(root: &Path) -> String {
 /// count the same set and say so.
 fn file_scope(schema: bool) -> &'static str {
     if schema {
-        "generated crates + codegen/spec.schema.json"
+        "generated crates + the generic test's calls + codegen/spec.schema.json"
     } else {
         "generated crate"
     }

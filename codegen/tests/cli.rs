@@ -559,7 +559,7 @@ fn check_summary(output: &Output) -> (String, usize) {
     (scope.to_owned(), count)
 }
 
-/// The scope a write summary names, e.g. `generated crates + codegen/spec.schema.json`.
+/// The scope a write summary names, e.g. `generated crates + the generic test's calls + codegen/spec.schema.json`.
 fn write_scope(output: &Output) -> String {
     let stdout = text(&output.stdout);
     let rest = stdout.split("files (").nth(1).unwrap_or_default();

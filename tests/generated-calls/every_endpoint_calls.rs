@@ -403,7 +403,7 @@ fn call_okr_v1_period_patch<'a>(
 /// `okr.v1.period_rule.list`: `GET /open-apis/okr/v1/period_rules`.
 fn call_okr_v1_period_rule_list<'a>(
     client: &'a ::feishu::Client,
-    inputs: &'a Inputs,
+    _inputs: &'a Inputs,
 ) -> CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let mut request = client.okr().v1().period_rule().list();

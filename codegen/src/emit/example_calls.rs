@@ -171,7 +171,7 @@ fn call_function(
         }
         _ => None,
     };
-    let fetches = params.iter().map(|(f, s)| fetch(f, *s));
+    let fetches: Vec<TokenStream> = params.iter().map(|(f, s)| fetch(f, *s)).collect();
     // Arguments in the generated method's order: path parameters, then the
     // required query, header and body parameters, then a named body.
     let arguments = params
@@ -191,7 +191,8 @@ fn call_function(
                     request = request.#setter(value);
                 }
             }
-        });
+        })
+        .collect::<Vec<_>>();
     let service_fn = service.module.to_ident();
     let version_fn = service.version_module.to_ident();
     let resource_fn = resource.module.to_ident();
@@ -205,9 +206,19 @@ fn call_function(
     };
     let id = &op.id;
     let doc = format!(" `{id}`: `{} {}`.", op.http_method.as_str(), op.path);
+    // An endpoint without parameters, body or user token reads no input: the
+    // parameter is then `_inputs`, or the call file would warn.
+    let reads_inputs = quote!(#body_let #(#fetches)* #(#setters)* #user_token)
+        .to_string()
+        .contains("inputs");
+    let inputs = if reads_inputs {
+        quote!(inputs)
+    } else {
+        quote!(_inputs)
+    };
     quote! {
         #[doc = #doc]
-        fn #name<'a>(client: &'a ::feishu::Client, inputs: &'a Inputs) -> CallFuture<'a> {
+        fn #name<'a>(client: &'a ::feishu::Client, #inputs: &'a Inputs) -> CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
                 #body_let
                 #(#fetches)*
