@@ -9,6 +9,7 @@ mod extras;
 mod manifest;
 mod operation;
 mod paths;
+mod request;
 mod secrets;
 mod tree;
 mod types;

@@ -51,6 +51,7 @@ impl<'a> StageTaskResource<'a> {
     /// | 400 | 1580102 | param is invalid | 检查参数是否正确，例如类型，大小 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/stage_task/find_by_user_list)
+    #[inline]
     pub fn find_by_user_list(
         &self,
         semester_id: impl ::std::convert::Into<::std::string::String>,
@@ -112,6 +113,7 @@ impl FindByUserListStageTaskRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -120,6 +122,7 @@ impl FindByUserListStageTaskRequest {
     ///
     /// At most 3 items.
     /// Example: `[1,2,3]`.
+    #[inline]
     pub fn task_option_lists(
         mut self,
         value: impl ::std::iter::IntoIterator<Item = crate::performance::v1::TaskOption>,
@@ -133,6 +136,7 @@ impl FindByUserListStageTaskRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
+    #[inline]
     pub fn after_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -146,6 +150,7 @@ impl FindByUserListStageTaskRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
+    #[inline]
     pub fn before_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -156,6 +161,7 @@ impl FindByUserListStageTaskRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -164,6 +170,7 @@ impl FindByUserListStageTaskRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &FindByUserListStageTaskRequestBody {
         &self.body
     }
@@ -172,12 +179,22 @@ impl FindByUserListStageTaskRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        FindByUserListStageTaskResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            FindByUserListStageTaskResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         ::feishu_runtime::validate::check_items(
             "user_id_lists",
             self.body.user_id_lists.len(),
@@ -198,7 +215,7 @@ impl FindByUserListStageTaskRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v1.stage_task.find_by_user_list`.
@@ -287,47 +304,25 @@ pub enum FindByUserListStageTaskErrorCode {
     /// 检查参数是否正确，例如类型，大小
     ParamIsInvalid,
 }
-impl FindByUserListStageTaskErrorCode {
-    const ALL: [Self; 2usize] = [Self::InternalError, Self::ParamIsInvalid];
-    const ROWS: [(i64, u16, &'static str, &'static str); 2usize] = [
-        (
+impl ::feishu_runtime::ErrorCode for FindByUserListStageTaskErrorCode {
+    const ALL: &'static [Self] = &[Self::InternalError, Self::ParamIsInvalid];
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(FindByUserListStageTaskErrorCode);
