@@ -332,6 +332,7 @@ impl UpdateAppTableRecordRequest {
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
     fn into_request(
         self,
     ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
@@ -1115,6 +1116,7 @@ impl BatchCreateAppTableRecordRequest {
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
     fn into_request(
         self,
     ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {

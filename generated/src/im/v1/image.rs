@@ -174,6 +174,7 @@ impl CreateImageRequest {
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
     fn into_request(
         self,
     ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
@@ -404,6 +405,7 @@ impl GetImageRequest {
         client.send_download(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
     fn into_request(
         self,
     ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {

@@ -136,6 +136,7 @@ impl GetMessageResourceRequest {
         client.send_download(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
     fn into_request(
         self,
     ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {

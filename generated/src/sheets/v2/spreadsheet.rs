@@ -149,6 +149,7 @@ impl ValuesSpreadsheetRequest {
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
     fn into_request(
         self,
     ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {

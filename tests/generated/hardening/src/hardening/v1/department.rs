@@ -118,6 +118,7 @@ impl CloneDepartmentRequest {
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
     fn into_request(
         self,
     ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
