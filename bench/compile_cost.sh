@@ -68,7 +68,8 @@ for n in "${sizes[@]}"; do
     args=()
     [ "$features" = one ] && args=(--no-default-features --features svc0000)
     [ "$features" = full ] && args=(--all-features) \
-      && (cd "$scratch" && cargo build -q -p feishu-runtime --features webhook,axum,long-connection)
+      && (cd "$scratch" && cargo build -q -p feishu-synthetic --no-default-features \
+            --features webhook,axum,long-connection)   # the runtime's event features, not measured
     (cd "$scratch" && cargo clean -q -p feishu-synthetic)
     clean=$(cd "$scratch" && secs cargo build -q -p feishu-synthetic "${args[@]}")
     rlib=$(stat -c %s "$scratch"/target/debug/libfeishu_synthetic.rlib)
