@@ -2,17 +2,28 @@
 # Compile cost of the generated crate at platform scale.
 #
 #   bash bench/compile_cost.sh [N ...]        (default: 100 1000 2500)
+#   PROFILE=line-tables bash bench/compile_cost.sh [N ...]
 #
 # For each N it writes a synthetic spec of N endpoints, generates a crate from
 # it into a scratch workspace beside the real runtime, and measures with the
-# workspace's own Cargo.lock (so dependency versions match):
+# workspace's own Cargo.lock (so dependency versions match). The scratch
+# workspace has no [profile] section: the figures are what a user's crate pays
+# with Cargo's default dev profile (debug = 2). PROFILE=line-tables adds this
+# workspace's own `debug = "line-tables-only"` instead, to compare.
 #   - clean build of the generated crate (dependencies already built), debug;
 #   - incremental rebuild after a one-line change in one resource file;
 #   - the rlib size;
-#   - the same clean build with one service feature instead of all.
+#   - the same clean build with one service feature instead of all;
+#   - with FEATURE_SETS="full": every feature (`--all-features`: all services and
+#     the event receivers), the whole-platform figure at N = 1600.
+# FEATURE_SETS is a list of: all (default features = every service), one, full
+# (default: "all one").
 # Output: one Markdown table row per N and feature set, on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Cargo's defaults: nothing from the environment changes the profile.
+unset CARGO_INCREMENTAL RUSTFLAGS CARGO_ENCODED_RUSTFLAGS RUSTC_WRAPPER CARGO_BUILD_RUSTC_WRAPPER
+for v in $(compgen -e | grep '^CARGO_PROFILE_' || true); do unset "$v"; done
 root=$(pwd)
 sizes=("${@:-100 1000 2500}")
 [ $# -eq 0 ] && sizes=(100 1000 2500)
@@ -22,20 +33,29 @@ mkdir -p "$scratch"
 cargo build -q --release -p feishu-bench --bin synth -p codegen --bin codegen
 
 # A workspace with the runtime and the synthetic crate, sharing our lockfile.
-python3 - "$root" "$scratch" <<'PY'
+profile=${PROFILE:-default}
+python3 - "$root" "$scratch" "$profile" <<'PY'
 import re, sys
-root, scratch = sys.argv[1], sys.argv[2]
+root, scratch, profile = sys.argv[1], sys.argv[2], sys.argv[3]
 text = open(f"{root}/Cargo.toml").read()
 package = re.search(r"\[workspace\.package\].*?(?=\n\[)", text, re.S).group(0)
-deps = re.search(r"\[workspace\.dependencies\].*", text, re.S).group(0)
+# Up to the next table: the [profile.*] sections after it must not come along.
+deps = re.search(r"\[workspace\.dependencies\].*?(?=\n\[|\Z)", text, re.S).group(0)
 deps = re.sub(r'path = "([^"]+)"', lambda m: f'path = "{root}/{m.group(1)}"', deps)
+extra = ""
+if profile == "line-tables":
+    extra = '\n[profile.dev]\ndebug = "line-tables-only"\n\n[profile.dev.package."*"]\ndebug = false\n'
+elif profile != "default":
+    sys.exit(f"PROFILE must be default or line-tables, not {profile}")
 open(f"{scratch}/Cargo.toml", "w").write(
-    '[workspace]\nresolver = "3"\nmembers = ["synthetic"]\n\n' + package + "\n\n" + deps)
+    '[workspace]\nresolver = "3"\nmembers = ["synthetic"]\n\n' + package + "\n\n" + deps + extra)
 PY
 cp Cargo.lock "$scratch/Cargo.lock"
 
 secs() { /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -n 1; }
 
+echo "Profile: $profile (scratch workspace $scratch)"
+echo
 echo "| endpoints | features | clean build (s) | incremental (s) | rlib (MB) | generated lines |"
 echo "|---:|---|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
@@ -44,9 +64,12 @@ for n in "${sizes[@]}"; do
   ./target/release/codegen --spec "$scratch/spec" --out "$scratch/synthetic" --package feishu-synthetic --runtime-path "$root/runtime" >/dev/null
   lines=$(cat $(find "$scratch/synthetic/src" -name '*.rs') | wc -l)
   (cd "$scratch" && cargo build -q -p feishu-runtime)   # dependencies, not measured
-  for features in all one; do
+  for features in ${FEATURE_SETS:-all one}; do
     args=()
     [ "$features" = one ] && args=(--no-default-features --features svc0000)
+    [ "$features" = full ] && args=(--all-features) \
+      && (cd "$scratch" && cargo build -q -p feishu-synthetic --no-default-features \
+            --features webhook,axum,long-connection)   # the runtime's event features, not measured
     (cd "$scratch" && cargo clean -q -p feishu-synthetic)
     clean=$(cd "$scratch" && secs cargo build -q -p feishu-synthetic "${args[@]}")
     rlib=$(stat -c %s "$scratch"/target/debug/libfeishu_synthetic.rlib)

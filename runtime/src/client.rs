@@ -225,6 +225,32 @@ impl Client {
         decode(&success, envelope)
     }
 
+    /// Sends a request assembled by generated code: `request` is the outcome of
+    /// assembling it, so a parameter refused before sending is returned as it is.
+    ///
+    /// Generated `send` methods are one call to this (or [`Client::send_download`]): the
+    /// only code each endpoint adds is its own decode. Everything else (tokens, rate
+    /// limits, retries, the envelope) is [`Client::execute`]'s non-generic core.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::execute`], and `request`'s own error.
+    pub async fn send<T: DeserializeOwned>(
+        self,
+        request: Result<Request, Error>,
+    ) -> Result<T, Error> {
+        self.execute(request?).await
+    }
+
+    /// [`Client::send`] for a binary endpoint: see [`Client::download`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::download`], and `request`'s own error.
+    pub async fn send_download(self, request: Result<Request, Error>) -> Result<Download, Error> {
+        self.download(request?).await
+    }
+
     /// Sends one request to a binary endpoint (a file or image download) and returns the
     /// response with its body unread, to be streamed or saved (see [`Download`]).
     ///

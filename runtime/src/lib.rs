@@ -44,6 +44,7 @@ mod client;
 mod config;
 pub mod download;
 mod error;
+mod error_code;
 pub mod event;
 mod headers;
 pub mod multipart;
@@ -70,6 +71,7 @@ pub use error::{
     Help, InvalidRequest, PaginationError, PaginationErrorKind, PermissionViolation, RateLimited,
     TransportError, TransportErrorKind,
 };
+pub use error_code::{ErrorCode, ErrorCodeInfo};
 /// Stream traits for consuming [`paginate`] streams.
 pub use futures::stream::{Stream, StreamExt, TryStreamExt};
 pub use operation::{Envelope, HttpMethod, LimitScope, Operation, RateLimit, TokenType};

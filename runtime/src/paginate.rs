@@ -21,8 +21,8 @@ use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::hash::{Hash, Hasher};
 
-use futures::StreamExt;
 use futures::stream::{self, BoxStream};
+use futures::{Stream, StreamExt};
 
 use crate::error::{Error, PaginationError, PaginationErrorKind};
 
@@ -35,7 +35,14 @@ pub const MAX_EMPTY_PAGES: u32 = 3;
 /// The largest offset an offset stream requests: `offset` is an `int32` on the wire.
 pub const MAX_OFFSET: i64 = i32::MAX as i64;
 
-/// A stream of pages or items; every `Err` is the last element.
+/// A boxed stream of pages or items; every `Err` is the last element.
+///
+/// Generated code returns the streams of [`offset_stream`], [`token_stream`] and
+/// [`item_stream`] instead: a `dyn Stream` is a vtable, and a vtable makes the crate that
+/// creates it compile the whole send-and-decode chain of every endpoint, used or not.
+/// Those streams are `Pin<Box<concrete type>>` inside (one allocation per stream, no
+/// vtable), so they are `Unpin` like this one and `next().await` works on them directly.
+/// Box one yourself (`StreamExt::boxed`) to store streams of different endpoints.
 pub type PageStream<T> = BoxStream<'static, Result<T, Error>>;
 
 /// A page of an `offset`/`limit` list whose response states the `total`.
@@ -74,45 +81,70 @@ fn fail<S>(kind: PaginationErrorKind, pages: u64) -> Option<Next<S>> {
 /// the offset reaches `total`, after an empty page (so a wrong `total` cannot loop
 /// forever), right after yielding an error, or with [`Error::Pagination`] when the next
 /// offset would pass [`MAX_OFFSET`].
-pub fn offset_pages<P, F, Fut>(start_offset: i64, mut fetch: F) -> PageStream<P>
+pub fn offset_stream<P, F, Fut>(
+    start_offset: i64,
+    mut fetch: F,
+) -> impl Stream<Item = Result<P, Error>> + Send + Unpin + 'static
 where
     P: OffsetPage + Send + 'static,
     F: FnMut(i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<P, Error>> + Send + 'static,
 {
     // State: the offset to fetch and the pages received so far.
-    stream::unfold(Some(Next::Fetch((start_offset, 0_u64))), move |next| {
-        let request = match next {
-            Some(Next::Fetch((offset, pages))) => Some(Ok((offset, pages, fetch(offset)))),
-            Some(Next::Fail(error)) => Some(Err(error)),
-            None => None,
-        };
-        async move {
-            let (offset, pages, request) = match request? {
-                Ok(request) => request,
-                Err(error) => return Some((Err(error), None)),
+    Box::pin(stream::unfold(
+        Some(Next::Fetch((start_offset, 0_u64))),
+        move |next| {
+            let request = match next {
+                Some(Next::Fetch((offset, pages))) => Some(Ok((offset, pages, fetch(offset)))),
+                Some(Next::Fail(error)) => Some(Err(error)),
+                None => None,
             };
-            let page = match request.await {
-                Ok(page) => page,
-                Err(error) => return Some((Err(error), None)),
-            };
-            let pages = pages.saturating_add(1);
-            let count = page.item_count();
-            let next_offset = offset.saturating_add(i64::try_from(count).unwrap_or(i64::MAX));
-            let reached_total = page
-                .total()
-                .is_some_and(|total| u64::try_from(next_offset).is_ok_and(|n| n >= total));
-            let next = if count == 0 || reached_total {
-                None
-            } else if next_offset > MAX_OFFSET {
-                fail(PaginationErrorKind::OffsetOverflow, pages)
-            } else {
-                Some(Next::Fetch((next_offset, pages)))
-            };
-            Some((Ok(page), next))
-        }
-    })
-    .boxed()
+            async move {
+                let (offset, pages, request) = match request? {
+                    Ok(request) => request,
+                    Err(error) => return Some((Err(error), None)),
+                };
+                let page = match request.await {
+                    Ok(page) => page,
+                    Err(error) => return Some((Err(error), None)),
+                };
+                let next = after_offset_page(offset, pages, page.item_count(), page.total());
+                Some((Ok(page), next))
+            }
+        },
+    ))
+}
+
+/// [`offset_stream`], boxed.
+pub fn offset_pages<P, F, Fut>(start_offset: i64, fetch: F) -> PageStream<P>
+where
+    P: OffsetPage + Send + 'static,
+    F: FnMut(i64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<P, Error>> + Send + 'static,
+{
+    offset_stream(start_offset, fetch).boxed()
+}
+
+/// What comes after a page of `count` items fetched at `offset`. Not generic: one copy
+/// serves every offset-paged endpoint.
+#[inline(never)]
+fn after_offset_page(
+    offset: i64,
+    pages: u64,
+    count: usize,
+    total: Option<u64>,
+) -> Option<Next<(i64, u64)>> {
+    let pages = pages.saturating_add(1);
+    let next_offset = offset.saturating_add(i64::try_from(count).unwrap_or(i64::MAX));
+    let reached_total =
+        total.is_some_and(|total| u64::try_from(next_offset).is_ok_and(|n| n >= total));
+    if count == 0 || reached_total {
+        None
+    } else if next_offset > MAX_OFFSET {
+        fail(PaginationErrorKind::OffsetOverflow, pages)
+    } else {
+        Some(Next::Fetch((next_offset, pages)))
+    }
 }
 
 /// Where a token stream is.
@@ -130,69 +162,95 @@ struct TokenState {
 /// error; it ends with [`Error::Pagination`] when the server repeats a token, says
 /// `has_more` without a token, or sends [`MAX_EMPTY_PAGES`] empty pages in a row that
 /// say `has_more`.
-pub fn token_pages<P, F, Fut>(start_token: Option<String>, mut fetch: F) -> PageStream<P>
+pub fn token_stream<P, F, Fut>(
+    start_token: Option<String>,
+    mut fetch: F,
+) -> impl Stream<Item = Result<P, Error>> + Send + Unpin + 'static
 where
     P: TokenPage + Send + 'static,
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<P, Error>> + Send + 'static,
 {
-    let mut seen = SeenTokens::default();
-    if let Some(token) = &start_token {
-        seen.insert(token);
-    }
-    let start = TokenState {
-        token: start_token,
-        seen,
-        empty_in_a_row: 0,
-        pages: 0,
-    };
-    stream::unfold(Some(Next::Fetch(start)), move |next| {
-        let request = match next {
-            Some(Next::Fetch(mut state)) => {
-                let request = fetch(state.token.take());
-                Some(Ok((state, request)))
+    Box::pin(stream::unfold(
+        Some(Next::Fetch(TokenState::new(start_token))),
+        move |next| {
+            let request = match next {
+                Some(Next::Fetch(mut state)) => {
+                    let request = fetch(state.token.take());
+                    Some(Ok((state, request)))
+                }
+                Some(Next::Fail(error)) => Some(Err(error)),
+                None => None,
+            };
+            async move {
+                let (state, request) = match request? {
+                    Ok(request) => request,
+                    Err(error) => return Some((Err(error), None)),
+                };
+                let page = match request.await {
+                    Ok(page) => page,
+                    Err(error) => return Some((Err(error), None)),
+                };
+                let next = state.follow(page.has_more(), page.page_token(), page.item_count());
+                Some((Ok(page), next))
             }
-            Some(Next::Fail(error)) => Some(Err(error)),
-            None => None,
-        };
-        async move {
-            let (mut state, request) = match request? {
-                Ok(request) => request,
-                Err(error) => return Some((Err(error), None)),
-            };
-            let page = match request.await {
-                Ok(page) => page,
-                Err(error) => return Some((Err(error), None)),
-            };
-            state.pages = state.pages.saturating_add(1);
-            let next = follow(&page, state);
-            Some((Ok(page), next))
-        }
-    })
-    .boxed()
+        },
+    ))
 }
 
-/// What comes after `page`.
-fn follow<P: TokenPage>(page: &P, mut state: TokenState) -> Option<Next<TokenState>> {
-    if page.has_more() != Some(true) {
-        return None;
-    }
-    let Some(token) = page.page_token().filter(|token| !token.is_empty()) else {
-        return fail(PaginationErrorKind::MissingPageToken, state.pages);
-    };
-    if !state.seen.insert(token) {
-        return fail(PaginationErrorKind::RepeatedPageToken, state.pages);
-    }
-    if page.item_count() == 0 {
-        state.empty_in_a_row += 1;
-        if state.empty_in_a_row >= MAX_EMPTY_PAGES {
-            return fail(PaginationErrorKind::EmptyPages, state.pages);
+/// [`token_stream`], boxed.
+pub fn token_pages<P, F, Fut>(start_token: Option<String>, fetch: F) -> PageStream<P>
+where
+    P: TokenPage + Send + 'static,
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<P, Error>> + Send + 'static,
+{
+    token_stream(start_token, fetch).boxed()
+}
+
+impl TokenState {
+    fn new(start_token: Option<String>) -> Self {
+        let mut seen = SeenTokens::default();
+        if let Some(token) = &start_token {
+            seen.insert(token);
         }
-    } else {
-        state.empty_in_a_row = 0;
+        Self {
+            token: start_token,
+            seen,
+            empty_in_a_row: 0,
+            pages: 0,
+        }
     }
-    state.token = Some(token.to_owned());
-    Some(Next::Fetch(state))
+
+    /// What comes after a page. Not generic: one copy serves every token-paged endpoint.
+    #[inline(never)]
+    fn follow(
+        mut self,
+        has_more: Option<bool>,
+        token: Option<&str>,
+        item_count: usize,
+    ) -> Option<Next<TokenState>> {
+        self.pages = self.pages.saturating_add(1);
+        if has_more != Some(true) {
+            return None;
+        }
+        let Some(token) = token.filter(|token| !token.is_empty()) else {
+            return fail(PaginationErrorKind::MissingPageToken, self.pages);
+        };
+        if !self.seen.insert(token) {
+            return fail(PaginationErrorKind::RepeatedPageToken, self.pages);
+        }
+        if item_count == 0 {
+            self.empty_in_a_row += 1;
+            if self.empty_in_a_row >= MAX_EMPTY_PAGES {
+                return fail(PaginationErrorKind::EmptyPages, self.pages);
+            }
+        } else {
+            self.empty_in_a_row = 0;
+        }
+        self.token = Some(token.to_owned());
+        Some(Next::Fetch(self))
+    }
 }
 
 /// The most recent [`SEEN_TOKENS`] page tokens, as hashes.
@@ -222,19 +280,31 @@ impl SeenTokens {
 }
 
 /// Flattens a stream of pages into a stream of items; an error is passed on as is.
-pub fn items<P, T, F>(pages: PageStream<P>, mut extract: F) -> PageStream<T>
+pub fn item_stream<S, P, T, F>(
+    pages: S,
+    mut extract: F,
+) -> impl Stream<Item = Result<T, Error>> + Send + Unpin + 'static
+where
+    S: Stream<Item = Result<P, Error>> + Send + 'static,
+    P: Send + 'static,
+    T: Send + 'static,
+    F: FnMut(P) -> Vec<T> + Send + 'static,
+{
+    Box::pin(pages.flat_map(move |page| {
+        let batch: Vec<Result<T, Error>> = match page {
+            Ok(page) => extract(page).into_iter().map(Ok).collect(),
+            Err(error) => vec![Err(error)],
+        };
+        stream::iter(batch)
+    }))
+}
+
+/// [`item_stream`] over a boxed stream, boxed.
+pub fn items<P, T, F>(pages: PageStream<P>, extract: F) -> PageStream<T>
 where
     P: Send + 'static,
     T: Send + 'static,
     F: FnMut(P) -> Vec<T> + Send + 'static,
 {
-    pages
-        .flat_map(move |page| {
-            let batch: Vec<Result<T, Error>> = match page {
-                Ok(page) => extract(page).into_iter().map(Ok).collect(),
-                Err(error) => vec![Err(error)],
-            };
-            stream::iter(batch)
-        })
-        .boxed()
+    item_stream(pages, extract).boxed()
 }

@@ -206,7 +206,7 @@ pub fn paging(op: &Operation) -> TokenStream {
                     }
                 },
                 quote! {
-                    ::feishu_runtime::paginate::offset_pages(#start, move |offset| {
+                    ::feishu_runtime::paginate::offset_stream(#start, move |offset| {
                         let mut request = ::std::clone::Clone::clone(&self);
                         #assign
                         request.send()
@@ -258,7 +258,7 @@ pub fn paging(op: &Operation) -> TokenStream {
                 },
                 quote! {
                     let start = ::std::clone::Clone::clone(&#place);
-                    ::feishu_runtime::paginate::token_pages(start, move |token| {
+                    ::feishu_runtime::paginate::token_stream(start, move |token| {
                         let mut request = ::std::clone::Clone::clone(&self);
                         #assign
                         request.send()
@@ -284,13 +284,15 @@ pub fn paging(op: &Operation) -> TokenStream {
 
         impl #request {
             #pages_doc
-            pub fn pages(self) -> ::feishu_runtime::paginate::PageStream<#response> {
+            #[inline]
+            pub fn pages(self) -> impl ::feishu_runtime::Stream<Item = ::std::result::Result<#response, ::feishu_runtime::Error>> + ::std::marker::Send + ::std::marker::Unpin + 'static {
                 #pages_body
             }
 
             #items_doc
-            pub fn items(self) -> ::feishu_runtime::paginate::PageStream<#item_type> {
-                ::feishu_runtime::paginate::items(self.pages(), |page| page.#items_field.unwrap_or_default())
+            #[inline]
+            pub fn items(self) -> impl ::feishu_runtime::Stream<Item = ::std::result::Result<#item_type, ::feishu_runtime::Error>> + ::std::marker::Send + ::std::marker::Unpin + 'static {
+                ::feishu_runtime::paginate::item_stream(self.pages(), |page| page.#items_field.unwrap_or_default())
             }
         }
     }
@@ -323,25 +325,16 @@ pub fn error_codes(op: &Operation) -> TokenStream {
         let doc = docs::doc_attrs(&text);
         quote!(#doc #ident,)
     });
-    let idents: Vec<_> = op.errors.iter().map(|e| e.rust_name.to_ident()).collect();
-    let count = op.errors.len();
-    // One table, indexed by the variant's position, instead of a `match`
-    // per accessor: a quarter of the code for endpoints with long tables.
+    let idents = op.errors.iter().map(|e| e.rust_name.to_ident());
     let rows = op.errors.iter().map(|e| {
         let code = proc_macro2::Literal::i64_unsuffixed(e.code);
         let status = e.status;
         let message = e.message.as_str();
         let advice = e.advice.as_deref().unwrap_or("");
-        quote!((#code, #status, #message, #advice))
+        quote!(::feishu_runtime::ErrorCodeInfo::new(#code, #status, #message, #advice))
     });
-    let from_code_doc =
-        docs::doc_attrs("The documented code, if `code` is one of this endpoint's.");
-    let from_error_doc = docs::doc_attrs("The documented code carried by an API error, if any.");
-    let code_doc = docs::doc_attrs("The envelope's `code`.");
-    let status_doc = docs::doc_attrs("The HTTP status the doc gives for this code.");
-    let message_doc = docs::doc_attrs("The doc's message.");
-    let advice_doc =
-        docs::doc_attrs("The doc's troubleshooting advice (empty when the doc gives none).");
+    // The lookups are the trait's default methods, compiled only where used;
+    // the macro adds the same methods inherently (no trait import needed).
     quote! {
         #doc
         #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
@@ -350,43 +343,16 @@ pub fn error_codes(op: &Operation) -> TokenStream {
             #(#variants)*
         }
 
-        impl #name {
-            const ALL: [Self; #count] = [#(Self::#idents),*];
-            const ROWS: [(i64, u16, &'static str, &'static str); #count] = [#(#rows),*];
+        impl ::feishu_runtime::ErrorCode for #name {
+            const ALL: &'static [Self] = &[#(Self::#idents),*];
+            const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[#(#rows),*];
 
-            fn row(self) -> (i64, u16, &'static str, &'static str) {
-                Self::ROWS[self as usize]
-            }
-
-            #from_code_doc
-            pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-                Self::ALL.into_iter().find(|known| known.code() == code)
-            }
-
-            #from_error_doc
-            pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-                error.code().and_then(Self::from_code)
-            }
-
-            #code_doc
-            pub fn code(self) -> i64 {
-                self.row().0
-            }
-
-            #status_doc
-            pub fn http_status(self) -> u16 {
-                self.row().1
-            }
-
-            #message_doc
-            pub fn message(self) -> &'static str {
-                self.row().2
-            }
-
-            #advice_doc
-            pub fn advice(self) -> &'static str {
-                self.row().3
+            #[inline]
+            fn index(self) -> usize {
+                self as usize
             }
         }
+
+        ::feishu_runtime::error_code_methods!(#name);
     }
 }

@@ -12,6 +12,7 @@ mod extras;
 pub mod manifest;
 mod operation;
 mod paths;
+mod request;
 mod secrets;
 mod tree;
 mod types;

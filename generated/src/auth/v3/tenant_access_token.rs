@@ -52,6 +52,7 @@ impl<'a> TenantAccessTokenResource<'a> {
     /// A [`InternalTenantAccessTokenRequest`]; `.send().await` on it returns `Result<InternalTenantAccessTokenResponse, feishu::Error>` with [`InternalTenantAccessTokenResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal)
+    #[inline]
     pub fn internal(
         &self,
         app_id: impl ::std::convert::Into<::std::string::String>,
@@ -87,6 +88,7 @@ pub struct InternalTenantAccessTokenRequest {
 }
 impl InternalTenantAccessTokenRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -95,6 +97,7 @@ impl InternalTenantAccessTokenRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &InternalTenantAccessTokenRequestBody {
         &self.body
     }
@@ -103,16 +106,27 @@ impl InternalTenantAccessTokenRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        InternalTenantAccessTokenResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            InternalTenantAccessTokenResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&INTERNAL_OPERATION);
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `auth.v3.tenant_access_token.internal`.

@@ -128,6 +128,7 @@ impl<'a> AppTableRecordResource<'a> {
     /// | 403 | 1254608 | ReqRecommited | 请求重复，请检查本次请求的请求参数和上一次是否完全相同 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/docs/bitable-v1/app-table-record/update)
+    #[inline]
     pub fn update(
         &self,
         app_token: impl ::std::convert::Into<::std::string::String>,
@@ -266,6 +267,7 @@ impl<'a> AppTableRecordResource<'a> {
     /// | 403 | 1254608 | Same API requests are submitted repeatedly. | 基于同一个多维表格版本重复提交了更新请求（传入了相同的 client_token），常见于并发或时间间隔极短的请求，例如并发将一个视图的信息更新为相同的内容。建议稍后重试 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/docs/bitable-v1/app-table-record/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         app_token: impl ::std::convert::Into<::std::string::String>,
@@ -326,6 +328,7 @@ impl UpdateAppTableRecordRequest {
     /// 用户 ID 类型
     ///
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::bitable::v1::BitableUserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -334,11 +337,13 @@ impl UpdateAppTableRecordRequest {
     ///
     /// Example: `true`.
     /// Server default: `false`.
+    #[inline]
     pub fn ignore_consistency_check(mut self, value: bool) -> Self {
         self.ignore_consistency_check = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -347,6 +352,7 @@ impl UpdateAppTableRecordRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &UpdateAppTableRecordRequestBody {
         &self.body
     }
@@ -355,9 +361,23 @@ impl UpdateAppTableRecordRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<UpdateAppTableRecordResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            UpdateAppTableRecordResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&UPDATE_OPERATION);
         request.path_param("app_token", &self.app_token);
         request.path_param("table_id", &self.table_id);
@@ -370,7 +390,7 @@ impl UpdateAppTableRecordRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `bitable.v1.app_table_record.update`.
@@ -649,8 +669,8 @@ pub enum UpdateAppTableRecordErrorCode {
     /// 请求重复，请检查本次请求的请求参数和上一次是否完全相同
     ReqRecommited,
 }
-impl UpdateAppTableRecordErrorCode {
-    const ALL: [Self; 56usize] = [
+impl ::feishu_runtime::ErrorCode for UpdateAppTableRecordErrorCode {
+    const ALL: &'static [Self] = &[
         Self::WrongRequestJson,
         Self::WrongRequestBody,
         Self::Fail,
@@ -708,177 +728,340 @@ impl UpdateAppTableRecordErrorCode {
         Self::E1254304,
         Self::ReqRecommited,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 56usize] = [
-        (1254000, 200u16, "WrongRequestJson", "请求体错误"),
-        (1254001, 200u16, "WrongRequestBody", "请求体错误"),
-        (1254002, 200u16, "Fail", "内部错误，请联系技术支持"),
-        (1254003, 200u16, "WrongBaseToken", "app_token 错误"),
-        (1254004, 200u16, "WrongTableId", "table_id 错误"),
-        (1254005, 200u16, "WrongViewId", "view_id 错误"),
-        (1254006, 200u16, "WrongRecordId", "检查 record_id"),
-        (1254007, 200u16, "EmptyValue", "空值"),
-        (1254008, 200u16, "EmptyView", "空视图"),
-        (1254009, 200u16, "WrongFieldId", "字段 id 错误"),
-        (1254010, 200u16, "ReqConvError", "请求错误"),
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254000,
+            200u16,
+            "WrongRequestJson",
+            "请求体错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254001,
+            200u16,
+            "WrongRequestBody",
+            "请求体错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254002,
+            200u16,
+            "Fail",
+            "内部错误，请联系技术支持",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254003,
+            200u16,
+            "WrongBaseToken",
+            "app_token 错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254004,
+            200u16,
+            "WrongTableId",
+            "table_id 错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254005,
+            200u16,
+            "WrongViewId",
+            "view_id 错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254006,
+            200u16,
+            "WrongRecordId",
+            "检查 record_id",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(1254007, 200u16, "EmptyValue", "空值"),
+        ::feishu_runtime::ErrorCodeInfo::new(1254008, 200u16, "EmptyView", "空视图"),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254009,
+            200u16,
+            "WrongFieldId",
+            "字段 id 错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254010,
+            200u16,
+            "ReqConvError",
+            "请求错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254015,
             400u16,
             "Field types do not match.",
             "字段类型不匹配，请检查传入的记录内容是否符合对应字段类型的格式要求",
         ),
-        (1254027, 403u16, "UploadAttachNotAllowed", "附件未挂载, 禁止上传"),
-        (1254030, 200u16, "TooLargeResponse", "响应体过大"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254027,
+            403u16,
+            "UploadAttachNotAllowed",
+            "附件未挂载, 禁止上传",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254030,
+            200u16,
+            "TooLargeResponse",
+            "响应体过大",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254036,
             400u16,
             "Base is copying, please try again later.",
             "多维表格副本复制中，稍后重试",
         ),
-        (1254040, 200u16, "BaseTokenNotFound", "app_token 不存在"),
-        (1254041, 200u16, "TableIdNotFound", "table_id 不存在"),
-        (1254042, 200u16, "ViewIdNotFound", "view_id 不存在"),
-        (1254043, 200u16, "RecordIdNotFound", "record_id 不存在"),
-        (1254044, 200u16, "FieldIdNotFound", "field_id  不存在"),
-        (1254045, 200u16, "FieldNameNotFound", "字段名字不存在"),
-        (1254060, 200u16, "TextFieldConvFail", "多行文本字段错误"),
-        (1254061, 200u16, "NumberFieldConvFail", "数字字段错误"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254040,
+            200u16,
+            "BaseTokenNotFound",
+            "app_token 不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254041,
+            200u16,
+            "TableIdNotFound",
+            "table_id 不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254042,
+            200u16,
+            "ViewIdNotFound",
+            "view_id 不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254043,
+            200u16,
+            "RecordIdNotFound",
+            "record_id 不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254044,
+            200u16,
+            "FieldIdNotFound",
+            "field_id  不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254045,
+            200u16,
+            "FieldNameNotFound",
+            "字段名字不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254060,
+            200u16,
+            "TextFieldConvFail",
+            "多行文本字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254061,
+            200u16,
+            "NumberFieldConvFail",
+            "数字字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254062,
             200u16,
             "SingleSelectFieldConvFail",
             "单选字段错误，出现这个错误的两种情况为：",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254063,
             200u16,
             "MultiSelectFieldConvFail",
             "多选字段错误，出现这个错误的两种情况为：",
         ),
-        (1254064, 200u16, "DatetimeFieldConvFail", "日期字段错误"),
-        (1254065, 200u16, "CheckboxFieldConvFail", "复选框字段错误"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254064,
+            200u16,
+            "DatetimeFieldConvFail",
+            "日期字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254065,
+            200u16,
+            "CheckboxFieldConvFail",
+            "复选框字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254066,
             200u16,
             "UserFieldConvFail",
             "人员字段有误。原因可能是：",
         ),
-        (1254067, 200u16, "LinkFieldConvFail", "关联字段错误"),
-        (1254068, 200u16, "URLFieldConvFail", "超链接字段错误"),
-        (1254069, 200u16, "AttachFieldConvFail", "附件字段错误"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254067,
+            200u16,
+            "LinkFieldConvFail",
+            "关联字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254068,
+            200u16,
+            "URLFieldConvFail",
+            "超链接字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254069,
+            200u16,
+            "AttachFieldConvFail",
+            "附件字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254072,
             200u16,
             "InvalidPhoneNumber",
             "转换手机号码格式失败，请检查传入的手机号码格式是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254074,
             400u16,
             "DuplexLinkFieldConvFail",
             "参数无效，需要使用字符串数组",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254100,
             200u16,
             "TableExceedLimit",
             "数据表或仪表盘数量超限。每个多维表格中，数据表加仪表盘的数量最多为 100 个",
         ),
-        (1254101, 200u16, "ViewExceedLimit", "视图数量超限, 限制200个"),
-        (1254102, 200u16, "FileExceedLimit", "文件数量超限"),
-        (1254103, 200u16, "RecordExceedLimit", "记录数量超限, 限制20,000条"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254101,
+            200u16,
+            "ViewExceedLimit",
+            "视图数量超限, 限制200个",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254102,
+            200u16,
+            "FileExceedLimit",
+            "文件数量超限",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254103,
+            200u16,
+            "RecordExceedLimit",
+            "记录数量超限, 限制20,000条",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254104,
             200u16,
             "RecordAddOnceExceedLimit",
             "单次添加记录数量超限, 限制500条",
         ),
-        (1254105, 200u16, "ColumnExceedLimit", "字段数量超限"),
-        (1254106, 200u16, "AttachExceedLimit", "附件过多"),
-        (1254112, 200u16, "TooManyRequestInSingleBase", ""),
-        (1254130, 200u16, "TooLargeCell", "格子内容过大"),
-        (1254290, 200u16, "TooManyRequest", "请求过快，稍后重试"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254105,
+            200u16,
+            "ColumnExceedLimit",
+            "字段数量超限",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254106,
+            200u16,
+            "AttachExceedLimit",
+            "附件过多",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254112,
+            200u16,
+            "TooManyRequestInSingleBase",
+            "",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254130,
+            200u16,
+            "TooLargeCell",
+            "格子内容过大",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254290,
+            200u16,
+            "TooManyRequest",
+            "请求过快，稍后重试",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254291,
             200u16,
             "Write conflict",
             "同一个数据表(table) 不支持并发调用写接口，请检查是否存在并发调用写接口。写接口包括：新增、修改、删除记录；新增、修改、删除字段；修改表单；修改视图等。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254301,
             200u16,
             "OperationTypeError",
             "多维表格未开启高级权限或不支持开启高级权限",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254303,
             200u16,
             "The attachment does not belong to this base.",
             "附件无权限",
         ),
-        (1255001, 200u16, "InternalError", "内部错误，请联系技术支持"),
-        (1255002, 200u16, "RpcError", "内部错误，请联系技术支持"),
-        (1255003, 200u16, "MarshalError", "序列化错误，请联系技术支持"),
-        (1255004, 200u16, "UmMarshalError", "反序列化错误"),
-        (1255005, 200u16, "ConvError", "内部错误，请联系技术支持"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1255001,
+            200u16,
+            "InternalError",
+            "内部错误，请联系技术支持",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1255002,
+            200u16,
+            "RpcError",
+            "内部错误，请联系技术支持",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1255003,
+            200u16,
+            "MarshalError",
+            "序列化错误，请联系技术支持",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1255004,
+            200u16,
+            "UmMarshalError",
+            "反序列化错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1255005,
+            200u16,
+            "ConvError",
+            "内部错误，请联系技术支持",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1255040,
             504u16,
             "Request timed out, please try again later.",
             "请求超时，请进行重试",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254607,
             400u16,
             "Data not ready, please try again later",
             "该报错一般是由于前置操作未执行完成，或本次操作数据太大，服务器计算超时导致。遇到该错误码时，建议等待一段时间后重试。通常有以下几种原因：",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254302,
             403u16,
             "Permission denied.",
             "无访问权限，常由表格开启了高级权限造成。请确保当前调用身份具有高级权限或多维表格的管理权限：",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254304,
             403u16,
             "Permission denied.",
             "权限不足。请检查多维表格是否开启了高级权限，如果开启高级权限，调用身份需要有多维表格的可管理权限。详情参考如何为应用或用户开通文档权限",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254608,
             403u16,
             "ReqRecommited",
             "请求重复，请检查本次请求的请求参数和上一次是否完全相同",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(UpdateAppTableRecordErrorCode);
 /// The static description of `bitable.v1.app_table_record.batch_create`.
 static BATCH_CREATE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
     id: "bitable.v1.app_table_record.batch_create",
@@ -915,6 +1098,7 @@ impl BatchCreateAppTableRecordRequest {
     /// 用户 ID 类型
     ///
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::bitable::v1::BitableUserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -923,6 +1107,7 @@ impl BatchCreateAppTableRecordRequest {
     ///
     /// Must match the pattern `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
     /// Example: `"fe599b60-450f-46ff-b2ef-9f6675625b97"`.
+    #[inline]
     pub fn client_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -936,11 +1121,13 @@ impl BatchCreateAppTableRecordRequest {
     ///
     /// Example: `true`.
     /// Server default: `false`.
+    #[inline]
     pub fn ignore_consistency_check(mut self, value: bool) -> Self {
         self.ignore_consistency_check = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -949,6 +1136,7 @@ impl BatchCreateAppTableRecordRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &BatchCreateAppTableRecordRequestBody {
         &self.body
     }
@@ -957,12 +1145,23 @@ impl BatchCreateAppTableRecordRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        BatchCreateAppTableRecordResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            BatchCreateAppTableRecordResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.client_token {
             ::feishu_runtime::validate::check_pattern(
                 "client_token",
@@ -990,7 +1189,7 @@ impl BatchCreateAppTableRecordRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `bitable.v1.app_table_record.batch_create`.
@@ -1276,8 +1475,8 @@ pub enum BatchCreateAppTableRecordErrorCode {
     /// 基于同一个多维表格版本重复提交了更新请求（传入了相同的 client_token），常见于并发或时间间隔极短的请求，例如并发将一个视图的信息更新为相同的内容。建议稍后重试
     SameApiRequestsAreSubmittedRepeatedly,
 }
-impl BatchCreateAppTableRecordErrorCode {
-    const ALL: [Self; 58usize] = [
+impl ::feishu_runtime::ErrorCode for BatchCreateAppTableRecordErrorCode {
+    const ALL: &'static [Self] = &[
         Self::WrongRequestJson,
         Self::WrongRequestBody,
         Self::Fail,
@@ -1337,221 +1536,349 @@ impl BatchCreateAppTableRecordErrorCode {
         Self::TheTenantOrBaseOwnerIs,
         Self::SameApiRequestsAreSubmittedRepeatedly,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 58usize] = [
-        (1254000, 200u16, "WrongRequestJson", "请求体错误"),
-        (1254001, 200u16, "WrongRequestBody", "请求体错误"),
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254000,
+            200u16,
+            "WrongRequestJson",
+            "请求体错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254001,
+            200u16,
+            "WrongRequestBody",
+            "请求体错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254002,
             200u16,
             "Fail",
             "导致报 1254002 错误码的场景较多，请参考以下建议排查：",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254003,
             200u16,
             "WrongBaseToken",
             "app_token 错误。app_token 是多维表格 App 的唯一标识。不同形态的多维表格，其 `app_token` 的获取方式不同：",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254004,
             200u16,
             "WrongTableId",
             "table_id 错误。table_id 是多维表格数据表的唯一标识。获取方式：",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254005,
             200u16,
             "WrongViewId",
             "view_id 错误。view_id 是多维表格中视图的唯一标识。获取方式：",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254006,
             200u16,
             "WrongRecordId",
             "record_id 错误。record_id 是数据表中一条记录的唯一标识。通过查询记录接口获取",
         ),
-        (1254007, 200u16, "EmptyValue", "空值"),
-        (1254008, 200u16, "EmptyView", "空视图"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(1254007, 200u16, "EmptyValue", "空值"),
+        ::feishu_runtime::ErrorCodeInfo::new(1254008, 200u16, "EmptyView", "空视图"),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254009,
             200u16,
             "WrongFieldId",
             "field_id 错误。field_id 是数据表中一个字段的唯一标识。通过列出字段接口获取",
         ),
-        (1254010, 200u16, "ReqConvError", "请求错误"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254010,
+            200u16,
+            "ReqConvError",
+            "请求错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254015,
             400u16,
             "Field types do not match.",
             "字段类型不匹配，请检查传入的记录内容是否符合对应字段类型的格式要求",
         ),
-        (1254027, 403u16, "UploadAttachNotAllowed", "附件未挂载, 禁止上传"),
-        (1254030, 200u16, "TooLargeResponse", "响应体过大"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254027,
+            403u16,
+            "UploadAttachNotAllowed",
+            "附件未挂载, 禁止上传",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254030,
+            200u16,
+            "TooLargeResponse",
+            "响应体过大",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254036,
             400u16,
             "Base is copying, please try again later.",
             "复制多维表格为异步操作，该错误码表示当前多维表格仍在复制中，在复制期间无法操作当前多维表格。需要等待复制完成后再操作",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254037,
             400u16,
             "Invalid client token, make sure that it complies with the specification.",
             "幂等键格式错误，需要传入 uuidv4 格式",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254040,
             200u16,
             "BaseTokenNotFound",
             "app_token 不存在。不同形态的多维表格，其 `app_token` 的获取方式不同：",
         ),
-        (1254041, 200u16, "TableIdNotFound", "table_id 不存在。获取方式："),
-        (1254042, 200u16, "ViewIdNotFound", "view_id 不存在。获取方式："),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254041,
+            200u16,
+            "TableIdNotFound",
+            "table_id 不存在。获取方式：",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254042,
+            200u16,
+            "ViewIdNotFound",
+            "view_id 不存在。获取方式：",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254043,
             200u16,
             "RecordIdNotFound",
             "record_id 不存在。record_id 是数据表中一条记录的唯一标识。请通过查询记录接口获取",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254044,
             200u16,
             "FieldIdNotFound",
             "field_id 不存在。field_id 是数据表中一个字段的唯一标识。通过列出字段接口获取",
         ),
-        (1254045, 200u16, "FieldNameNotFound", "字段名称不存在。请检查："),
-        (1254060, 200u16, "TextFieldConvFail", "多行文本字段错误"),
-        (1254061, 200u16, "NumberFieldConvFail", "数字字段错误"),
-        (1254062, 200u16, "SingleSelectFieldConvFail", "单选字段错误"),
-        (1254063, 200u16, "MultiSelectFieldConvFail", "多选字段错误"),
-        (1254064, 200u16, "DatetimeFieldConvFail", "日期字段错误"),
-        (1254065, 200u16, "CheckboxFieldConvFail", "复选框字段错误"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254045,
+            200u16,
+            "FieldNameNotFound",
+            "字段名称不存在。请检查：",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254060,
+            200u16,
+            "TextFieldConvFail",
+            "多行文本字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254061,
+            200u16,
+            "NumberFieldConvFail",
+            "数字字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254062,
+            200u16,
+            "SingleSelectFieldConvFail",
+            "单选字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254063,
+            200u16,
+            "MultiSelectFieldConvFail",
+            "多选字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254064,
+            200u16,
+            "DatetimeFieldConvFail",
+            "日期字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254065,
+            200u16,
+            "CheckboxFieldConvFail",
+            "复选框字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254066,
             200u16,
             "UserFieldConvFail",
             "人员字段有误。原因可能是：",
         ),
-        (1254067, 200u16, "LinkFieldConvFail", "关联字段错误"),
-        (1254068, 200u16, "URLFieldConvFail", "超链接字段错误"),
-        (1254069, 200u16, "AttachFieldConvFail", "附件字段错误"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254067,
+            200u16,
+            "LinkFieldConvFail",
+            "关联字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254068,
+            200u16,
+            "URLFieldConvFail",
+            "超链接字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254069,
+            200u16,
+            "AttachFieldConvFail",
+            "附件字段错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254072,
             200u16,
             "Failed to convert phone field, please make sure it is correct.",
             "电话字段错误",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254074,
             400u16,
             "DuplexLinkFieldConvFail",
             "参数无效，需要使用字符串数组",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254100,
             200u16,
             "TableExceedLimit",
             "数据表或仪表盘数量超限。每个多维表格中，数据表加仪表盘的数量最多为 100 个",
         ),
-        (1254101, 200u16, "ViewExceedLimit", "视图数量超限, 限制200个"),
-        (1254102, 200u16, "FileExceedLimit", "超限"),
-        (1254103, 200u16, "RecordExceedLimit", "记录数量超限, 限制20,000条"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254101,
+            200u16,
+            "ViewExceedLimit",
+            "视图数量超限, 限制200个",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254102,
+            200u16,
+            "FileExceedLimit",
+            "超限",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254103,
+            200u16,
+            "RecordExceedLimit",
+            "记录数量超限, 限制20,000条",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254104,
             200u16,
             "RecordAddOnceExceedLimit",
             "单次添加记录数量超限, 单次调用最多更新 1,000 条记录",
         ),
-        (1254105, 200u16, "ColumnExceedLimit", "字段数量超限"),
-        (1254106, 200u16, "AttachExceedLimit", "附件过多"),
-        (1254130, 200u16, "TooLargeCell", "格子内容过大"),
-        (1254290, 200u16, "TooManyRequest", "请求过快，稍后重试"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254105,
+            200u16,
+            "ColumnExceedLimit",
+            "字段数量超限",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254106,
+            200u16,
+            "AttachExceedLimit",
+            "附件过多",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254130,
+            200u16,
+            "TooLargeCell",
+            "格子内容过大",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1254290,
+            200u16,
+            "TooManyRequest",
+            "请求过快，稍后重试",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254291,
             200u16,
             "Write conflict",
             "在同一个数据表中，并发调用了读写接口或请求过快，出现冲突。请参考以下建议解决：",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254301,
             200u16,
             "OperationTypeError",
             "多维表格未开启高级权限或不支持开启高级权限",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254303,
             200u16,
             "AttachPermNotAllow",
             "没有写入附件至多维表格的权限。要在多维表格中写入附件，你需先调用上传素材接口，将附件上传到当前多维表格中，再新增记录",
         ),
-        (1255001, 200u16, "InternalError", "内部错误，请联系技术支持"),
-        (1255002, 200u16, "RpcError", "内部错误，请联系技术支持"),
-        (1255003, 200u16, "MarshalError", "序列化错误，请联系技术支持"),
-        (1255004, 200u16, "UmMarshalError", "反序列化错误"),
-        (1255005, 200u16, "ConvError", "内部错误，请联系技术支持"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1255001,
+            200u16,
+            "InternalError",
+            "内部错误，请联系技术支持",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1255002,
+            200u16,
+            "RpcError",
+            "内部错误，请联系技术支持",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1255003,
+            200u16,
+            "MarshalError",
+            "序列化错误，请联系技术支持",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1255004,
+            200u16,
+            "UmMarshalError",
+            "反序列化错误",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1255005,
+            200u16,
+            "ConvError",
+            "内部错误，请联系技术支持",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1255006,
             400u16,
             "Client token conflict, please generate a new client token and try again.",
             "幂等键冲突，需要重新随机生成一个幂等键",
         ),
-        (1255040, 504u16, "请求超时", "进行重试"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1255040,
+            504u16,
+            "请求超时",
+            "进行重试",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254607,
             400u16,
             "Data not ready, please try again later",
             "该报错一般是由于前置操作未执行完成，或本次操作数据太大，服务器计算超时导致。遇到该错误码时，建议等待一段时间后重试。通常有以下几种原因：",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254302,
             403u16,
             "Permission denied.",
             "调用身份缺少多维表格的高级权限。你需给予调用身份数据表的 可管理 权限或多维表格的 可管理 等权限，再重新调用。具体步骤如下所示：",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254304,
             403u16,
             "Permission denied.",
             "权限不足。请检查多维表格是否开启了高级权限，如果开启高级权限，调用身份需要有多维表格的可管理权限",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254306,
             403u16,
             "The tenant or base owner is subject to base plan limits.",
             "联系租户管理员申请权益",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1254608,
             403u16,
             "Same API requests are submitted repeatedly.",
             "基于同一个多维表格版本重复提交了更新请求（传入了相同的 client_token），常见于并发或时间间隔极短的请求，例如并发将一个视图的信息更新为相同的内容。建议稍后重试",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(BatchCreateAppTableRecordErrorCode);

@@ -57,6 +57,7 @@ impl<'a> FileResource<'a> {
     /// A [`DownloadFileRequest`]; `.send().await` on it returns `Result<::feishu_runtime::Download, feishu::Error>` with a [`feishu_runtime::Download`] (the response body as a byte stream, never buffered whole) on success.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/docs/drive-v1/download/download)
+    #[inline]
     pub fn download(
         &self,
         file_token: impl ::std::convert::Into<::std::string::String>,
@@ -99,6 +100,7 @@ impl DownloadFileRequest {
     /// Wire name: `Range`.
     /// Must match the pattern `^bytes=[0-9]*-[0-9]*$`.
     /// Example: `"bytes=0-1024"`.
+    #[inline]
     pub fn range(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -107,6 +109,7 @@ impl DownloadFileRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -119,9 +122,23 @@ impl DownloadFileRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (a JSON error body with its code, message and log id), an invalid parameter caught before sending, or a transport failure.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::feishu_runtime::Download, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::feishu_runtime::Download,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send_download(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.range {
             ::feishu_runtime::validate::check_pattern(
                 "Range",
@@ -135,6 +152,6 @@ impl DownloadFileRequest {
             request.header("Range", value);
         }
         request.options(self.options);
-        self.client.download(request).await
+        ::std::result::Result::Ok(request)
     }
 }

@@ -75,6 +75,7 @@ impl<'a> ImageResource<'a> {
     /// | 400 | 234042 | Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. | 请求出现混部租户存储错误，如存储空间已满等，请联系租户管理员或技术支持。 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/image/create)
+    #[inline]
     pub fn create(
         &self,
         image_type: crate::im::v1::ImageType,
@@ -140,6 +141,7 @@ impl<'a> ImageResource<'a> {
     /// | 400 | 234042 | Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator. | 租户的自定义存储发生错误，如存储空间已满等。 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/image/get)
+    #[inline]
     pub fn get(
         &self,
         image_key: impl ::std::convert::Into<::std::string::String>,
@@ -183,6 +185,7 @@ pub struct CreateImageRequest {
 }
 impl CreateImageRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -195,9 +198,20 @@ impl CreateImageRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<CreateImageResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<CreateImageResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let value = &self.image;
         ::feishu_runtime::validate::check_file_size("image", value, 10485760u64)?;
         let mut request = ::feishu_runtime::Request::new(&CREATE_OPERATION);
@@ -208,7 +222,7 @@ impl CreateImageRequest {
         let part = self.image;
         form = form.file("image", part);
         request.multipart_body(form);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `im.v1.image.create`.
@@ -287,8 +301,8 @@ pub enum CreateImageErrorCode {
     /// 请求出现混部租户存储错误，如存储空间已满等，请联系租户管理员或技术支持。
     HybridDeploymentStorageError,
 }
-impl CreateImageErrorCode {
-    const ALL: [Self; 10usize] = [
+impl ::feishu_runtime::ErrorCode for CreateImageErrorCode {
+    const ALL: &'static [Self] = &[
         Self::MetaWritingHasStopped,
         Self::InvalidRequestParam,
         Self::Unauthorized,
@@ -300,91 +314,74 @@ impl CreateImageErrorCode {
         Self::TenantMasterKeyHasBeenDeleted,
         Self::HybridDeploymentStorageError,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 10usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             232096,
             400u16,
             "Meta writing has stopped, please try again later.",
             "应用信息被停写，请稍后再试。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234001,
             400u16,
             "Invalid request param.",
             "请求参数无效，请根据接口文档描述检查请求参数是否正确。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234002,
             401u16,
             "Unauthorized.",
             "接口鉴权失败，请咨询技术支持。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234006,
             400u16,
             "The file size exceed the max value.",
             "资源大小超出限制。文件不超过 30 MB，图片不超过 10 MB。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234007,
             400u16,
             "App does not enable bot feature.",
             "应用没有启用机器人能力。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234010,
             400u16,
             "File's size can't be 0.",
             "请勿上传大小为 0 的文件。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234011,
             400u16,
             "Can't regonnize the image format.",
             "不支持的图片格式。目前仅支持上传 JPG、JPEG、PNG、WEBP、GIF、BMP、ICO、TIFF、HEIC 格式的图片。",
         ),
-        (234039, 400u16, "Image resolution exceeds limit.", "分辨率超出限制。"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            234039,
+            400u16,
+            "Image resolution exceeds limit.",
+            "分辨率超出限制。",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             234041,
             400u16,
             "Tenant master key has been deleted, please contact the tenant administrator.",
             "租户加密密钥被删除，请联系租户管理员。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234042,
             400u16,
             "Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.",
             "请求出现混部租户存储错误，如存储空间已满等，请联系租户管理员或技术支持。",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(CreateImageErrorCode);
 /// The static description of `im.v1.image.get`.
 static GET_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
     id: "im.v1.image.get",
@@ -416,6 +413,7 @@ pub struct GetImageRequest {
 }
 impl GetImageRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -428,13 +426,27 @@ impl GetImageRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (a JSON error body with its code, message and log id), an invalid parameter caught before sending, or a transport failure.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::feishu_runtime::Download, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::feishu_runtime::Download,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send_download(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&GET_OPERATION);
         request.path_param("image_key", &self.image_key);
         request.options(self.options);
-        self.client.download(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The error codes documented for `im.v1.image.get`. Turn an error into one with [`GetImageErrorCode::from_error`]:
@@ -484,8 +496,8 @@ pub enum GetImageErrorCode {
     /// 租户的自定义存储发生错误，如存储空间已满等。
     HybridDeploymentStorageError,
 }
-impl GetImageErrorCode {
-    const ALL: [Self; 7usize] = [
+impl ::feishu_runtime::ErrorCode for GetImageErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InvalidRequestParam,
         Self::Unauthorized,
         Self::ImageHasBeenDeleted,
@@ -494,75 +506,53 @@ impl GetImageErrorCode {
         Self::TenantMasterKeyHasBeenDeleted,
         Self::HybridDeploymentStorageError,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 7usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             234001,
             400u16,
             "Invalid request param.",
             "请求参数无效，请根据接口文档描述检查请求参数是否正确。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234002,
             401u16,
             "Unauthorized.",
             "接口鉴权失败，请咨询技术支持。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234005,
             400u16,
             "Image has been deleted",
             "资源不存在。请检查传入的资源信息是否正确。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234007,
             400u16,
             "App does not enable bot feature.",
             "应用没有启用机器人能力。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234008,
             400u16,
             "The app is not the resource sender",
             "当前应用不是资源的所有者，无法进行操作。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234041,
             400u16,
             "Tenant master key has been deleted, please contact the tenant administrator.",
             "租户加密密钥被删除，被加密的数据无法操作，请联系租户管理员。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234042,
             400u16,
             "Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.",
             "租户的自定义存储发生错误，如存储空间已满等。",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(GetImageErrorCode);

@@ -81,6 +81,7 @@ impl<'a> MessageResourceResource<'a> {
     /// | 400 | 234043 | Unsupported message type. | 不支持的消息类型，如合并转发消息、消息卡片。 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/get-2)
+    #[inline]
     pub fn get(
         &self,
         message_id: impl ::std::convert::Into<::std::string::String>,
@@ -129,6 +130,7 @@ pub struct GetMessageResourceRequest {
 }
 impl GetMessageResourceRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -141,15 +143,29 @@ impl GetMessageResourceRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (a JSON error body with its code, message and log id), an invalid parameter caught before sending, or a transport failure.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::feishu_runtime::Download, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::feishu_runtime::Download,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send_download(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&GET_OPERATION);
         request.path_param("message_id", &self.message_id);
         request.path_param("file_key", &self.file_key);
         request.query("type", &self.resource_type);
         request.options(self.options);
-        self.client.download(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The error codes documented for `im.v1.message_resource.get`. Turn an error into one with [`GetMessageResourceErrorCode::from_error`]:
@@ -223,8 +239,8 @@ pub enum GetMessageResourceErrorCode {
     /// 不支持的消息类型，如合并转发消息、消息卡片。
     UnsupportedMessageType,
 }
-impl GetMessageResourceErrorCode {
-    const ALL: [Self; 13usize] = [
+impl ::feishu_runtime::ErrorCode for GetMessageResourceErrorCode {
+    const ALL: &'static [Self] = &[
         Self::ActionUnavailableAsTheMessageHas,
         Self::InvalidRequestParam,
         Self::Unauthorized,
@@ -239,96 +255,89 @@ impl GetMessageResourceErrorCode {
         Self::HybridDeploymentStorageError,
         Self::UnsupportedMessageType,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 13usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             230110,
             400u16,
             "Action unavailable as the message has been deleted.",
             "消息已删除，无法执行操作。",
         ),
-        (234001, 400u16, "Invalid request param.", "请求参数无效。"),
-        (234002, 401u16, "Unauthorized.", "鉴权失败，请咨询技术支持。"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            234001,
+            400u16,
+            "Invalid request param.",
+            "请求参数无效。",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            234002,
+            401u16,
+            "Unauthorized.",
+            "鉴权失败，请咨询技术支持。",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             234003,
             400u16,
             "File not in message.",
             "该资源不属于当前消息。请检查消息 ID 和资源 Key，两者必须相匹配。",
         ),
-        (234004, 400u16, "App not in chat.", "应用不在消息所在的群组中。"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            234004,
+            400u16,
+            "App not in chat.",
+            "应用不在消息所在的群组中。",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             234009,
             400u16,
             "Lack of necessary permissions.",
             "暂不支持在外部群中进行本操作。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234019,
             400u16,
             "scope CheckAppTenant fail.",
             "未获取到应用的权限信息，请重试。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234037,
             400u16,
             "Downloaded file size exceeds limit.",
             "下载的资源大小不允许超过 100 MB。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234038,
             400u16,
             "Do not allow downloading of message resources in restricted mode.",
             "不能下载保密消息中的资源文件。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234040,
             400u16,
             "The message is invisible to the operator.",
             "该消息对当前操作者不可见。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234041,
             400u16,
             "Tenant master key has been deleted, please contact the tenant administrator.",
             "租户加密密钥被删除，无法操作加密数据。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234042,
             400u16,
             "Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.",
             "请求出现混部租户存储错误。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             234043,
             400u16,
             "Unsupported message type.",
             "不支持的消息类型，如合并转发消息、消息卡片。",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(GetMessageResourceErrorCode);

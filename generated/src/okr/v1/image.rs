@@ -73,6 +73,7 @@ impl<'a> ImageResource<'a> {
     /// | 400 | 1001004 | okr data not found | 对应ID的数据不存在 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/okr-v1/progress_record/upload)
+    #[inline]
     pub fn upload(
         &self,
         data: ::feishu_runtime::multipart::FilePart,
@@ -119,6 +120,7 @@ pub struct UploadImageRequest {
 }
 impl UploadImageRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -131,9 +133,20 @@ impl UploadImageRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<UploadImageResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<UploadImageResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&UPLOAD_OPERATION);
         request.options(self.options);
         let mut form = ::feishu_runtime::multipart::Form::new();
@@ -144,7 +157,7 @@ impl UploadImageRequest {
         let part = self.target_type;
         form = form.text("target_type", part);
         request.multipart_body(form);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v1.image.upload`.
@@ -212,8 +225,8 @@ pub enum UploadImageErrorCode {
     /// 对应ID的数据不存在
     OkrDataNotFound,
 }
-impl UploadImageErrorCode {
-    const ALL: [Self; 6usize] = [
+impl ::feishu_runtime::ErrorCode for UploadImageErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalServerError,
         Self::SystemException,
         Self::InvalidParameters,
@@ -221,59 +234,47 @@ impl UploadImageErrorCode {
         Self::UserNotFound,
         Self::OkrDataNotFound,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
             500u16,
             "internal server error",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009998,
             500u16,
             "system exception",
             "系统异常，请联系飞书助手或您的客户成功经理",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
             400u16,
             "invalid parameters",
             "无效的参数，请对照文档检查输入的参数",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
             400u16,
             "no permission",
             "您无权访问该接口，请确认您的登录凭证",
         ),
-        (1001003, 400u16, "user not found", "用户不存在"),
-        (1001004, 400u16, "okr data not found", "对应ID的数据不存在"),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001003,
+            400u16,
+            "user not found",
+            "用户不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001004,
+            400u16,
+            "okr data not found",
+            "对应ID的数据不存在",
+        ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(UploadImageErrorCode);

@@ -65,6 +65,7 @@ impl<'a> OkrResource<'a> {
     /// | 400 | 1001004 | OKR data not found. | 对应ID的数据不存在 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/okr-v1/okr/batch_get)
+    #[inline]
     pub fn batch_get(
         &self,
         okr_ids: impl ::std::iter::IntoIterator<
@@ -121,6 +122,7 @@ impl BatchGetOkrRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -129,11 +131,13 @@ impl BatchGetOkrRequest {
     ///
     /// Example: `"zh_cn"`.
     /// Server default: `"zh_cn"`.
+    #[inline]
     pub fn lang(mut self, value: crate::okr::v1::OkrLang) -> Self {
         self.lang = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -146,9 +150,20 @@ impl BatchGetOkrRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<BatchGetOkrResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<BatchGetOkrResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         ::feishu_runtime::validate::check_items(
             "okr_ids",
             self.okr_ids.len(),
@@ -166,7 +181,7 @@ impl BatchGetOkrRequest {
             request.query("lang", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v1.okr.batch_get`.
@@ -227,8 +242,8 @@ pub enum BatchGetOkrErrorCode {
     /// 对应ID的数据不存在
     OkrDataNotFound,
 }
-impl BatchGetOkrErrorCode {
-    const ALL: [Self; 6usize] = [
+impl ::feishu_runtime::ErrorCode for BatchGetOkrErrorCode {
+    const ALL: &'static [Self] = &[
         Self::UnknownError,
         Self::SystemException,
         Self::InvalidParameters,
@@ -236,54 +251,47 @@ impl BatchGetOkrErrorCode {
         Self::UserNotFound,
         Self::OkrDataNotFound,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
             500u16,
             "Unknown error. Please contact Feishu Assistant or your customer success manager.",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
-        (1009998, 500u16, "system exception", "系统异常"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1009998,
+            500u16,
+            "system exception",
+            "系统异常",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
             400u16,
             "Invalid parameters. Please check document and modify accordingly.",
             "无效的参数，请对照文档检查输入的参数",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
             400u16,
             "No permission.",
             "您无权访问该接口，请确认您的登录凭证",
         ),
-        (1001003, 400u16, "User not found.", "用户不存在"),
-        (1001004, 400u16, "OKR data not found.", "对应ID的数据不存在"),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001003,
+            400u16,
+            "User not found.",
+            "用户不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001004,
+            400u16,
+            "OKR data not found.",
+            "对应ID的数据不存在",
+        ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(BatchGetOkrErrorCode);

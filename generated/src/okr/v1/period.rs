@@ -63,6 +63,7 @@ impl<'a> PeriodResource<'a> {
     /// | 400 | 1001009 | Start date does not fit for given period rule. | 起始日期和周期规则不匹配 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/okr-v1/period/create)
+    #[inline]
     pub fn create(
         &self,
         period_rule_id: impl ::std::convert::Into<::std::string::String>,
@@ -121,6 +122,7 @@ impl<'a> PeriodResource<'a> {
     /// | 400 | 1001004 | okr data not found | 对应ID的数据不存在 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/okr-v1/period/list)
+    #[inline]
     pub fn list(&self) -> ListPeriodRequest {
         ListPeriodRequest {
             client: ::std::clone::Clone::clone(self.client.core()),
@@ -181,6 +183,7 @@ impl<'a> PeriodResource<'a> {
     /// | 400 | 1001009 | Start date does not fit for given period rule. | 起始日期和周期规则不匹配 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/okr-v1/period/patch)
+    #[inline]
     pub fn patch(
         &self,
         period_id: impl ::std::convert::Into<::std::string::String>,
@@ -220,6 +223,7 @@ pub struct CreatePeriodRequest {
 }
 impl CreatePeriodRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -228,6 +232,7 @@ impl CreatePeriodRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &CreatePeriodRequestBody {
         &self.body
     }
@@ -236,13 +241,24 @@ impl CreatePeriodRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<CreatePeriodResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<CreatePeriodResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&CREATE_OPERATION);
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v1.period.create`.
@@ -344,8 +360,8 @@ pub enum CreatePeriodErrorCode {
     /// 起始日期和周期规则不匹配
     StartDateDoesNotFitFor,
 }
-impl CreatePeriodErrorCode {
-    const ALL: [Self; 8usize] = [
+impl ::feishu_runtime::ErrorCode for CreatePeriodErrorCode {
+    const ALL: &'static [Self] = &[
         Self::UnknownError,
         Self::InvalidParameters,
         Self::NoPermission,
@@ -355,74 +371,62 @@ impl CreatePeriodErrorCode {
         Self::ConflictPeriodExisted,
         Self::StartDateDoesNotFitFor,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 8usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
             500u16,
             "Unknown error. Please contact Feishu Assistant or your customer success manager.",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
             400u16,
             "Invalid parameters. Please check document and modify accordingly.",
             "无效的参数，请对照文档检查输入的参数",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
             403u16,
             "No permission.",
             "您无权访问该接口，请确认您的登录凭证",
         ),
-        (1001003, 400u16, "User not found.", "用户不存在"),
-        (1001004, 400u16, "OKR data not found.", "对应ID的数据不存在"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001003,
+            400u16,
+            "User not found.",
+            "用户不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001004,
+            400u16,
+            "OKR data not found.",
+            "对应ID的数据不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1000403,
             403u16,
             "OpenAPI is unavailable in current edition (Standard edition). Please update to Business edition.",
             "您目前的套餐无法使用开放平台接口功能，请升级至OKR企业版",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001008,
             400u16,
             "Conflict period existed.",
             "对应时间的周期已存在，无需再度创建",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001009,
             400u16,
             "Start date does not fit for given period rule.",
             "起始日期和周期规则不匹配",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(CreatePeriodErrorCode);
 /// The static description of `okr.v1.period.list`.
 static LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
     id: "okr.v1.period.list",
@@ -452,6 +456,7 @@ impl ListPeriodRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Example: `"xaasdasdax"`.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -463,11 +468,13 @@ impl ListPeriodRequest {
     ///
     /// Example: `10`.
     /// Server default: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -480,9 +487,20 @@ impl ListPeriodRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListPeriodResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<ListPeriodResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
         if let ::std::option::Option::Some(value) = &self.page_token {
             request.query("page_token", value);
@@ -491,7 +509,7 @@ impl ListPeriodRequest {
             request.query("page_size", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v1.period.list`.
@@ -532,9 +550,14 @@ impl ListPeriodRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
-    pub fn pages(self) -> ::feishu_runtime::paginate::PageStream<ListPeriodResponse> {
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<ListPeriodResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let start = ::std::clone::Clone::clone(&self.page_token);
-        ::feishu_runtime::paginate::token_pages(
+        ::feishu_runtime::paginate::token_stream(
             start,
             move |token| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -544,10 +567,13 @@ impl ListPeriodRequest {
         )
     }
     /// Every item of every page (`items`), fetched lazily; see [`ListPeriodRequest::pages`].
+    #[inline]
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<crate::okr::v1::Period> {
-        ::feishu_runtime::paginate::items(
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<crate::okr::v1::Period, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
         )
@@ -596,8 +622,8 @@ pub enum ListPeriodErrorCode {
     /// 对应ID的数据不存在
     OkrDataNotFound,
 }
-impl ListPeriodErrorCode {
-    const ALL: [Self; 6usize] = [
+impl ::feishu_runtime::ErrorCode for ListPeriodErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalServerError,
         Self::SystemException,
         Self::InvalidParameters,
@@ -605,57 +631,50 @@ impl ListPeriodErrorCode {
         Self::UserNotFound,
         Self::OkrDataNotFound,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
             500u16,
             "internal server error",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
-        (1009998, 500u16, "system exception", "系统异常"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1009998,
+            500u16,
+            "system exception",
+            "系统异常",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
             400u16,
             "invalid parameters",
             "无效的参数，请对照文档检查输入的参数",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
             400u16,
             "no permission",
             "您无权访问该接口，请确认您的登录凭证",
         ),
-        (1001003, 400u16, "user not found", "用户不存在"),
-        (1001004, 400u16, "okr data not found", "对应ID的数据不存在"),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001003,
+            400u16,
+            "user not found",
+            "用户不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001004,
+            400u16,
+            "okr data not found",
+            "对应ID的数据不存在",
+        ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(ListPeriodErrorCode);
 /// The static description of `okr.v1.period.patch`.
 static PATCH_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
     id: "okr.v1.period.patch",
@@ -683,6 +702,7 @@ pub struct PatchPeriodRequest {
 }
 impl PatchPeriodRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -691,6 +711,7 @@ impl PatchPeriodRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &PatchPeriodRequestBody {
         &self.body
     }
@@ -699,14 +720,25 @@ impl PatchPeriodRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<PatchPeriodResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<PatchPeriodResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&PATCH_OPERATION);
         request.path_param("period_id", &self.period_id);
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v1.period.patch`.
@@ -798,8 +830,8 @@ pub enum PatchPeriodErrorCode {
     /// 起始日期和周期规则不匹配
     StartDateDoesNotFitFor,
 }
-impl PatchPeriodErrorCode {
-    const ALL: [Self; 8usize] = [
+impl ::feishu_runtime::ErrorCode for PatchPeriodErrorCode {
+    const ALL: &'static [Self] = &[
         Self::UnknownError,
         Self::InvalidParameters,
         Self::NoPermission,
@@ -809,71 +841,59 @@ impl PatchPeriodErrorCode {
         Self::ConflictPeriodExisted,
         Self::StartDateDoesNotFitFor,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 8usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
             500u16,
             "Unknown error. Please contact Feishu Assistant or your customer success manager.",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
             400u16,
             "Invalid parameters. Please check document and modify accordingly.",
             "无效的参数，请对照文档检查输入的参数",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
             403u16,
             "No permission.",
             "您无权访问该接口，请确认您的登录凭证",
         ),
-        (1001003, 400u16, "User not found.", "用户不存在"),
-        (1001004, 400u16, "OKR data not found.", "对应ID的数据不存在"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001003,
+            400u16,
+            "User not found.",
+            "用户不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001004,
+            400u16,
+            "OKR data not found.",
+            "对应ID的数据不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1000403,
             403u16,
             "OpenAPI is unavailable in current edition (Standard edition). Please update to Business edition.",
             "您目前的套餐无法使用开放平台接口功能，请升级至OKR企业版",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001008,
             400u16,
             "Conflict period existed.",
             "对应时间的周期已存在，无需再度创建",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001009,
             400u16,
             "Start date does not fit for given period rule.",
             "起始日期和周期规则不匹配",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(PatchPeriodErrorCode);

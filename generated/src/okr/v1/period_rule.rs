@@ -50,6 +50,7 @@ impl<'a> PeriodRuleResource<'a> {
     /// | 403 | 1000403 | OpenAPI is unavailable in current edition (Standard edition). Please update to Business edition. | 您目前的套餐无法使用开放平台接口功能，请升级至OKR企业版 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/okr-v1/period_rule/list)
+    #[inline]
     pub fn list(&self) -> ListPeriodRuleRequest {
         ListPeriodRuleRequest {
             client: ::std::clone::Clone::clone(self.client.core()),
@@ -82,6 +83,7 @@ pub struct ListPeriodRuleRequest {
 }
 impl ListPeriodRuleRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -94,12 +96,23 @@ impl ListPeriodRuleRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListPeriodRuleResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<ListPeriodRuleResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v1.period_rule.list`.
@@ -160,8 +173,8 @@ pub enum ListPeriodRuleErrorCode {
     /// 您目前的套餐无法使用开放平台接口功能，请升级至OKR企业版
     OpenApiIsUnavailableInCurrentEdition,
 }
-impl ListPeriodRuleErrorCode {
-    const ALL: [Self; 6usize] = [
+impl ::feishu_runtime::ErrorCode for ListPeriodRuleErrorCode {
+    const ALL: &'static [Self] = &[
         Self::UnknownError,
         Self::InvalidParameters,
         Self::NoPermission,
@@ -169,59 +182,47 @@ impl ListPeriodRuleErrorCode {
         Self::OkrDataNotFound,
         Self::OpenApiIsUnavailableInCurrentEdition,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
             500u16,
             "Unknown error. Please contact Feishu Assistant or your customer success manager.",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
             400u16,
             "Invalid parameters. Please check document and modify accordingly.",
             "无效的参数，请对照文档检查输入的参数",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
             403u16,
             "No permission.",
             "您无权访问该接口，请确认您的登录凭证",
         ),
-        (1001003, 400u16, "User not found.", "用户不存在"),
-        (1001004, 400u16, "OKR data not found.", "对应ID的数据不存在"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001003,
+            400u16,
+            "User not found.",
+            "用户不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001004,
+            400u16,
+            "OKR data not found.",
+            "对应ID的数据不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1000403,
             403u16,
             "OpenAPI is unavailable in current edition (Standard edition). Please update to Business edition.",
             "您目前的套餐无法使用开放平台接口功能，请升级至OKR企业版",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(ListPeriodRuleErrorCode);

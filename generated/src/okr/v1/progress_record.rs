@@ -74,6 +74,7 @@ impl<'a> ProgressRecordResource<'a> {
     /// | 400 | 1001004 | okr data not found | 对应ID的数据不存在 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/okr-v1/progress_record/create)
+    #[inline]
     pub fn create(
         &self,
         source_title: impl ::std::convert::Into<::std::string::String>,
@@ -147,6 +148,7 @@ impl<'a> ProgressRecordResource<'a> {
     /// | 400 | 1001004 | okr data not found | 对应ID的数据不存在 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/okr-v1/progress_record/delete)
+    #[inline]
     pub fn delete(
         &self,
         progress_id: impl ::std::convert::Into<::std::string::String>,
@@ -210,6 +212,7 @@ impl<'a> ProgressRecordResource<'a> {
     /// | 400 | 1001004 | okr data not found | 对应ID的数据不存在，请检查传入的 OKR 进展记录 ID（progress_id）是否正确 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/okr-v1/progress_record/get)
+    #[inline]
     pub fn get(
         &self,
         progress_id: impl ::std::convert::Into<::std::string::String>,
@@ -275,6 +278,7 @@ impl<'a> ProgressRecordResource<'a> {
     /// | 400 | 1001004 | okr data not found | 对应ID的数据不存在 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/okr-v1/progress_record/update)
+    #[inline]
     pub fn update(
         &self,
         progress_id: impl ::std::convert::Into<::std::string::String>,
@@ -327,6 +331,7 @@ impl CreateProgressRecordRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -335,6 +340,7 @@ impl CreateProgressRecordRequest {
     ///
     /// A URL.
     /// Must match the pattern `^https?://.*$`.
+    #[inline]
     pub fn source_url_pc(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -348,6 +354,7 @@ impl CreateProgressRecordRequest {
     ///
     /// A URL.
     /// Must match the pattern `^https?://.*$`.
+    #[inline]
     pub fn source_url_mobile(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -358,11 +365,13 @@ impl CreateProgressRecordRequest {
         self
     }
     /// 进展，包括百分比和状态
+    #[inline]
     pub fn progress_rate(mut self, value: crate::okr::v1::ProgressRateNew) -> Self {
         self.body.progress_rate = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -371,6 +380,7 @@ impl CreateProgressRecordRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &CreateProgressRecordRequestBody {
         &self.body
     }
@@ -379,9 +389,23 @@ impl CreateProgressRecordRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::okr::v1::ProgressRecord, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::okr::v1::ProgressRecord,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let value = &self.body.source_url;
         ::feishu_runtime::validate::check_pattern("source_url", value, "^https?://.*$")?;
         if let ::std::option::Option::Some(value) = &self.body.source_url_pc {
@@ -404,7 +428,7 @@ impl CreateProgressRecordRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v1.progress_record.create`.
@@ -497,8 +521,8 @@ pub enum CreateProgressRecordErrorCode {
     /// 对应ID的数据不存在
     OkrDataNotFound,
 }
-impl CreateProgressRecordErrorCode {
-    const ALL: [Self; 6usize] = [
+impl ::feishu_runtime::ErrorCode for CreateProgressRecordErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalServerError,
         Self::SystemException,
         Self::InvalidParameters,
@@ -506,62 +530,50 @@ impl CreateProgressRecordErrorCode {
         Self::UserNotFound,
         Self::OkrDataNotFound,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
             500u16,
             "internal server error",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009998,
             500u16,
             "system exception",
             "系统异常，请联系飞书助手或您的客户成功经理",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
             400u16,
             "invalid parameters",
             "无效的参数，请对照文档检查输入的参数",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
             400u16,
             "no permission",
             "您无权访问该接口，请确认您的登录凭证",
         ),
-        (1001003, 400u16, "user not found", "用户不存在"),
-        (1001004, 400u16, "okr data not found", "对应ID的数据不存在"),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001003,
+            400u16,
+            "user not found",
+            "用户不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001004,
+            400u16,
+            "okr data not found",
+            "对应ID的数据不存在",
+        ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(CreateProgressRecordErrorCode);
 /// The static description of `okr.v1.progress_record.delete`.
 static DELETE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
     id: "okr.v1.progress_record.delete",
@@ -591,6 +603,7 @@ pub struct DeleteProgressRecordRequest {
 }
 impl DeleteProgressRecordRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -603,13 +616,24 @@ impl DeleteProgressRecordRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::feishu_runtime::Empty, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<::feishu_runtime::Empty, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&DELETE_OPERATION);
         request.path_param("progress_id", &self.progress_id);
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The error codes documented for `okr.v1.progress_record.delete`. Turn an error into one with [`DeleteProgressRecordErrorCode::from_error`]:
@@ -655,8 +679,8 @@ pub enum DeleteProgressRecordErrorCode {
     /// 对应ID的数据不存在
     OkrDataNotFound,
 }
-impl DeleteProgressRecordErrorCode {
-    const ALL: [Self; 6usize] = [
+impl ::feishu_runtime::ErrorCode for DeleteProgressRecordErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalServerError,
         Self::SystemException,
         Self::InvalidParameters,
@@ -664,62 +688,50 @@ impl DeleteProgressRecordErrorCode {
         Self::UserNotFound,
         Self::OkrDataNotFound,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
             500u16,
             "internal server error",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009998,
             500u16,
             "system exception",
             "系统异常，请联系飞书助手或您的客户成功经理",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
             400u16,
             "invalid parameters",
             "无效的参数，请对照文档检查输入的参数",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
             400u16,
             "no permission",
             "您无权访问该接口，请确认您的登录凭证",
         ),
-        (1001003, 400u16, "user not found", "用户不存在"),
-        (1001004, 400u16, "okr data not found", "对应ID的数据不存在"),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001003,
+            400u16,
+            "user not found",
+            "用户不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001004,
+            400u16,
+            "okr data not found",
+            "对应ID的数据不存在",
+        ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(DeleteProgressRecordErrorCode);
 /// The static description of `okr.v1.progress_record.get`.
 static GET_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
     id: "okr.v1.progress_record.get",
@@ -755,11 +767,13 @@ impl GetProgressRecordRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -772,16 +786,30 @@ impl GetProgressRecordRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::okr::v1::ProgressRecord, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::okr::v1::ProgressRecord,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&GET_OPERATION);
         request.path_param("progress_id", &self.progress_id);
         if let ::std::option::Option::Some(value) = &self.user_id_type {
             request.query("user_id_type", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The error codes documented for `okr.v1.progress_record.get`. Turn an error into one with [`GetProgressRecordErrorCode::from_error`]:
@@ -827,8 +855,8 @@ pub enum GetProgressRecordErrorCode {
     /// 对应ID的数据不存在，请检查传入的 OKR 进展记录 ID（progress_id）是否正确
     OkrDataNotFound,
 }
-impl GetProgressRecordErrorCode {
-    const ALL: [Self; 6usize] = [
+impl ::feishu_runtime::ErrorCode for GetProgressRecordErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalServerError,
         Self::SystemException,
         Self::InvalidParameters,
@@ -836,67 +864,50 @@ impl GetProgressRecordErrorCode {
         Self::UserNotFound,
         Self::OkrDataNotFound,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
             500u16,
             "internal server error",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
-        (1009998, 500u16, "system exception", "系统异常，稍后重试。"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1009998,
+            500u16,
+            "system exception",
+            "系统异常，稍后重试。",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
             400u16,
             "invalid parameters",
             "无效的参数，请对照文档检查输入的参数(如参数类型不匹配、参数值超出限制)",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
             400u16,
             "no permission",
             "您无权访问该数据，请确认当前用户身份是否有对应数据权限。",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001003,
             400u16,
             "user not found",
             "用户不存在，请检查传入的用户 ID 是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001004,
             400u16,
             "okr data not found",
             "对应ID的数据不存在，请检查传入的 OKR 进展记录 ID（progress_id）是否正确",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(GetProgressRecordErrorCode);
 /// The static description of `okr.v1.progress_record.update`.
 static UPDATE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
     id: "okr.v1.progress_record.update",
@@ -933,16 +944,19 @@ impl UpdateProgressRecordRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// 进展，包括百分比和状态
+    #[inline]
     pub fn progress_rate(mut self, value: crate::okr::v1::ProgressRateNew) -> Self {
         self.body.progress_rate = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -951,6 +965,7 @@ impl UpdateProgressRecordRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &UpdateProgressRecordRequestBody {
         &self.body
     }
@@ -959,9 +974,23 @@ impl UpdateProgressRecordRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::okr::v1::ProgressRecord, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::okr::v1::ProgressRecord,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&UPDATE_OPERATION);
         request.path_param("progress_id", &self.progress_id);
         if let ::std::option::Option::Some(value) = &self.user_id_type {
@@ -969,7 +998,7 @@ impl UpdateProgressRecordRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v1.progress_record.update`.
@@ -1031,8 +1060,8 @@ pub enum UpdateProgressRecordErrorCode {
     /// 对应ID的数据不存在
     OkrDataNotFound,
 }
-impl UpdateProgressRecordErrorCode {
-    const ALL: [Self; 6usize] = [
+impl ::feishu_runtime::ErrorCode for UpdateProgressRecordErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalServerError,
         Self::SystemException,
         Self::InvalidParameters,
@@ -1040,59 +1069,47 @@ impl UpdateProgressRecordErrorCode {
         Self::UserNotFound,
         Self::OkrDataNotFound,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
             500u16,
             "internal server error",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009998,
             500u16,
             "system exception",
             "系统异常，请联系飞书助手或您的客户成功经理",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
             400u16,
             "invalid parameters",
             "无效的参数，请对照文档检查输入的参数",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
             400u16,
             "no permission",
             "您无权访问该接口，请确认您的登录凭证",
         ),
-        (1001003, 400u16, "user not found", "用户不存在"),
-        (1001004, 400u16, "okr data not found", "对应ID的数据不存在"),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001003,
+            400u16,
+            "user not found",
+            "用户不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001004,
+            400u16,
+            "okr data not found",
+            "对应ID的数据不存在",
+        ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(UpdateProgressRecordErrorCode);

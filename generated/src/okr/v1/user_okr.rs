@@ -76,6 +76,7 @@ impl<'a> UserOkrResource<'a> {
     /// | 400 | 1001004 | OKR data not found. | 对应ID的数据不存在 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/okr-v1/okr/list)
+    #[inline]
     pub fn list(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -133,6 +134,7 @@ impl ListUserOkrRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -141,6 +143,7 @@ impl ListUserOkrRequest {
     ///
     /// Example: `"zh_cn"`.
     /// Server default: `"zh_cn"`.
+    #[inline]
     pub fn lang(mut self, value: crate::okr::v1::OkrLang) -> Self {
         self.lang = ::std::option::Option::Some(value);
         self
@@ -150,6 +153,7 @@ impl ListUserOkrRequest {
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 10 items.
     /// Example: `["6990181559036610092"]`.
+    #[inline]
     pub fn period_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -167,6 +171,7 @@ impl ListUserOkrRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -179,9 +184,20 @@ impl ListUserOkrRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListUserOkrResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<ListUserOkrResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let value = self.offset;
         ::feishu_runtime::validate::check_range(
             "offset",
@@ -218,7 +234,7 @@ impl ListUserOkrRequest {
             request.query("period_ids", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v1.user_okr.list`.
@@ -251,8 +267,13 @@ impl ListUserOkrRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `offset`: each request starts where the previous page ended, and the stream ends at the response's total or on an empty page. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
-    pub fn pages(self) -> ::feishu_runtime::paginate::PageStream<ListUserOkrResponse> {
-        ::feishu_runtime::paginate::offset_pages(
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<ListUserOkrResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::offset_stream(
             ::std::convert::From::from(self.offset),
             move |offset| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -263,10 +284,13 @@ impl ListUserOkrRequest {
         )
     }
     /// Every item of every page (`okr_list`), fetched lazily; see [`ListUserOkrRequest::pages`].
+    #[inline]
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<crate::okr::v1::OkrBatch> {
-        ::feishu_runtime::paginate::items(
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<crate::okr::v1::OkrBatch, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.okr_list.unwrap_or_default(),
         )
@@ -315,8 +339,8 @@ pub enum ListUserOkrErrorCode {
     /// 对应ID的数据不存在
     OkrDataNotFound,
 }
-impl ListUserOkrErrorCode {
-    const ALL: [Self; 6usize] = [
+impl ::feishu_runtime::ErrorCode for ListUserOkrErrorCode {
+    const ALL: &'static [Self] = &[
         Self::UnknownError,
         Self::SystemException,
         Self::InvalidParameters,
@@ -324,54 +348,47 @@ impl ListUserOkrErrorCode {
         Self::UserNotFound,
         Self::OkrDataNotFound,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
             500u16,
             "Unknown error. Please contact Feishu Assistant or your customer success manager.",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
-        (1009998, 500u16, "system exception", "系统异常"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1009998,
+            500u16,
+            "system exception",
+            "系统异常",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
             400u16,
             "Invalid parameters. Please check document and modify accordingly.",
             "无效的参数，请对照文档检查输入的参数",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
             400u16,
             "No permission.",
             "您无权访问该接口，请确认您的登录凭证",
         ),
-        (1001003, 400u16, "User not found.", "用户不存在"),
-        (1001004, 400u16, "OKR data not found.", "对应ID的数据不存在"),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001003,
+            400u16,
+            "User not found.",
+            "用户不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1001004,
+            400u16,
+            "OKR data not found.",
+            "对应ID的数据不存在",
+        ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(ListUserOkrErrorCode);

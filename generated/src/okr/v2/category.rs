@@ -45,6 +45,7 @@ impl<'a> CategoryResource<'a> {
     /// A [`ListCategoryRequest`]; `.send().await` on it returns `Result<ListCategoryResponse, feishu::Error>` with [`ListCategoryResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.category&version=v2)
+    #[inline]
     pub fn list(&self) -> ListCategoryRequest {
         ListCategoryRequest {
             client: ::std::clone::Clone::clone(self.client.core()),
@@ -83,6 +84,7 @@ impl ListCategoryRequest {
     ///
     /// Example: `"user"`.
     /// Server default: `"user"`.
+    #[inline]
     pub fn owner_type(mut self, value: crate::okr::v2::CategoryOwnerType) -> Self {
         self.owner_type = ::std::option::Option::Some(value);
         self
@@ -92,6 +94,7 @@ impl ListCategoryRequest {
     /// Range: 1 to 100 inclusive.
     /// Example: `10`.
     /// Server default: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -99,6 +102,7 @@ impl ListCategoryRequest {
     /// Page identifier. It is not filled in the first request, indicating traversal from the beginning; when there will be more groups, the new page_token will be returned at the same time, and the next traversal can use the page_token to get more groups
     ///
     /// Example: `"eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0="`.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -107,6 +111,7 @@ impl ListCategoryRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -119,9 +124,20 @@ impl ListCategoryRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListCategoryResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<ListCategoryResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.page_size {
             ::feishu_runtime::validate::check_range(
                 "page_size",
@@ -141,7 +157,7 @@ impl ListCategoryRequest {
             request.query("page_token", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.category.list`.
@@ -184,9 +200,14 @@ impl ListCategoryRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
-    pub fn pages(self) -> ::feishu_runtime::paginate::PageStream<ListCategoryResponse> {
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<ListCategoryResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let start = ::std::clone::Clone::clone(&self.page_token);
-        ::feishu_runtime::paginate::token_pages(
+        ::feishu_runtime::paginate::token_stream(
             start,
             move |token| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -196,10 +217,13 @@ impl ListCategoryRequest {
         )
     }
     /// Every item of every page (`items`), fetched lazily; see [`ListCategoryRequest::pages`].
+    #[inline]
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<crate::okr::v2::Category> {
-        ::feishu_runtime::paginate::items(
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<crate::okr::v2::Category, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
         )

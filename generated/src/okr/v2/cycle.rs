@@ -49,6 +49,7 @@ impl<'a> CycleResource<'a> {
     /// A [`ListCycleRequest`]; `.send().await` on it returns `Result<ListCycleResponse, feishu::Error>` with [`ListCycleResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.cycle&version=v2)
+    #[inline]
     pub fn list(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -99,6 +100,7 @@ impl<'a> CycleResource<'a> {
     /// A [`ObjectivesPositionCycleRequest`]; `.send().await` on it returns `Result<ObjectivesPositionCycleResponse, feishu::Error>` with [`ObjectivesPositionCycleResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=objectives_position&project=okr&resource=okr.cycle&version=v2)
+    #[inline]
     pub fn objectives_position(
         &self,
         cycle_id: impl ::std::convert::Into<::std::string::String>,
@@ -162,6 +164,7 @@ impl<'a> CycleResource<'a> {
     /// A [`ObjectivesWeightCycleRequest`]; `.send().await` on it returns `Result<ObjectivesWeightCycleResponse, feishu::Error>` with [`ObjectivesWeightCycleResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=objectives_weight&project=okr&resource=okr.cycle&version=v2)
+    #[inline]
     pub fn objectives_weight(
         &self,
         cycle_id: impl ::std::convert::Into<::std::string::String>,
@@ -213,6 +216,7 @@ impl ListCycleRequest {
     /// Range: 1 to 100 inclusive.
     /// Example: `10`.
     /// Server default: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -220,6 +224,7 @@ impl ListCycleRequest {
     /// Page identifier. It is not filled in the first request, indicating traversal from the beginning; when there will be more groups, the new page_token will be returned at the same time, and the next traversal can use the page_token to get more groups
     ///
     /// Example: `"eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0="`.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -233,11 +238,13 @@ impl ListCycleRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -250,9 +257,20 @@ impl ListCycleRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListCycleResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<ListCycleResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.page_size {
             ::feishu_runtime::validate::check_range(
                 "page_size",
@@ -273,7 +291,7 @@ impl ListCycleRequest {
             request.query("user_id_type", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.cycle.list`.
@@ -316,9 +334,14 @@ impl ListCycleRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
-    pub fn pages(self) -> ::feishu_runtime::paginate::PageStream<ListCycleResponse> {
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<ListCycleResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let start = ::std::clone::Clone::clone(&self.page_token);
-        ::feishu_runtime::paginate::token_pages(
+        ::feishu_runtime::paginate::token_stream(
             start,
             move |token| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -328,8 +351,13 @@ impl ListCycleRequest {
         )
     }
     /// Every item of every page (`items`), fetched lazily; see [`ListCycleRequest::pages`].
-    pub fn items(self) -> ::feishu_runtime::paginate::PageStream<crate::okr::v2::Cycle> {
-        ::feishu_runtime::paginate::items(
+    #[inline]
+    pub fn items(
+        self,
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<crate::okr::v2::Cycle, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
         )
@@ -364,6 +392,7 @@ impl ObjectivesPositionCycleRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -377,11 +406,13 @@ impl ObjectivesPositionCycleRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -390,6 +421,7 @@ impl ObjectivesPositionCycleRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &ObjectivesPositionCycleRequestBody {
         &self.body
     }
@@ -398,12 +430,23 @@ impl ObjectivesPositionCycleRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ObjectivesPositionCycleResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ObjectivesPositionCycleResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&OBJECTIVES_POSITION_OPERATION);
         request.path_param("cycle_id", &self.cycle_id);
         if let ::std::option::Option::Some(value) = &self.department_id_type {
@@ -414,7 +457,7 @@ impl ObjectivesPositionCycleRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.cycle.objectives_position`.
@@ -477,6 +520,7 @@ impl ObjectivesWeightCycleRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -490,11 +534,13 @@ impl ObjectivesWeightCycleRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -503,6 +549,7 @@ impl ObjectivesWeightCycleRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &ObjectivesWeightCycleRequestBody {
         &self.body
     }
@@ -511,9 +558,23 @@ impl ObjectivesWeightCycleRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ObjectivesWeightCycleResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ObjectivesWeightCycleResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&OBJECTIVES_WEIGHT_OPERATION);
         request.path_param("cycle_id", &self.cycle_id);
         if let ::std::option::Option::Some(value) = &self.department_id_type {
@@ -524,7 +585,7 @@ impl ObjectivesWeightCycleRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.cycle.objectives_weight`.

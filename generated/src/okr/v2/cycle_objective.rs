@@ -48,6 +48,7 @@ impl<'a> CycleObjectiveResource<'a> {
     /// A [`CreateCycleObjectiveRequest`]; `.send().await` on it returns `Result<CreateCycleObjectiveResponse, feishu::Error>` with [`CreateCycleObjectiveResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=okr.cycle.objective&version=v2)
+    #[inline]
     pub fn create(
         &self,
         cycle_id: impl ::std::convert::Into<::std::string::String>,
@@ -105,6 +106,7 @@ impl<'a> CycleObjectiveResource<'a> {
     /// A [`ListCycleObjectiveRequest`]; `.send().await` on it returns `Result<ListCycleObjectiveResponse, feishu::Error>` with [`ListCycleObjectiveResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.cycle.objective&version=v2)
+    #[inline]
     pub fn list(
         &self,
         cycle_id: impl ::std::convert::Into<::std::string::String>,
@@ -149,6 +151,7 @@ impl CreateCycleObjectiveRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -162,6 +165,7 @@ impl CreateCycleObjectiveRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -170,6 +174,7 @@ impl CreateCycleObjectiveRequest {
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// Example: `"7342342398472398473"`.
+    #[inline]
     pub fn category_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -180,6 +185,7 @@ impl CreateCycleObjectiveRequest {
         self
     }
     /// Objective content
+    #[inline]
     pub fn content(mut self, value: crate::okr::v2::ContentBlock) -> Self {
         self.body.content = ::std::option::Option::Some(value);
         self
@@ -188,6 +194,7 @@ impl CreateCycleObjectiveRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1760604634563"`.
+    #[inline]
     pub fn deadline(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -198,6 +205,7 @@ impl CreateCycleObjectiveRequest {
         self
     }
     /// Objective notes
+    #[inline]
     pub fn notes(mut self, value: crate::okr::v2::ContentBlock) -> Self {
         self.body.notes = ::std::option::Option::Some(value);
         self
@@ -206,6 +214,7 @@ impl CreateCycleObjectiveRequest {
     ///
     /// Range: 0 to 1 inclusive.
     /// Example: `0.5`.
+    #[inline]
     pub fn score(mut self, value: f64) -> Self {
         self.body.score = ::std::option::Option::Some(value);
         self
@@ -214,11 +223,13 @@ impl CreateCycleObjectiveRequest {
     ///
     /// Range: 0 to 1 inclusive.
     /// Example: `0.5`.
+    #[inline]
     pub fn weight(mut self, value: f64) -> Self {
         self.body.weight = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -227,6 +238,7 @@ impl CreateCycleObjectiveRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &CreateCycleObjectiveRequestBody {
         &self.body
     }
@@ -235,9 +247,23 @@ impl CreateCycleObjectiveRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<CreateCycleObjectiveResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            CreateCycleObjectiveResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.body.score {
             ::feishu_runtime::validate::check_range(
                 "score",
@@ -264,7 +290,7 @@ impl CreateCycleObjectiveRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.cycle_objective.create`.
@@ -355,6 +381,7 @@ impl ListCycleObjectiveRequest {
     /// Department ID type used in this call
     ///
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -366,6 +393,7 @@ impl ListCycleObjectiveRequest {
     ///
     /// Range: 1 to 100 inclusive.
     /// Server default: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -373,6 +401,7 @@ impl ListCycleObjectiveRequest {
     /// Page identifier. It is not filled in the first request, indicating traversal from the beginning; when there will be more groups, the new page_token will be returned at the same time, and the next traversal can use the page_token to get more groups
     ///
     /// Example: `"eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0="`.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -386,11 +415,13 @@ impl ListCycleObjectiveRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -403,9 +434,23 @@ impl ListCycleObjectiveRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListCycleObjectiveResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ListCycleObjectiveResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.page_size {
             ::feishu_runtime::validate::check_range(
                 "page_size",
@@ -429,7 +474,7 @@ impl ListCycleObjectiveRequest {
             request.query("user_id_type", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.cycle_objective.list`.
@@ -472,11 +517,14 @@ impl ListCycleObjectiveRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
+    #[inline]
     pub fn pages(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<ListCycleObjectiveResponse> {
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<ListCycleObjectiveResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let start = ::std::clone::Clone::clone(&self.page_token);
-        ::feishu_runtime::paginate::token_pages(
+        ::feishu_runtime::paginate::token_stream(
             start,
             move |token| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -486,10 +534,13 @@ impl ListCycleObjectiveRequest {
         )
     }
     /// Every item of every page (`items`), fetched lazily; see [`ListCycleObjectiveRequest::pages`].
+    #[inline]
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<crate::okr::v2::Objective> {
-        ::feishu_runtime::paginate::items(
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<crate::okr::v2::Objective, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
         )

@@ -48,6 +48,7 @@ impl<'a> IndicatorResource<'a> {
     /// A [`PatchIndicatorRequest`]; `.send().await` on it returns `Result<PatchIndicatorResponse, feishu::Error>` with [`PatchIndicatorResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=okr.indicator&version=v2)
+    #[inline]
     pub fn patch(
         &self,
         indicator_id: impl ::std::convert::Into<::std::string::String>,
@@ -99,6 +100,7 @@ impl PatchIndicatorRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -112,6 +114,7 @@ impl PatchIndicatorRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -120,6 +123,7 @@ impl PatchIndicatorRequest {
     ///
     /// Range: -99999999999 to 99999999999 inclusive.
     /// Example: `0.0`.
+    #[inline]
     pub fn current_value(mut self, value: f64) -> Self {
         self.body.current_value = ::std::option::Option::Some(value);
         self
@@ -127,6 +131,7 @@ impl PatchIndicatorRequest {
     /// Indicator current value calculation method. Objective only supports 0, 1; Key Result only supports 0, 2
     ///
     /// Example: `0`.
+    #[inline]
     pub fn current_value_calculate_type(
         mut self,
         value: crate::okr::v2::IndicatorValueCalculateType,
@@ -137,6 +142,7 @@ impl PatchIndicatorRequest {
     /// Indicator status. Only modifiable when Indicator status calculation method is Manual update
     ///
     /// Example: `0`.
+    #[inline]
     pub fn indicator_status(mut self, value: crate::okr::v2::IndicatorStatus) -> Self {
         self.body.indicator_status = ::std::option::Option::Some(value);
         self
@@ -145,6 +151,7 @@ impl PatchIndicatorRequest {
     ///
     /// Range: -99999999999 to 99999999999 inclusive.
     /// Example: `0.0`.
+    #[inline]
     pub fn start_value(mut self, value: f64) -> Self {
         self.body.start_value = ::std::option::Option::Some(value);
         self
@@ -152,6 +159,7 @@ impl PatchIndicatorRequest {
     /// Indicator status calculation method. Objective only supports 0, 1, 2; Key Result only supports 0, 1
     ///
     /// Example: `0`.
+    #[inline]
     pub fn status_calculate_type(
         mut self,
         value: crate::okr::v2::IndicatorStatusCalculateType,
@@ -163,16 +171,19 @@ impl PatchIndicatorRequest {
     ///
     /// Range: -99999999999 to 99999999999 inclusive.
     /// Example: `0.0`.
+    #[inline]
     pub fn target_value(mut self, value: f64) -> Self {
         self.body.target_value = ::std::option::Option::Some(value);
         self
     }
     /// Indicator unit. Not supported for Objective modification; not supported for Key Result modification with carry-over records
+    #[inline]
     pub fn unit(mut self, value: crate::okr::v2::IndicatorUnit) -> Self {
         self.body.unit = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -181,6 +192,7 @@ impl PatchIndicatorRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &PatchIndicatorRequestBody {
         &self.body
     }
@@ -189,9 +201,20 @@ impl PatchIndicatorRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<PatchIndicatorResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<PatchIndicatorResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.body.current_value {
             ::feishu_runtime::validate::check_range(
                 "current_value",
@@ -226,7 +249,7 @@ impl PatchIndicatorRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.indicator.patch`.

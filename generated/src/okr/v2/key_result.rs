@@ -43,6 +43,7 @@ impl<'a> KeyResultResource<'a> {
     /// A [`DeleteKeyResultRequest`]; `.send().await` on it returns `Result<DeleteKeyResultResponse, feishu::Error>` with [`DeleteKeyResultResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=okr&resource=okr.key_result&version=v2)
+    #[inline]
     pub fn delete(
         &self,
         key_result_id: impl ::std::convert::Into<::std::string::String>,
@@ -89,6 +90,7 @@ impl<'a> KeyResultResource<'a> {
     /// A [`GetKeyResultRequest`]; `.send().await` on it returns `Result<GetKeyResultResponse, feishu::Error>` with [`GetKeyResultResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.key_result&version=v2)
+    #[inline]
     pub fn get(
         &self,
         key_result_id: impl ::std::convert::Into<::std::string::String>,
@@ -138,6 +140,7 @@ impl<'a> KeyResultResource<'a> {
     /// A [`PatchKeyResultRequest`]; `.send().await` on it returns `Result<PatchKeyResultResponse, feishu::Error>` with [`PatchKeyResultResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=okr.key_result&version=v2)
+    #[inline]
     pub fn patch(
         &self,
         key_result_id: impl ::std::convert::Into<::std::string::String>,
@@ -179,6 +182,7 @@ pub struct DeleteKeyResultRequest {
 }
 impl DeleteKeyResultRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -191,13 +195,24 @@ impl DeleteKeyResultRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<DeleteKeyResultResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<DeleteKeyResultResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&DELETE_OPERATION);
         request.path_param("key_result_id", &self.key_result_id);
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.key_result.delete`.
@@ -246,6 +261,7 @@ impl GetKeyResultRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -259,11 +275,13 @@ impl GetKeyResultRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -276,9 +294,20 @@ impl GetKeyResultRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<GetKeyResultResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<GetKeyResultResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&GET_OPERATION);
         request.path_param("key_result_id", &self.key_result_id);
         if let ::std::option::Option::Some(value) = &self.department_id_type {
@@ -288,7 +317,7 @@ impl GetKeyResultRequest {
             request.query("user_id_type", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.key_result.get`.
@@ -335,6 +364,7 @@ impl PatchKeyResultRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -348,11 +378,13 @@ impl PatchKeyResultRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Key Result content
+    #[inline]
     pub fn content(mut self, value: crate::okr::v2::ContentBlock) -> Self {
         self.body.content = ::std::option::Option::Some(value);
         self
@@ -361,6 +393,7 @@ impl PatchKeyResultRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1760604634563"`.
+    #[inline]
     pub fn deadline(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -374,11 +407,13 @@ impl PatchKeyResultRequest {
     ///
     /// Range: 0 to 1 inclusive.
     /// Example: `0.5`.
+    #[inline]
     pub fn score(mut self, value: f64) -> Self {
         self.body.score = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -387,6 +422,7 @@ impl PatchKeyResultRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &PatchKeyResultRequestBody {
         &self.body
     }
@@ -395,9 +431,20 @@ impl PatchKeyResultRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<PatchKeyResultResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<PatchKeyResultResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.body.score {
             ::feishu_runtime::validate::check_range(
                 "score",
@@ -416,7 +463,7 @@ impl PatchKeyResultRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.key_result.patch`.

@@ -47,6 +47,7 @@ impl<'a> KeyResultIndicatorResource<'a> {
     /// A [`ListKeyResultIndicatorRequest`]; `.send().await` on it returns `Result<ListKeyResultIndicatorResponse, feishu::Error>` with [`ListKeyResultIndicatorResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.key_result.indicator&version=v2)
+    #[inline]
     pub fn list(
         &self,
         key_result_id: impl ::std::convert::Into<::std::string::String>,
@@ -88,6 +89,7 @@ impl ListKeyResultIndicatorRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -101,11 +103,13 @@ impl ListKeyResultIndicatorRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -118,9 +122,23 @@ impl ListKeyResultIndicatorRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListKeyResultIndicatorResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ListKeyResultIndicatorResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
         request.path_param("key_result_id", &self.key_result_id);
         if let ::std::option::Option::Some(value) = &self.department_id_type {
@@ -130,7 +148,7 @@ impl ListKeyResultIndicatorRequest {
             request.query("user_id_type", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.key_result_indicator.list`.

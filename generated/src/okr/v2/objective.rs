@@ -43,6 +43,7 @@ impl<'a> ObjectiveResource<'a> {
     /// A [`DeleteObjectiveRequest`]; `.send().await` on it returns `Result<DeleteObjectiveResponse, feishu::Error>` with [`DeleteObjectiveResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=okr&resource=okr.objective&version=v2)
+    #[inline]
     pub fn delete(
         &self,
         objective_id: impl ::std::convert::Into<::std::string::String>,
@@ -89,6 +90,7 @@ impl<'a> ObjectiveResource<'a> {
     /// A [`GetObjectiveRequest`]; `.send().await` on it returns `Result<GetObjectiveResponse, feishu::Error>` with [`GetObjectiveResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.objective&version=v2)
+    #[inline]
     pub fn get(
         &self,
         objective_id: impl ::std::convert::Into<::std::string::String>,
@@ -138,6 +140,7 @@ impl<'a> ObjectiveResource<'a> {
     /// A [`KeyResultsPositionObjectiveRequest`]; `.send().await` on it returns `Result<KeyResultsPositionObjectiveResponse, feishu::Error>` with [`KeyResultsPositionObjectiveResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=key_results_position&project=okr&resource=okr.objective&version=v2)
+    #[inline]
     pub fn key_results_position(
         &self,
         objective_id: impl ::std::convert::Into<::std::string::String>,
@@ -201,6 +204,7 @@ impl<'a> ObjectiveResource<'a> {
     /// A [`KeyResultsWeightObjectiveRequest`]; `.send().await` on it returns `Result<KeyResultsWeightObjectiveResponse, feishu::Error>` with [`KeyResultsWeightObjectiveResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=key_results_weight&project=okr&resource=okr.objective&version=v2)
+    #[inline]
     pub fn key_results_weight(
         &self,
         objective_id: impl ::std::convert::Into<::std::string::String>,
@@ -258,6 +262,7 @@ impl<'a> ObjectiveResource<'a> {
     /// A [`PatchObjectiveRequest`]; `.send().await` on it returns `Result<PatchObjectiveResponse, feishu::Error>` with [`PatchObjectiveResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=okr.objective&version=v2)
+    #[inline]
     pub fn patch(
         &self,
         objective_id: impl ::std::convert::Into<::std::string::String>,
@@ -301,6 +306,7 @@ pub struct DeleteObjectiveRequest {
 }
 impl DeleteObjectiveRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -313,13 +319,24 @@ impl DeleteObjectiveRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<DeleteObjectiveResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<DeleteObjectiveResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&DELETE_OPERATION);
         request.path_param("objective_id", &self.objective_id);
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.objective.delete`.
@@ -368,6 +385,7 @@ impl GetObjectiveRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -381,11 +399,13 @@ impl GetObjectiveRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -398,9 +418,20 @@ impl GetObjectiveRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<GetObjectiveResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<GetObjectiveResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&GET_OPERATION);
         request.path_param("objective_id", &self.objective_id);
         if let ::std::option::Option::Some(value) = &self.department_id_type {
@@ -410,7 +441,7 @@ impl GetObjectiveRequest {
             request.query("user_id_type", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.objective.get`.
@@ -457,6 +488,7 @@ impl KeyResultsPositionObjectiveRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -470,11 +502,13 @@ impl KeyResultsPositionObjectiveRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -483,6 +517,7 @@ impl KeyResultsPositionObjectiveRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &KeyResultsPositionObjectiveRequestBody {
         &self.body
     }
@@ -491,12 +526,23 @@ impl KeyResultsPositionObjectiveRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        KeyResultsPositionObjectiveResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            KeyResultsPositionObjectiveResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(
             &KEY_RESULTS_POSITION_OPERATION,
         );
@@ -509,7 +555,7 @@ impl KeyResultsPositionObjectiveRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.objective.key_results_position`.
@@ -572,6 +618,7 @@ impl KeyResultsWeightObjectiveRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -585,11 +632,13 @@ impl KeyResultsWeightObjectiveRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -598,6 +647,7 @@ impl KeyResultsWeightObjectiveRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &KeyResultsWeightObjectiveRequestBody {
         &self.body
     }
@@ -606,12 +656,23 @@ impl KeyResultsWeightObjectiveRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        KeyResultsWeightObjectiveResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            KeyResultsWeightObjectiveResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&KEY_RESULTS_WEIGHT_OPERATION);
         request.path_param("objective_id", &self.objective_id);
         if let ::std::option::Option::Some(value) = &self.department_id_type {
@@ -622,7 +683,7 @@ impl KeyResultsWeightObjectiveRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.objective.key_results_weight`.
@@ -682,6 +743,7 @@ impl PatchObjectiveRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -695,6 +757,7 @@ impl PatchObjectiveRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -703,6 +766,7 @@ impl PatchObjectiveRequest {
     ///
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// Example: `"7342342398472398473"`.
+    #[inline]
     pub fn category_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -713,6 +777,7 @@ impl PatchObjectiveRequest {
         self
     }
     /// ObjectiveContent
+    #[inline]
     pub fn content(mut self, value: crate::okr::v2::ContentBlock) -> Self {
         self.body.content = ::std::option::Option::Some(value);
         self
@@ -721,6 +786,7 @@ impl PatchObjectiveRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1760604634563"`.
+    #[inline]
     pub fn deadline(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -731,6 +797,7 @@ impl PatchObjectiveRequest {
         self
     }
     /// Objective remark
+    #[inline]
     pub fn notes(mut self, value: crate::okr::v2::ContentBlock) -> Self {
         self.body.notes = ::std::option::Option::Some(value);
         self
@@ -739,11 +806,13 @@ impl PatchObjectiveRequest {
     ///
     /// Range: 0 to 1 inclusive.
     /// Example: `0.5`.
+    #[inline]
     pub fn score(mut self, value: f64) -> Self {
         self.body.score = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -752,6 +821,7 @@ impl PatchObjectiveRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &PatchObjectiveRequestBody {
         &self.body
     }
@@ -760,9 +830,20 @@ impl PatchObjectiveRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<PatchObjectiveResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<PatchObjectiveResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.body.score {
             ::feishu_runtime::validate::check_range(
                 "score",
@@ -781,7 +862,7 @@ impl PatchObjectiveRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.objective.patch`.

@@ -49,6 +49,7 @@ impl<'a> ObjectiveAlignmentResource<'a> {
     /// A [`CreateObjectiveAlignmentRequest`]; `.send().await` on it returns `Result<CreateObjectiveAlignmentResponse, feishu::Error>` with [`CreateObjectiveAlignmentResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=okr.objective.alignment&version=v2)
+    #[inline]
     pub fn create(
         &self,
         objective_id: impl ::std::convert::Into<::std::string::String>,
@@ -104,6 +105,7 @@ impl<'a> ObjectiveAlignmentResource<'a> {
     /// A [`ListObjectiveAlignmentRequest`]; `.send().await` on it returns `Result<ListObjectiveAlignmentResponse, feishu::Error>` with [`ListObjectiveAlignmentResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.objective.alignment&version=v2)
+    #[inline]
     pub fn list(
         &self,
         objective_id: impl ::std::convert::Into<::std::string::String>,
@@ -144,6 +146,7 @@ pub struct CreateObjectiveAlignmentRequest {
 }
 impl CreateObjectiveAlignmentRequest {
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -152,6 +155,7 @@ impl CreateObjectiveAlignmentRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &CreateObjectiveAlignmentRequestBody {
         &self.body
     }
@@ -160,17 +164,28 @@ impl CreateObjectiveAlignmentRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        CreateObjectiveAlignmentResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            CreateObjectiveAlignmentResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&CREATE_OPERATION);
         request.path_param("objective_id", &self.objective_id);
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.objective_alignment.create`.
@@ -241,6 +256,7 @@ impl ListObjectiveAlignmentRequest {
     /// Alignment type
     ///
     /// Example: `"aligned"`.
+    #[inline]
     pub fn align_type(mut self, value: crate::okr::v2::AlignmentType) -> Self {
         self.align_type = ::std::option::Option::Some(value);
         self
@@ -249,6 +265,7 @@ impl ListObjectiveAlignmentRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -261,6 +278,7 @@ impl ListObjectiveAlignmentRequest {
     /// Range: 1 to 100 inclusive.
     /// Example: `10`.
     /// Server default: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -268,6 +286,7 @@ impl ListObjectiveAlignmentRequest {
     /// Page identifier. It is not filled in the first request, indicating traversal from the beginning; when there will be more groups, the new page_token will be returned at the same time, and the next traversal can use the page_token to get more groups
     ///
     /// Example: `"eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0="`.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -281,11 +300,13 @@ impl ListObjectiveAlignmentRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -298,9 +319,23 @@ impl ListObjectiveAlignmentRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListObjectiveAlignmentResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ListObjectiveAlignmentResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.page_size {
             ::feishu_runtime::validate::check_range(
                 "page_size",
@@ -327,7 +362,7 @@ impl ListObjectiveAlignmentRequest {
             request.query("user_id_type", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.objective_alignment.list`.
@@ -370,11 +405,17 @@ impl ListObjectiveAlignmentRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
+    #[inline]
     pub fn pages(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<ListObjectiveAlignmentResponse> {
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<
+            ListObjectiveAlignmentResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let start = ::std::clone::Clone::clone(&self.page_token);
-        ::feishu_runtime::paginate::token_pages(
+        ::feishu_runtime::paginate::token_stream(
             start,
             move |token| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -384,10 +425,13 @@ impl ListObjectiveAlignmentRequest {
         )
     }
     /// Every item of every page (`items`), fetched lazily; see [`ListObjectiveAlignmentRequest::pages`].
+    #[inline]
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<crate::okr::v2::Alignment> {
-        ::feishu_runtime::paginate::items(
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<crate::okr::v2::Alignment, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
         )

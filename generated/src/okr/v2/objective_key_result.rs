@@ -48,6 +48,7 @@ impl<'a> ObjectiveKeyResultResource<'a> {
     /// A [`CreateObjectiveKeyResultRequest`]; `.send().await` on it returns `Result<CreateObjectiveKeyResultResponse, feishu::Error>` with [`CreateObjectiveKeyResultResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=okr.objective.key_result&version=v2)
+    #[inline]
     pub fn create(
         &self,
         objective_id: impl ::std::convert::Into<::std::string::String>,
@@ -104,6 +105,7 @@ impl<'a> ObjectiveKeyResultResource<'a> {
     /// A [`ListObjectiveKeyResultRequest`]; `.send().await` on it returns `Result<ListObjectiveKeyResultResponse, feishu::Error>` with [`ListObjectiveKeyResultResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.objective.key_result&version=v2)
+    #[inline]
     pub fn list(
         &self,
         objective_id: impl ::std::convert::Into<::std::string::String>,
@@ -148,6 +150,7 @@ impl CreateObjectiveKeyResultRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -161,11 +164,13 @@ impl CreateObjectiveKeyResultRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Key Result content
+    #[inline]
     pub fn content(mut self, value: crate::okr::v2::ContentBlock) -> Self {
         self.body.content = ::std::option::Option::Some(value);
         self
@@ -174,6 +179,7 @@ impl CreateObjectiveKeyResultRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1760604634563"`.
+    #[inline]
     pub fn deadline(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -187,11 +193,13 @@ impl CreateObjectiveKeyResultRequest {
     ///
     /// Range: 0 to 1 inclusive.
     /// Example: `0.5`.
+    #[inline]
     pub fn score(mut self, value: f64) -> Self {
         self.body.score = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -200,6 +208,7 @@ impl CreateObjectiveKeyResultRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &CreateObjectiveKeyResultRequestBody {
         &self.body
     }
@@ -208,12 +217,23 @@ impl CreateObjectiveKeyResultRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        CreateObjectiveKeyResultResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            CreateObjectiveKeyResultResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.body.score {
             ::feishu_runtime::validate::check_range(
                 "score",
@@ -232,7 +252,7 @@ impl CreateObjectiveKeyResultRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.objective_key_result.create`.
@@ -309,6 +329,7 @@ impl ListObjectiveKeyResultRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::okr::v2::DepartmentIdType,
@@ -321,6 +342,7 @@ impl ListObjectiveKeyResultRequest {
     /// Range: 1 to 100 inclusive.
     /// Example: `10`.
     /// Server default: `10`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -328,6 +350,7 @@ impl ListObjectiveKeyResultRequest {
     /// Page identifier. It is not filled in the first request, indicating traversal from the beginning; when there will be more groups, the new page_token will be returned at the same time, and the next traversal can use the page_token to get more groups
     ///
     /// Example: `"eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0="`.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -341,11 +364,13 @@ impl ListObjectiveKeyResultRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -358,9 +383,23 @@ impl ListObjectiveKeyResultRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListObjectiveKeyResultResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ListObjectiveKeyResultResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.page_size {
             ::feishu_runtime::validate::check_range(
                 "page_size",
@@ -384,7 +423,7 @@ impl ListObjectiveKeyResultRequest {
             request.query("user_id_type", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.objective_key_result.list`.
@@ -427,11 +466,17 @@ impl ListObjectiveKeyResultRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
+    #[inline]
     pub fn pages(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<ListObjectiveKeyResultResponse> {
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<
+            ListObjectiveKeyResultResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let start = ::std::clone::Clone::clone(&self.page_token);
-        ::feishu_runtime::paginate::token_pages(
+        ::feishu_runtime::paginate::token_stream(
             start,
             move |token| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -441,10 +486,13 @@ impl ListObjectiveKeyResultRequest {
         )
     }
     /// Every item of every page (`items`), fetched lazily; see [`ListObjectiveKeyResultRequest::pages`].
+    #[inline]
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<crate::okr::v2::KeyResult> {
-        ::feishu_runtime::paginate::items(
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<crate::okr::v2::KeyResult, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
         )

@@ -69,6 +69,7 @@ impl<'a> ReviewDataResource<'a> {
     /// | 400 | 1580901 | tenant no license | 请检查租户是否有席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/performance-v1/query)
+    #[inline]
     pub fn query(
         &self,
         start_time: impl ::std::convert::Into<::std::string::String>,
@@ -133,6 +134,7 @@ impl QueryReviewDataRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -141,6 +143,7 @@ impl QueryReviewDataRequest {
     ///
     /// At most 50 items.
     /// Example: `["leader_review"]`.
+    #[inline]
     pub fn stage_types(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -156,6 +159,7 @@ impl QueryReviewDataRequest {
     ///
     /// At most 50 items.
     /// Example: `[1]`.
+    #[inline]
     pub fn stage_progress(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -172,6 +176,7 @@ impl QueryReviewDataRequest {
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 50 items.
     /// Example: `["6992035450862224940"]`.
+    #[inline]
     pub fn semester_id_list(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -192,6 +197,7 @@ impl QueryReviewDataRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
+    #[inline]
     pub fn updated_later_than(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -202,6 +208,7 @@ impl QueryReviewDataRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -210,6 +217,7 @@ impl QueryReviewDataRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &QueryReviewDataRequestBody {
         &self.body
     }
@@ -218,9 +226,20 @@ impl QueryReviewDataRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<QueryReviewDataResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<QueryReviewDataResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(values) = &self.body.stage_types {
             ::feishu_runtime::validate::check_items(
                 "stage_types",
@@ -257,7 +276,7 @@ impl QueryReviewDataRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v1.review_data.query`.
@@ -389,52 +408,35 @@ pub enum QueryReviewDataErrorCode {
     /// 请检查租户是否有席位
     TenantNoLicense,
 }
-impl QueryReviewDataErrorCode {
-    const ALL: [Self; 3usize] = [
+impl ::feishu_runtime::ErrorCode for QueryReviewDataErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalError,
         Self::ParamIsInvalid,
         Self::TenantNoLicense,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 3usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
-        (1580901, 400u16, "tenant no license", "请检查租户是否有席位"),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1580901,
+            400u16,
+            "tenant no license",
+            "请检查租户是否有席位",
+        ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(QueryReviewDataErrorCode);

@@ -61,6 +61,7 @@ impl<'a> SemesterResource<'a> {
     /// | 400 | 1580901 | tenant no licnese | 租户无绩效席位，请联系租户管理员开通绩效席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_config/semester_activity/semester/list)
+    #[inline]
     pub fn list(&self) -> ListSemesterRequest {
         ListSemesterRequest {
             client: ::std::clone::Clone::clone(self.client.core()),
@@ -108,6 +109,7 @@ impl ListSemesterRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
+    #[inline]
     pub fn start_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -119,6 +121,7 @@ impl ListSemesterRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1640425000000"`.
+    #[inline]
     pub fn end_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -130,6 +133,7 @@ impl ListSemesterRequest {
     ///
     /// Range: 0 to 9999 inclusive.
     /// Example: `2024`.
+    #[inline]
     pub fn year(mut self, value: i32) -> Self {
         self.year = ::std::option::Option::Some(value);
         self
@@ -137,6 +141,7 @@ impl ListSemesterRequest {
     /// 周期类型分组，填写时按照周期类型分组
     ///
     /// Example: `"Annual"`.
+    #[inline]
     pub fn type_group(
         mut self,
         value: crate::performance::v1::SemesterTypeGroup,
@@ -148,6 +153,7 @@ impl ListSemesterRequest {
     ///
     /// Wire name: `type`.
     /// Example: `"April"`.
+    #[inline]
     pub fn semester_type(mut self, value: crate::performance::v1::SemesterType) -> Self {
         self.semester_type = ::std::option::Option::Some(value);
         self
@@ -158,6 +164,7 @@ impl ListSemesterRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         value: crate::performance::v1::BasicUserIdType,
@@ -166,6 +173,7 @@ impl ListSemesterRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -178,9 +186,20 @@ impl ListSemesterRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListSemesterResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<ListSemesterResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.year {
             ::feishu_runtime::validate::check_range(
                 "year",
@@ -209,7 +228,7 @@ impl ListSemesterRequest {
             request.query("user_id_type", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `performance.v1.semester.list`.
@@ -250,41 +269,19 @@ pub enum ListSemesterErrorCode {
     /// 租户无绩效席位，请联系租户管理员开通绩效席位
     TenantNoLicnese,
 }
-impl ListSemesterErrorCode {
-    const ALL: [Self; 1usize] = [Self::TenantNoLicnese];
-    const ROWS: [(i64, u16, &'static str, &'static str); 1usize] = [
-        (
+impl ::feishu_runtime::ErrorCode for ListSemesterErrorCode {
+    const ALL: &'static [Self] = &[Self::TenantNoLicnese];
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
             400u16,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(ListSemesterErrorCode);

@@ -69,6 +69,7 @@ impl<'a> StageTaskResource<'a> {
     /// | 400 | 1580102 | param is invalid | 检查参数是否正确，例如类型，大小 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/stage_task/find_by_user_list)
+    #[inline]
     pub fn find_by_user_list(
         &self,
         semester_id: impl ::std::convert::Into<::std::string::String>,
@@ -147,6 +148,7 @@ impl<'a> StageTaskResource<'a> {
     /// | 400 | 1580102 | param is invalid | 检查参数是否正确，例如类型，大小 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/stage_task/find_by_page)
+    #[inline]
     pub fn find_by_page(
         &self,
         semester_id: impl ::std::convert::Into<::std::string::String>,
@@ -201,6 +203,7 @@ impl FindByUserListStageTaskRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -209,6 +212,7 @@ impl FindByUserListStageTaskRequest {
     ///
     /// At most 3 items.
     /// Example: `[1,2,3]`.
+    #[inline]
     pub fn task_option_lists(
         mut self,
         value: impl ::std::iter::IntoIterator<Item = crate::performance::v1::TaskOption>,
@@ -222,6 +226,7 @@ impl FindByUserListStageTaskRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
+    #[inline]
     pub fn after_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -235,6 +240,7 @@ impl FindByUserListStageTaskRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
+    #[inline]
     pub fn before_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -245,6 +251,7 @@ impl FindByUserListStageTaskRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -253,6 +260,7 @@ impl FindByUserListStageTaskRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &FindByUserListStageTaskRequestBody {
         &self.body
     }
@@ -261,12 +269,23 @@ impl FindByUserListStageTaskRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        FindByUserListStageTaskResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            FindByUserListStageTaskResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         ::feishu_runtime::validate::check_items(
             "user_id_lists",
             self.body.user_id_lists.len(),
@@ -287,7 +306,7 @@ impl FindByUserListStageTaskRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v1.stage_task.find_by_user_list`.
@@ -376,50 +395,28 @@ pub enum FindByUserListStageTaskErrorCode {
     /// 检查参数是否正确，例如类型，大小
     ParamIsInvalid,
 }
-impl FindByUserListStageTaskErrorCode {
-    const ALL: [Self; 2usize] = [Self::InternalError, Self::ParamIsInvalid];
-    const ROWS: [(i64, u16, &'static str, &'static str); 2usize] = [
-        (
+impl ::feishu_runtime::ErrorCode for FindByUserListStageTaskErrorCode {
+    const ALL: &'static [Self] = &[Self::InternalError, Self::ParamIsInvalid];
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(FindByUserListStageTaskErrorCode);
 /// The static description of `performance.v1.stage_task.find_by_page`.
 static FIND_BY_PAGE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
     id: "performance.v1.stage_task.find_by_page",
@@ -452,6 +449,7 @@ impl FindByPageStageTaskRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -460,6 +458,7 @@ impl FindByPageStageTaskRequest {
     ///
     /// At most 3 items.
     /// Example: `[1,2,3]`.
+    #[inline]
     pub fn task_option_lists(
         mut self,
         value: impl ::std::iter::IntoIterator<Item = crate::performance::v1::TaskOption>,
@@ -473,6 +472,7 @@ impl FindByPageStageTaskRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
+    #[inline]
     pub fn after_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -486,6 +486,7 @@ impl FindByPageStageTaskRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
+    #[inline]
     pub fn before_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -498,6 +499,7 @@ impl FindByPageStageTaskRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Example: `"AQD9/Rn9eij9Pm39ED40/dk53s4Ebp882DYfFaPFbz00L4CMZJrqGdzNyc8BcZtDbwVUvRmQTvyMYicnGWrde9X56TgdBuS+JKiSIkdexPw="`.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -512,11 +514,13 @@ impl FindByPageStageTaskRequest {
     /// Range: 1 to 50 inclusive.
     /// Example: `30`.
     /// Server default: `20`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.body.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -525,6 +529,7 @@ impl FindByPageStageTaskRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &FindByPageStageTaskRequestBody {
         &self.body
     }
@@ -533,9 +538,23 @@ impl FindByPageStageTaskRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<FindByPageStageTaskResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            FindByPageStageTaskResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(values) = &self.body.task_option_lists {
             ::feishu_runtime::validate::check_items(
                 "task_option_lists",
@@ -558,7 +577,7 @@ impl FindByPageStageTaskRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v1.stage_task.find_by_page`.
@@ -652,11 +671,17 @@ impl FindByPageStageTaskRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
+    #[inline]
     pub fn pages(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<FindByPageStageTaskResponse> {
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<
+            FindByPageStageTaskResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let start = ::std::clone::Clone::clone(&self.body.page_token);
-        ::feishu_runtime::paginate::token_pages(
+        ::feishu_runtime::paginate::token_stream(
             start,
             move |token| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -666,10 +691,16 @@ impl FindByPageStageTaskRequest {
         )
     }
     /// Every item of every page (`items`), fetched lazily; see [`FindByPageStageTaskRequest::pages`].
+    #[inline]
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<crate::performance::v1::StageTask> {
-        ::feishu_runtime::paginate::items(
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<
+            crate::performance::v1::StageTask,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
         )
@@ -702,47 +733,25 @@ pub enum FindByPageStageTaskErrorCode {
     /// 检查参数是否正确，例如类型，大小
     ParamIsInvalid,
 }
-impl FindByPageStageTaskErrorCode {
-    const ALL: [Self; 2usize] = [Self::InternalError, Self::ParamIsInvalid];
-    const ROWS: [(i64, u16, &'static str, &'static str); 2usize] = [
-        (
+impl ::feishu_runtime::ErrorCode for FindByPageStageTaskErrorCode {
+    const ALL: &'static [Self] = &[Self::InternalError, Self::ParamIsInvalid];
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(FindByPageStageTaskErrorCode);

@@ -63,6 +63,7 @@ impl<'a> ActivityResource<'a> {
     /// | 400 | 1580901 | tenant no licnese | 租户无绩效席位，请联系租户管理员开通绩效席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_config/semester_activity/activity/query)
+    #[inline]
     pub fn query(&self) -> QueryActivityRequest {
         QueryActivityRequest {
             client: ::std::clone::Clone::clone(self.client.core()),
@@ -107,6 +108,7 @@ impl QueryActivityRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         value: crate::performance::v2::BasicUserIdType,
@@ -119,6 +121,7 @@ impl QueryActivityRequest {
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 10 items.
     /// Example: `["6992035450862224940"]`.
+    #[inline]
     pub fn semester_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -140,6 +143,7 @@ impl QueryActivityRequest {
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 50 items.
     /// Example: `["6992035450862224940"]`.
+    #[inline]
     pub fn activity_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -157,6 +161,7 @@ impl QueryActivityRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -165,6 +170,7 @@ impl QueryActivityRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &QueryActivityRequestBody {
         &self.body
     }
@@ -173,9 +179,20 @@ impl QueryActivityRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<QueryActivityResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<QueryActivityResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(values) = &self.body.semester_ids {
             ::feishu_runtime::validate::check_items(
                 "semester_ids",
@@ -198,7 +215,7 @@ impl QueryActivityRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.activity.query`.
@@ -274,57 +291,35 @@ pub enum QueryActivityErrorCode {
     /// 租户无绩效席位，请联系租户管理员开通绩效席位
     TenantNoLicnese,
 }
-impl QueryActivityErrorCode {
-    const ALL: [Self; 3usize] = [
+impl ::feishu_runtime::ErrorCode for QueryActivityErrorCode {
+    const ALL: &'static [Self] = &[
         Self::ParamIsInvalid,
         Self::InternalError,
         Self::TenantNoLicnese,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 3usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
             400u16,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(QueryActivityErrorCode);

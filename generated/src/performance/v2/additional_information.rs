@@ -74,6 +74,7 @@ impl<'a> AdditionalInformationResource<'a> {
     /// | 400 | 1580901 | tenant no licnese | 租户无绩效席位，请联系租户管理员开通绩效席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_config/semester_activity/additional_information/import)
+    #[inline]
     pub fn import(
         &self,
         client_token: impl ::std::convert::Into<::std::string::String>,
@@ -145,6 +146,7 @@ impl<'a> AdditionalInformationResource<'a> {
     /// | 500 | 1580101 | internal error | 请根据实际报错信息定位或咨询技术支持 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_config/semester_activity/additional_information/query)
+    #[inline]
     pub fn query(
         &self,
         semester_id: impl ::std::convert::Into<::std::string::String>,
@@ -197,6 +199,7 @@ impl ImportAdditionalInformationRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -204,6 +207,7 @@ impl ImportAdditionalInformationRequest {
     /// 补充信息列表
     ///
     /// 1 to 1000 items.
+    #[inline]
     pub fn additional_informations(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -220,6 +224,7 @@ impl ImportAdditionalInformationRequest {
     /// At most 200 characters.
     /// Example: `"人工导入"`.
     /// Server default: `"API导入"`.
+    #[inline]
     pub fn import_record_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -230,6 +235,7 @@ impl ImportAdditionalInformationRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -238,6 +244,7 @@ impl ImportAdditionalInformationRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &ImportAdditionalInformationRequestBody {
         &self.body
     }
@@ -246,12 +253,23 @@ impl ImportAdditionalInformationRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ImportAdditionalInformationResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ImportAdditionalInformationResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let value = &self.client_token;
         ::feishu_runtime::validate::check_length(
             "client_token",
@@ -289,7 +307,7 @@ impl ImportAdditionalInformationRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.additional_information.import`.
@@ -405,8 +423,8 @@ pub enum ImportAdditionalInformationErrorCode {
     /// 租户无绩效席位，请联系租户管理员开通绩效席位
     TenantNoLicnese,
 }
-impl ImportAdditionalInformationErrorCode {
-    const ALL: [Self; 10usize] = [
+impl ::feishu_runtime::ErrorCode for ImportAdditionalInformationErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalError,
         Self::SemesterIdIsInvalid,
         Self::InvalidUserId,
@@ -418,96 +436,74 @@ impl ImportAdditionalInformationErrorCode {
         Self::ExternalIdIsNotUnique,
         Self::TenantNoLicnese,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 10usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580105,
             400u16,
             "semester_id is invalid",
             "周期 ID 不合法，请检查入参 `semester_id` 是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580111,
             400u16,
             "invalid user ID",
             "被评估人 ID 不合法，请检查入参 `additional_informations` 中的 `reviewee_user_id` 是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580110,
             400u16,
             "request ID repeat",
             "Client Token 重复，请检查入参 `client_token` 是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580112,
             400u16,
             "permission denied",
             "操作无权限的被评估人数据，请检查当前应用申请的被评估人数据范围",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580202,
             400u16,
             "external ID repeat",
             "External ID 重复，请检查入参 `additional_informations` 中是否有重复的 `external_id`",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580203,
             400u16,
             "item ID repeat",
             "Item ID 重复，请检查入参 `additional_informations` 中是否有重复的 `item_id`",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580201,
             400u16,
             "item ID not found",
             "Item ID 不合法，请检查入参 `additional_informations` 中的 `item_id`是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580204,
             400u16,
             "external ID is not unique",
             "External ID 已绑定在本周期其它补充信息，请检查入参 `additional_informations` 中的 `external_id`是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
             400u16,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(ImportAdditionalInformationErrorCode);
 /// The static description of `performance.v2.additional_information.query`.
 static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
     id: "performance.v2.additional_information.query",
@@ -542,6 +538,7 @@ impl QueryAdditionalInformationRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -549,6 +546,7 @@ impl QueryAdditionalInformationRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Example: `"eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0="`.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -561,6 +559,7 @@ impl QueryAdditionalInformationRequest {
     /// Range: 0 to 50 inclusive.
     /// Example: `30`.
     /// Server default: `20`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -570,6 +569,7 @@ impl QueryAdditionalInformationRequest {
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 50 items.
     /// Example: `["7350195758357807123"]`.
+    #[inline]
     pub fn item_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -590,6 +590,7 @@ impl QueryAdditionalInformationRequest {
     ///
     /// At most 50 items.
     /// Example: `["6789523104723558912"]`.
+    #[inline]
     pub fn external_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -610,6 +611,7 @@ impl QueryAdditionalInformationRequest {
     ///
     /// At most 50 items.
     /// Example: `["ou_3245842393d09e9428ad4655da6e30b3"]`.
+    #[inline]
     pub fn reviewee_user_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -627,6 +629,7 @@ impl QueryAdditionalInformationRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -635,6 +638,7 @@ impl QueryAdditionalInformationRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &QueryAdditionalInformationRequestBody {
         &self.body
     }
@@ -643,12 +647,23 @@ impl QueryAdditionalInformationRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        QueryAdditionalInformationResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            QueryAdditionalInformationResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.page_size {
             ::feishu_runtime::validate::check_range(
                 "page_size",
@@ -700,7 +715,7 @@ impl QueryAdditionalInformationRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.additional_information.query`.
@@ -781,11 +796,17 @@ impl QueryAdditionalInformationRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
+    #[inline]
     pub fn pages(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<QueryAdditionalInformationResponse> {
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<
+            QueryAdditionalInformationResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let start = ::std::clone::Clone::clone(&self.page_token);
-        ::feishu_runtime::paginate::token_pages(
+        ::feishu_runtime::paginate::token_stream(
             start,
             move |token| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -795,12 +816,16 @@ impl QueryAdditionalInformationRequest {
         )
     }
     /// Every item of every page (`additional_informations`), fetched lazily; see [`QueryAdditionalInformationRequest::pages`].
+    #[inline]
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<
-        crate::performance::v2::AdditionalInformation,
-    > {
-        ::feishu_runtime::paginate::items(
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<
+            crate::performance::v2::AdditionalInformation,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.additional_informations.unwrap_or_default(),
         )
@@ -837,57 +862,35 @@ pub enum QueryAdditionalInformationErrorCode {
     /// 请根据实际报错信息定位或咨询技术支持
     InternalError,
 }
-impl QueryAdditionalInformationErrorCode {
-    const ALL: [Self; 3usize] = [
+impl ::feishu_runtime::ErrorCode for QueryAdditionalInformationErrorCode {
+    const ALL: &'static [Self] = &[
         Self::ParamIsInvalid,
         Self::SemesterIdIsInvalid,
         Self::InternalError,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 3usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580105,
             400u16,
             "semester_id is invalid",
             "周期 ID 不合法，请检查入参 `semester_id` 是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(QueryAdditionalInformationErrorCode);

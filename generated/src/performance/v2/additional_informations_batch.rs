@@ -69,6 +69,7 @@ impl<'a> AdditionalInformationsBatchResource<'a> {
     /// | 400 | 1580901 | tenant no licnese | 租户无绩效席位，请联系租户管理员开通绩效席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_config/semester_activity/additional_information/delete)
+    #[inline]
     pub fn delete(
         &self,
         semester_id: impl ::std::convert::Into<::std::string::String>,
@@ -124,6 +125,7 @@ impl DeleteAdditionalInformationsBatchRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         value: crate::performance::v2::BasicUserIdType,
@@ -132,6 +134,7 @@ impl DeleteAdditionalInformationsBatchRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -140,6 +143,7 @@ impl DeleteAdditionalInformationsBatchRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &DeleteAdditionalInformationsBatchRequestBody {
         &self.body
     }
@@ -148,12 +152,23 @@ impl DeleteAdditionalInformationsBatchRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        DeleteAdditionalInformationsBatchResponse,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            DeleteAdditionalInformationsBatchResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let value = &self.body.semester_id;
         ::feishu_runtime::validate::check_length(
             "semester_id",
@@ -173,7 +188,7 @@ impl DeleteAdditionalInformationsBatchRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.additional_informations_batch.delete`.
@@ -258,8 +273,8 @@ pub enum DeleteAdditionalInformationsBatchErrorCode {
     /// 租户无绩效席位，请联系租户管理员开通绩效席位
     TenantNoLicnese,
 }
-impl DeleteAdditionalInformationsBatchErrorCode {
-    const ALL: [Self; 6usize] = [
+impl ::feishu_runtime::ErrorCode for DeleteAdditionalInformationsBatchErrorCode {
+    const ALL: &'static [Self] = &[
         Self::ParamIsInvalid,
         Self::SemesterIdIsInvalid,
         Self::PermissionDenied,
@@ -267,69 +282,47 @@ impl DeleteAdditionalInformationsBatchErrorCode {
         Self::InternalError,
         Self::TenantNoLicnese,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580103,
             400u16,
             "semester_id is invalid",
             "周期 ID 不合法，请检查入参 `semester_id` 是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580112,
             400u16,
             "permission denied",
             "操作无权限的被评估人数据，请检查当前应用申请的被评估人数据范围",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580201,
             400u16,
             "item_id is invalid",
             "补充信息 ID 不合法，请检查入参 `additional_informations ` 中的 ID 是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
             400u16,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(DeleteAdditionalInformationsBatchErrorCode);

@@ -87,6 +87,7 @@ impl<'a> MetricDetailResource<'a> {
     /// | 400 | 1580901 | tenant no licnese | 租户无绩效席位，请联系租户管理员开通绩效席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/metric_detail/import)
+    #[inline]
     pub fn import(
         &self,
         client_token: impl ::std::convert::Into<::std::string::String>,
@@ -161,6 +162,7 @@ impl<'a> MetricDetailResource<'a> {
     /// | 400 | 1580901 | tenant no licnese | 租户无绩效席位，请联系租户管理员开通绩效席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/metric_detail/query)
+    #[inline]
     pub fn query(
         &self,
         semester_id: impl ::std::convert::Into<::std::string::String>,
@@ -217,6 +219,7 @@ impl ImportMetricDetailRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -225,6 +228,7 @@ impl ImportMetricDetailRequest {
     ///
     /// Example: `"API录入"`.
     /// Server default: `"API录入"`.
+    #[inline]
     pub fn import_record_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -235,6 +239,7 @@ impl ImportMetricDetailRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -243,6 +248,7 @@ impl ImportMetricDetailRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &ImportMetricDetailRequestBody {
         &self.body
     }
@@ -251,9 +257,23 @@ impl ImportMetricDetailRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ImportMetricDetailResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ImportMetricDetailResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let value = &self.client_token;
         ::feishu_runtime::validate::check_length(
             "client_token",
@@ -274,7 +294,7 @@ impl ImportMetricDetailRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.metric_detail.import`.
@@ -412,8 +432,8 @@ pub enum ImportMetricDetailErrorCode {
     /// 租户无绩效席位，请联系租户管理员开通绩效席位
     TenantNoLicnese,
 }
-impl ImportMetricDetailErrorCode {
-    const ALL: [Self; 18usize] = [
+impl ::feishu_runtime::ErrorCode for ImportMetricDetailErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalError,
         Self::ParamIsInvalid,
         Self::InvalidSemesterId,
@@ -433,134 +453,122 @@ impl ImportMetricDetailErrorCode {
         Self::RevieweeSMetricsNotFound,
         Self::TenantNoLicnese,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 18usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580105,
             400u16,
             "invalid semester ID",
             "周期 ID 不存在，请检查 `semester_id` 入参是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580110,
             400u16,
             "request ID repeat",
             "client_token 重复，请检查 `client_token` 入参是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580112,
             400u16,
             "permission denied",
             "操作无权限的被评估人数据，请检查当前应用申请的被评估人数据范围",
         ),
-        (1580301, 400u16, "field value type is invalid", "字段值类型不合法"),
-        (1580302, 400u16, "field_value is null", "必填字段的字段值不能为空"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1580301,
+            400u16,
+            "field value type is invalid",
+            "字段值类型不合法",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1580302,
+            400u16,
+            "field_value is null",
+            "必填字段的字段值不能为空",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580303,
             400u16,
             "field value length exceeds the limit",
             "字段值内容长度超出限制，检查字段值长度",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580304,
             400u16,
             "sum of weights for metrics exceeds 100%",
             "指标的权重之和超出 100% 限制",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580305,
             400u16,
             "filed id not found in the metric",
             "请求的指标字段 ID 不存在于对应指标中",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580306,
             400u16,
             "reviewee not found",
             "请求的用户未参与评估或者所在项目未启动",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580307,
             400u16,
             "duplicate metric for the same reviewee in request",
             "检查传入的内容中是否有重复，同一个被评估人不允许传入重复的指标",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580308,
             400u16,
             "duplicate field for the same metric in request",
             "检查传入的内容中是否有重复，被评估人的指标的一个字段只允许传入唯一的字段值",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580309,
             400u16,
             "input is not allowed after the deadline",
             "已经超过了录入截止时间",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580310,
             400u16,
             "old vision metrics can't be input",
             "不支持录入老版本的关键指标数据",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580311,
             400u16,
             "data input by admins can't be overwritten",
             "不支持录入管理员已填写的字段值",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580312,
             400u16,
             "reviewee's metrics not found",
             "检查用户录入的指标ID是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
             400u16,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(ImportMetricDetailErrorCode);
 /// The static description of `performance.v2.metric_detail.query`.
 static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
     id: "performance.v2.metric_detail.query",
@@ -593,11 +601,13 @@ impl QueryMetricDetailRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -606,6 +616,7 @@ impl QueryMetricDetailRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &QueryMetricDetailRequestBody {
         &self.body
     }
@@ -614,9 +625,23 @@ impl QueryMetricDetailRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<QueryMetricDetailResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            QueryMetricDetailResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         ::feishu_runtime::validate::check_items(
             "reviewee_user_ids",
             self.body.reviewee_user_ids.len(),
@@ -629,7 +654,7 @@ impl QueryMetricDetailRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.metric_detail.query`.
@@ -711,64 +736,42 @@ pub enum QueryMetricDetailErrorCode {
     /// 租户无绩效席位，请联系租户管理员开通绩效席位
     TenantNoLicnese,
 }
-impl QueryMetricDetailErrorCode {
-    const ALL: [Self; 4usize] = [
+impl ::feishu_runtime::ErrorCode for QueryMetricDetailErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalError,
         Self::ParamIsInvalid,
         Self::InvalidSemesterId,
         Self::TenantNoLicnese,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 4usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "服务内部异常，请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580105,
             400u16,
             "invalid semester ID",
             "周期 ID 不存在，请检查 `semester_id` 入参是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
             400u16,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(QueryMetricDetailErrorCode);

@@ -60,6 +60,7 @@ impl<'a> MetricFieldResource<'a> {
     /// | 400 | 1580901 | tenant no licnese | 租户无绩效席位，请联系租户管理员开通绩效席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_config/metric_template/query-2)
+    #[inline]
     pub fn query(&self) -> QueryMetricFieldRequest {
         QueryMetricFieldRequest {
             client: ::std::clone::Clone::clone(self.client.core()),
@@ -100,6 +101,7 @@ impl QueryMetricFieldRequest {
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 50 items.
     /// Example: `["7293169069640630291"]`.
+    #[inline]
     pub fn field_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -117,6 +119,7 @@ impl QueryMetricFieldRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -125,6 +128,7 @@ impl QueryMetricFieldRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &QueryMetricFieldRequestBody {
         &self.body
     }
@@ -133,9 +137,20 @@ impl QueryMetricFieldRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<QueryMetricFieldResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<QueryMetricFieldResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(values) = &self.body.field_ids {
             ::feishu_runtime::validate::check_items(
                 "field_ids",
@@ -147,7 +162,7 @@ impl QueryMetricFieldRequest {
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.metric_field.query`.
@@ -216,57 +231,35 @@ pub enum QueryMetricFieldErrorCode {
     /// 租户无绩效席位，请联系租户管理员开通绩效席位
     TenantNoLicnese,
 }
-impl QueryMetricFieldErrorCode {
-    const ALL: [Self; 3usize] = [
+impl ::feishu_runtime::ErrorCode for QueryMetricFieldErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalError,
         Self::ParamIsInvalid,
         Self::TenantNoLicnese,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 3usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
             400u16,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(QueryMetricFieldErrorCode);

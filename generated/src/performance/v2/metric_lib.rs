@@ -67,6 +67,7 @@ impl<'a> MetricLibResource<'a> {
     /// | 400 | 1580901 | tenant no licnese | 租户无绩效席位，请联系租户管理员开通绩效席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_config/metric_template/query-3)
+    #[inline]
     pub fn query(&self) -> QueryMetricLibRequest {
         QueryMetricLibRequest {
             client: ::std::clone::Clone::clone(self.client.core()),
@@ -118,6 +119,7 @@ impl QueryMetricLibRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -125,6 +127,7 @@ impl QueryMetricLibRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Example: `"eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0="`.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -137,6 +140,7 @@ impl QueryMetricLibRequest {
     /// Range: 1 to 50 inclusive.
     /// Example: `20`.
     /// Server default: `20`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -144,6 +148,7 @@ impl QueryMetricLibRequest {
     /// 指标启用状态，填写时根据指定启用状态进行筛选
     ///
     /// Example: `true`.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.body.is_active = ::std::option::Option::Some(value);
         self
@@ -153,6 +158,7 @@ impl QueryMetricLibRequest {
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 99 items.
     /// Example: `["7302271694582841364"]`.
+    #[inline]
     pub fn tag_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -174,6 +180,7 @@ impl QueryMetricLibRequest {
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 99 items.
     /// Example: `["7272578300650717203"]`.
+    #[inline]
     pub fn type_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -193,6 +200,7 @@ impl QueryMetricLibRequest {
     /// 指标可用范围，填写时根据指定可用范围进行筛选
     ///
     /// Example: `"admins_and_reviewees"`.
+    #[inline]
     pub fn range_of_availability(
         mut self,
         value: crate::performance::v2::MetricLibRangeOfAvailability,
@@ -203,6 +211,7 @@ impl QueryMetricLibRequest {
     /// 指标评分类型，填写时根据指定评分类型进行筛选
     ///
     /// Example: `"score_manually"`.
+    #[inline]
     pub fn scoring_setting_type(
         mut self,
         value: crate::performance::v2::MetricLibScoringSettingType,
@@ -211,6 +220,7 @@ impl QueryMetricLibRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -219,6 +229,7 @@ impl QueryMetricLibRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &QueryMetricLibRequestBody {
         &self.body
     }
@@ -227,9 +238,20 @@ impl QueryMetricLibRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<QueryMetricLibResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<QueryMetricLibResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.page_size {
             ::feishu_runtime::validate::check_range(
                 "page_size",
@@ -266,7 +288,7 @@ impl QueryMetricLibRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.metric_lib.query`.
@@ -355,11 +377,14 @@ impl QueryMetricLibRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
+    #[inline]
     pub fn pages(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<QueryMetricLibResponse> {
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<QueryMetricLibResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let start = ::std::clone::Clone::clone(&self.page_token);
-        ::feishu_runtime::paginate::token_pages(
+        ::feishu_runtime::paginate::token_stream(
             start,
             move |token| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -369,12 +394,16 @@ impl QueryMetricLibRequest {
         )
     }
     /// Every item of every page (`items`), fetched lazily; see [`QueryMetricLibRequest::pages`].
+    #[inline]
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<
-        crate::performance::v2::MetricInLibrary,
-    > {
-        ::feishu_runtime::paginate::items(
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<
+            crate::performance::v2::MetricInLibrary,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
         )
@@ -419,71 +448,49 @@ pub enum QueryMetricLibErrorCode {
     /// 租户无绩效席位，请联系租户管理员开通绩效席位
     TenantNoLicnese,
 }
-impl QueryMetricLibErrorCode {
-    const ALL: [Self; 5usize] = [
+impl ::feishu_runtime::ErrorCode for QueryMetricLibErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalError,
         Self::ParamIsInvalid,
         Self::PageTokenInvalid,
         Self::PageTokenExpired,
         Self::TenantNoLicnese,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 5usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "服务内部错误，请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580107,
             400u16,
             "page token invalid",
             "page token 不存在，请检查 `page_token` 是否正确",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580108,
             400u16,
             "page token expired",
             "page token 已过期，请重新获取 `page_token`",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
             400u16,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(QueryMetricLibErrorCode);

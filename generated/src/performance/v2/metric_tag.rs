@@ -65,6 +65,7 @@ impl<'a> MetricTagResource<'a> {
     /// | 400 | 1580901 | tenant no licnese | 租户无绩效席位，请联系租户管理员开通绩效席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_config/metric_template/list)
+    #[inline]
     pub fn list(&self) -> ListMetricTagRequest {
         ListMetricTagRequest {
             client: ::std::clone::Clone::clone(self.client.core()),
@@ -107,6 +108,7 @@ impl ListMetricTagRequest {
     /// At most 50.
     /// Example: `10`.
     /// Server default: `20`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -114,6 +116,7 @@ impl ListMetricTagRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Example: `"eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0="`.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -126,6 +129,7 @@ impl ListMetricTagRequest {
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 9999 items.
     /// Example: `["7283015566780547091"]`.
+    #[inline]
     pub fn tag_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -143,6 +147,7 @@ impl ListMetricTagRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -155,9 +160,20 @@ impl ListMetricTagRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListMetricTagResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<ListMetricTagResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.page_size {
             ::feishu_runtime::validate::check_range(
                 "page_size",
@@ -185,7 +201,7 @@ impl ListMetricTagRequest {
             request.query("tag_ids", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `performance.v2.metric_tag.list`.
@@ -228,9 +244,14 @@ impl ListMetricTagRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
-    pub fn pages(self) -> ::feishu_runtime::paginate::PageStream<ListMetricTagResponse> {
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<ListMetricTagResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let start = ::std::clone::Clone::clone(&self.page_token);
-        ::feishu_runtime::paginate::token_pages(
+        ::feishu_runtime::paginate::token_stream(
             start,
             move |token| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -240,10 +261,16 @@ impl ListMetricTagRequest {
         )
     }
     /// Every item of every page (`items`), fetched lazily; see [`ListMetricTagRequest::pages`].
+    #[inline]
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<crate::performance::v2::MetricTag> {
-        ::feishu_runtime::paginate::items(
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<
+            crate::performance::v2::MetricTag,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
         )
@@ -288,61 +315,49 @@ pub enum ListMetricTagErrorCode {
     /// 租户无绩效席位，请联系租户管理员开通绩效席位
     TenantNoLicnese,
 }
-impl ListMetricTagErrorCode {
-    const ALL: [Self; 5usize] = [
+impl ::feishu_runtime::ErrorCode for ListMetricTagErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalError,
         Self::ParamIsInvalid,
         Self::PageTokenInvalid,
         Self::PageTokenExpired,
         Self::TenantNoLicnese,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 5usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "请求参数错误，检查请求参数是否合法",
         ),
-        (1580107, 400u16, "page token invalid", "page token 不存在"),
-        (1580108, 400u16, "page token expired", "page token 已过期"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1580107,
+            400u16,
+            "page token invalid",
+            "page token 不存在",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1580108,
+            400u16,
+            "page token expired",
+            "page token 已过期",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
             400u16,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(ListMetricTagErrorCode);

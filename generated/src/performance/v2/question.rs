@@ -62,6 +62,7 @@ impl<'a> QuestionResource<'a> {
     /// | 500 | 1580101 | internal error | 内部错误，请稍后重试，仍然出现可以咨询客服 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_config/review_template/query-2)
+    #[inline]
     pub fn query(&self) -> QueryQuestionRequest {
         QueryQuestionRequest {
             client: ::std::clone::Clone::clone(self.client.core()),
@@ -104,6 +105,7 @@ impl QueryQuestionRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Example: `"eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0="`.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -116,6 +118,7 @@ impl QueryQuestionRequest {
     /// Range: 0 to 50 inclusive.
     /// Example: `30`.
     /// Server default: `20`.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -125,6 +128,7 @@ impl QueryQuestionRequest {
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 50 items.
     /// Example: `["7343513161666707459"]`.
+    #[inline]
     pub fn tag_based_question_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -142,6 +146,7 @@ impl QueryQuestionRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -150,6 +155,7 @@ impl QueryQuestionRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &QueryQuestionRequestBody {
         &self.body
     }
@@ -158,9 +164,20 @@ impl QueryQuestionRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<QueryQuestionResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<QueryQuestionResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.page_size {
             ::feishu_runtime::validate::check_range(
                 "page_size",
@@ -186,7 +203,7 @@ impl QueryQuestionRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.question.query`.
@@ -251,9 +268,14 @@ impl QueryQuestionRequest {
     /// Every page of results, fetched lazily as the stream is polled, starting with this request. Pages follow by `page_token`: the stream ends when the response says there is no more, and stops early if the server hands out an empty or repeated token. An error is yielded once and ends the stream.
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
-    pub fn pages(self) -> ::feishu_runtime::paginate::PageStream<QueryQuestionResponse> {
+    #[inline]
+    pub fn pages(
+        self,
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<QueryQuestionResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let start = ::std::clone::Clone::clone(&self.page_token);
-        ::feishu_runtime::paginate::token_pages(
+        ::feishu_runtime::paginate::token_stream(
             start,
             move |token| {
                 let mut request = ::std::clone::Clone::clone(&self);
@@ -263,10 +285,16 @@ impl QueryQuestionRequest {
         )
     }
     /// Every item of every page (`tag_based_questions`), fetched lazily; see [`QueryQuestionRequest::pages`].
+    #[inline]
     pub fn items(
         self,
-    ) -> ::feishu_runtime::paginate::PageStream<crate::performance::v2::Question> {
-        ::feishu_runtime::paginate::items(
+    ) -> impl ::feishu_runtime::Stream<
+        Item = ::std::result::Result<
+            crate::performance::v2::Question,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.tag_based_questions.unwrap_or_default(),
         )
@@ -299,42 +327,25 @@ pub enum QueryQuestionErrorCode {
     /// 内部错误，请稍后重试，仍然出现可以咨询客服
     InternalError,
 }
-impl QueryQuestionErrorCode {
-    const ALL: [Self; 2usize] = [Self::ParamIsInvalid, Self::InternalError];
-    const ROWS: [(i64, u16, &'static str, &'static str); 2usize] = [
-        (1580102, 400u16, "param is invalid", "检查传入的参数"),
-        (
+impl ::feishu_runtime::ErrorCode for QueryQuestionErrorCode {
+    const ALL: &'static [Self] = &[Self::ParamIsInvalid, Self::InternalError];
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1580102,
+            400u16,
+            "param is invalid",
+            "检查传入的参数",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "内部错误，请稍后重试，仍然出现可以咨询客服",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(QueryQuestionErrorCode);

@@ -68,6 +68,7 @@ impl<'a> ReviewDataResource<'a> {
     /// | 400 | 1580901 | tenant no licnese | 租户无绩效席位，请联系租户管理员开通绩效席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_data/query-2)
+    #[inline]
     pub fn query(
         &self,
         semester_ids: impl ::std::iter::IntoIterator<
@@ -136,6 +137,7 @@ impl QueryReviewDataRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -143,6 +145,7 @@ impl QueryReviewDataRequest {
     /// 环节类型，如果同时传了环节 ID 和环节类型，优先返回环节 ID 对应的绩效数据。 stage_types 和 stage_ids 至少要传一个，不传默认不返回任何环节评估数据。如果返回数据为空，可以检查模板对应环节是否有内容。
     ///
     /// Example: `["leader_review"]`.
+    #[inline]
     pub fn stage_types(
         mut self,
         value: impl ::std::iter::IntoIterator<Item = crate::performance::v2::StageType>,
@@ -155,6 +158,7 @@ impl QueryReviewDataRequest {
     /// 评估型环节的执行人角色，当传入的环节类型中有评估型环节时，该参数才生效，返回指定执行人角色的评估型环节数据，不传默认包含所有的执行人角色。
     ///
     /// Example: `["reviewee"]`.
+    #[inline]
     pub fn review_stage_roles(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -171,6 +175,7 @@ impl QueryReviewDataRequest {
     /// A 64-bit integer carried as a JSON string: keep it as text.
     /// At most 50 items.
     /// Example: `["7343513161666707459"]`.
+    #[inline]
     pub fn stage_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -190,6 +195,7 @@ impl QueryReviewDataRequest {
     /// 当要获取的绩效数据的环节类型包含终评环节时，可指定是否需要返回绩效终评数据的具体环节来源。不传则默认不返回。
     ///
     /// Example: `true`.
+    #[inline]
     pub fn need_leader_review_data_source(mut self, value: bool) -> Self {
         self.body.need_leader_review_data_source = ::std::option::Option::Some(value);
         self
@@ -198,6 +204,7 @@ impl QueryReviewDataRequest {
     ///
     /// Milliseconds since the Unix epoch, carried as a string.
     /// Example: `"1630425599999"`.
+    #[inline]
     pub fn updated_later_than(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -211,6 +218,7 @@ impl QueryReviewDataRequest {
     ///
     /// At most 50 items.
     /// Example: `[1]`.
+    #[inline]
     pub fn stage_progresses(
         mut self,
         value: impl ::std::iter::IntoIterator<Item = i32>,
@@ -221,6 +229,7 @@ impl QueryReviewDataRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -229,6 +238,7 @@ impl QueryReviewDataRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &QueryReviewDataRequestBody {
         &self.body
     }
@@ -237,9 +247,20 @@ impl QueryReviewDataRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<QueryReviewDataResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<QueryReviewDataResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         ::feishu_runtime::validate::check_items(
             "semester_ids",
             self.body.semester_ids.len(),
@@ -274,7 +295,7 @@ impl QueryReviewDataRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.review_data.query`.
@@ -385,52 +406,35 @@ pub enum QueryReviewDataErrorCode {
     /// 租户无绩效席位，请联系租户管理员开通绩效席位
     TenantNoLicnese,
 }
-impl QueryReviewDataErrorCode {
-    const ALL: [Self; 3usize] = [
+impl ::feishu_runtime::ErrorCode for QueryReviewDataErrorCode {
+    const ALL: &'static [Self] = &[
         Self::ParamIsInvalid,
         Self::InternalError,
         Self::TenantNoLicnese,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 3usize] = [
-        (1580102, 400u16, "param is invalid", "检查传入的参数"),
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1580102,
+            400u16,
+            "param is invalid",
+            "检查传入的参数",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "内部错误，请稍后重试，仍然出现可以咨询客服",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
             400u16,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(QueryReviewDataErrorCode);

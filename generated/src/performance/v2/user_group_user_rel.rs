@@ -72,6 +72,7 @@ impl<'a> UserGroupUserRelResource<'a> {
     /// | 400 | 1580110 | request ID repeat | client_token 重复，请检查 `client_token` 入参是否正确 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_config/semester_activity/user_group_user_rel/write)
+    #[inline]
     pub fn write(
         &self,
         client_token: impl ::std::convert::Into<::std::string::String>,
@@ -122,6 +123,7 @@ impl WriteUserGroupUserRelRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::common::UserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
@@ -130,6 +132,7 @@ impl WriteUserGroupUserRelRequest {
     ///
     /// At most 128 characters.
     /// Example: `"ABCDEFG"`.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -143,6 +146,7 @@ impl WriteUserGroupUserRelRequest {
     ///
     /// Example: `1`.
     /// Server default: `1`.
+    #[inline]
     pub fn scope_visible_setting(
         mut self,
         value: crate::performance::v2::ScopeVisibleSetting,
@@ -154,6 +158,7 @@ impl WriteUserGroupUserRelRequest {
     ///
     /// At most 10000 items.
     /// Example: `["ou_fab1210511b6d2f990ba3b4e2e0dbeef"]`.
+    #[inline]
     pub fn user_ids(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -171,6 +176,7 @@ impl WriteUserGroupUserRelRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -179,6 +185,7 @@ impl WriteUserGroupUserRelRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &WriteUserGroupUserRelRequestBody {
         &self.body
     }
@@ -187,9 +194,23 @@ impl WriteUserGroupUserRelRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<WriteUserGroupUserRelResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            WriteUserGroupUserRelResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let value = &self.client_token;
         ::feishu_runtime::validate::check_length(
             "client_token",
@@ -220,7 +241,7 @@ impl WriteUserGroupUserRelRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.user_group_user_rel.write`.
@@ -312,8 +333,8 @@ pub enum WriteUserGroupUserRelErrorCode {
     /// client_token 重复，请检查 `client_token` 入参是否正确
     RequestIdRepeat,
 }
-impl WriteUserGroupUserRelErrorCode {
-    const ALL: [Self; 6usize] = [
+impl ::feishu_runtime::ErrorCode for WriteUserGroupUserRelErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalError,
         Self::ParamIsInvalid,
         Self::UserGroupNotSupportApiImport,
@@ -321,69 +342,47 @@ impl WriteUserGroupUserRelErrorCode {
         Self::ScopeOverLimit,
         Self::RequestIdRepeat,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 6usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
             400u16,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580401,
             400u16,
             "user group not support api import",
             "请联系企业管理员前往绩效系统「后台配置」检当前人员组的「人员范围设置」-「设置方式」是否勾选为「API 自动写入人员名单」选项",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580402,
             400u16,
             "user group has running import task",
             "有其它更新人员组成员任务正在执行，请稍后重试",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580403,
             400u16,
             "scope over limit",
             "更新的人员组成员数量超过限制，请咨询技术支持",
         ),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580110,
             400u16,
             "request ID repeat",
             "client_token 重复，请检查 `client_token` 入参是否正确",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(WriteUserGroupUserRelErrorCode);

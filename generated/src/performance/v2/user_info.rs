@@ -71,6 +71,7 @@ impl<'a> UserInfoResource<'a> {
     /// | 400 | 1580901 | tenant no licnese | 租户无绩效席位，请联系租户管理员开通绩效席位 |
     ///
     /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_config/semester_activity/reviewee/query-2)
+    #[inline]
     pub fn query(
         &self,
         semester_id: impl ::std::convert::Into<::std::string::String>,
@@ -130,6 +131,7 @@ impl QueryUserInfoRequest {
     ///
     /// Example: `"open_id"`.
     /// Server default: `"open_id"`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         value: crate::performance::v2::BasicUserIdType,
@@ -141,6 +143,7 @@ impl QueryUserInfoRequest {
     ///
     /// Example: `"open_department_id"`.
     /// Server default: `"open_department_id"`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         value: crate::performance::v2::UserInfoDepartmentIdType,
@@ -149,6 +152,7 @@ impl QueryUserInfoRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -157,6 +161,7 @@ impl QueryUserInfoRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &QueryUserInfoRequestBody {
         &self.body
     }
@@ -165,9 +170,20 @@ impl QueryUserInfoRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<QueryUserInfoResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<QueryUserInfoResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         ::feishu_runtime::validate::check_items(
             "user_ids",
             self.body.user_ids.len(),
@@ -183,7 +199,7 @@ impl QueryUserInfoRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.user_info.query`.
@@ -261,52 +277,35 @@ pub enum QueryUserInfoErrorCode {
     /// 租户无绩效席位，请联系租户管理员开通绩效席位
     TenantNoLicnese,
 }
-impl QueryUserInfoErrorCode {
-    const ALL: [Self; 3usize] = [
+impl ::feishu_runtime::ErrorCode for QueryUserInfoErrorCode {
+    const ALL: &'static [Self] = &[
         Self::InternalError,
         Self::ParamIsInvalid,
         Self::TenantNoLicnese,
     ];
-    const ROWS: [(i64, u16, &'static str, &'static str); 3usize] = [
-        (
+    const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
             500u16,
             "internal error",
             "内部错误，请稍后重试，仍然出现可以咨询客服",
         ),
-        (1580102, 400u16, "param is invalid", "检查传入的参数"),
-        (
+        ::feishu_runtime::ErrorCodeInfo::new(
+            1580102,
+            400u16,
+            "param is invalid",
+            "检查传入的参数",
+        ),
+        ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
             400u16,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
     ];
-    fn row(self) -> (i64, u16, &'static str, &'static str) {
-        Self::ROWS[self as usize]
-    }
-    /// The documented code, if `code` is one of this endpoint's.
-    pub fn from_code(code: i64) -> ::std::option::Option<Self> {
-        Self::ALL.into_iter().find(|known| known.code() == code)
-    }
-    /// The documented code carried by an API error, if any.
-    pub fn from_error(error: &::feishu_runtime::Error) -> ::std::option::Option<Self> {
-        error.code().and_then(Self::from_code)
-    }
-    /// The envelope's `code`.
-    pub fn code(self) -> i64 {
-        self.row().0
-    }
-    /// The HTTP status the doc gives for this code.
-    pub fn http_status(self) -> u16 {
-        self.row().1
-    }
-    /// The doc's message.
-    pub fn message(self) -> &'static str {
-        self.row().2
-    }
-    /// The doc's troubleshooting advice (empty when the doc gives none).
-    pub fn advice(self) -> &'static str {
-        self.row().3
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
     }
 }
+::feishu_runtime::error_code_methods!(QueryUserInfoErrorCode);

@@ -56,6 +56,7 @@ impl<'a> SpreadsheetResource<'a> {
     /// A [`ValuesSpreadsheetRequest`]; `.send().await` on it returns `Result<ValuesSpreadsheetResponse, feishu::Error>` with [`ValuesSpreadsheetResponse`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/docs/sheets-v3/data-operation/reading-a-single-range)
+    #[inline]
     pub fn values(
         &self,
         spreadsheet_token: impl ::std::convert::Into<::std::string::String>,
@@ -109,6 +110,7 @@ impl ValuesSpreadsheetRequest {
     /// 指定单元格数据的格式。缺省时不进行公式计算，返回公式本身。
     ///
     /// Wire name: `valueRenderOption`.
+    #[inline]
     pub fn value_render_option(
         mut self,
         value: crate::sheets::v2::ValueRenderOption,
@@ -119,6 +121,7 @@ impl ValuesSpreadsheetRequest {
     /// 指定日期、时间单元格数据的格式。缺省时返回浮点数值。
     ///
     /// Wire name: `dateTimeRenderOption`.
+    #[inline]
     pub fn date_time_render_option(
         mut self,
         value: crate::sheets::v2::DateTimeRenderOption,
@@ -129,11 +132,13 @@ impl ValuesSpreadsheetRequest {
     /// 当单元格中包含@用户等涉及用户信息的元素时，指定返回的用户 ID 类型
     ///
     /// Server default: `"lark_id"`.
+    #[inline]
     pub fn user_id_type(mut self, value: crate::sheets::v2::SheetsUserIdType) -> Self {
         self.user_id_type = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -146,9 +151,23 @@ impl ValuesSpreadsheetRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ValuesSpreadsheetResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ValuesSpreadsheetResponse,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&VALUES_OPERATION);
         request.path_param("spreadsheetToken", &self.spreadsheet_token);
         request.path_param("range", &self.range);
@@ -162,7 +181,7 @@ impl ValuesSpreadsheetRequest {
             request.query("user_id_type", value);
         }
         request.options(self.options);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `sheets.v2.spreadsheet.values`.

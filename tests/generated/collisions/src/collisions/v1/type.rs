@@ -48,6 +48,7 @@ impl<'a> TypeResource<'a> {
     /// A [`RefTypeRequest`]; `.send().await` on it returns `Result<crate::collisions::v1::Type, feishu::Error>` with [`crate::collisions::v1::Type`] on success.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/collisions)
+    #[inline]
     pub fn r#ref(
         &self,
         self_: impl ::std::convert::Into<::std::string::String>,
@@ -95,6 +96,7 @@ pub struct RefTypeRequest {
 }
 impl RefTypeRequest {
     /// 名为 type 的查询参数
+    #[inline]
     pub fn r#type(mut self, value: crate::collisions::v1::Self_) -> Self {
         self.r#type = ::std::option::Option::Some(value);
         self
@@ -102,6 +104,7 @@ impl RefTypeRequest {
     /// 名为 Option 的查询参数
     ///
     /// Wire name: `Option`.
+    #[inline]
     pub fn option(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -121,6 +124,7 @@ impl RefTypeRequest {
     /// 带连字符的查询参数
     ///
     /// Wire name: `zh-CN`.
+    #[inline]
     pub fn zh_cn(mut self, value: bool) -> Self {
         self.zh_cn = ::std::option::Option::Some(value);
         self
@@ -128,6 +132,7 @@ impl RefTypeRequest {
     /// 名为 Result 的字段
     ///
     /// Wire name: `Result`.
+    #[inline]
     pub fn result(mut self, value: crate::collisions::v1::Result) -> Self {
         self.body.result = ::std::option::Option::Some(value);
         self
@@ -135,6 +140,7 @@ impl RefTypeRequest {
     /// 中文字段名
     ///
     /// Wire name: `名称`.
+    #[inline]
     pub fn u540d_u79f0(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -145,6 +151,7 @@ impl RefTypeRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -153,6 +160,7 @@ impl RefTypeRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &RefTypeRequestBody {
         &self.body
     }
@@ -161,9 +169,23 @@ impl RefTypeRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::collisions::v1::Type, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::collisions::v1::Type,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let mut request = ::feishu_runtime::Request::new(&REF_OPERATION);
         request.path_param("self", &self.self_);
         request.path_param("2fa", self.n2fa);
@@ -178,7 +200,7 @@ impl RefTypeRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `collisions.v1.type.ref`.

@@ -44,6 +44,7 @@ impl<'a> DepartmentResource<'a> {
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/hardening)
     #[allow(clippy::should_implement_trait)]
+    #[inline]
     pub fn clone(&self) -> CloneDepartmentRequest {
         CloneDepartmentRequest {
             client: ::std::clone::Clone::clone(self.client.core()),
@@ -80,6 +81,7 @@ impl CloneDepartmentRequest {
     ///
     /// Range: -9007199254740992 to 1000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000 inclusive.
     #[allow(clippy::should_implement_trait)]
+    #[inline]
     pub fn add(mut self, value: i32) -> Self {
         self.add = ::std::option::Option::Some(value);
         self
@@ -88,6 +90,7 @@ impl CloneDepartmentRequest {
     ///
     /// Example: ````"x\"\\``` \u{202e}\u0000\r\n# y */"````.
     #[allow(clippy::should_implement_trait)]
+    #[inline]
     pub fn cmp(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -96,11 +99,13 @@ impl CloneDepartmentRequest {
         self
     }
     /// 要复制的部门
+    #[inline]
     pub fn department(mut self, value: crate::hardening::v1::Department) -> Self {
         self.body.department = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -109,6 +114,7 @@ impl CloneDepartmentRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &CloneDepartmentRequestBody {
         &self.body
     }
@@ -117,12 +123,23 @@ impl CloneDepartmentRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::hardening::v1::Department,
-        ::feishu_runtime::Error,
-    > {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::hardening::v1::Department,
+            ::feishu_runtime::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = self.add {
             ::feishu_runtime::validate::check_range(
                 "add",
@@ -139,7 +156,7 @@ impl CloneDepartmentRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `hardening.v1.department.clone`.

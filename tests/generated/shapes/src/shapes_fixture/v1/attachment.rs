@@ -51,6 +51,7 @@ impl<'a> AttachmentResource<'a> {
     /// A [`UploadAttachmentRequest`]; `.send().await` on it returns `Result<UploadAttachmentResponse, feishu::Error>` with [`UploadAttachmentResponse`] on success.
     ///
     /// [Official documentation](https://example.invalid/shapes/attachment/upload)
+    #[inline]
     pub fn upload(
         &self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -94,16 +95,19 @@ impl UploadAttachmentRequest {
     /// 缩略图
     ///
     /// At most 64 bytes.
+    #[inline]
     pub fn thumbnail(mut self, value: ::feishu_runtime::multipart::FilePart) -> Self {
         self.thumbnail = ::std::option::Option::Some(value);
         self
     }
     /// 大小
+    #[inline]
     pub fn size(mut self, value: i32) -> Self {
         self.size = ::std::option::Option::Some(value);
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -116,9 +120,20 @@ impl UploadAttachmentRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<UploadAttachmentResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<UploadAttachmentResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         let value = &self.name;
         ::feishu_runtime::validate::check_length(
             "name",
@@ -145,7 +160,7 @@ impl UploadAttachmentRequest {
             form = form.text("size", part);
         }
         request.multipart_body(form);
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `shapes_fixture.v1.attachment.upload`.

@@ -51,6 +51,7 @@ impl<'a> MessageResource<'a> {
     /// A [`CreateMessageRequest`]; `.send().await` on it returns `Result<CreateMessageResponse, feishu::Error>` with [`CreateMessageResponse`] on success.
     ///
     /// [Official documentation](https://example.invalid/shapes/message/create)
+    #[inline]
     pub fn create(
         &self,
         receive_id: impl ::std::convert::Into<::std::string::String>,
@@ -111,6 +112,7 @@ impl CreateMessageRequest {
     ///
     /// Wire name: `X-Request-Id`.
     /// At most 64 characters.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -119,6 +121,7 @@ impl CreateMessageRequest {
         self
     }
     /// 分数表
+    #[inline]
     pub fn scores(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -133,6 +136,7 @@ impl CreateMessageRequest {
     /// 任意扩展
     ///
     /// At most 3 items.
+    #[inline]
     pub fn extra(
         mut self,
         value: impl ::std::iter::IntoIterator<
@@ -148,6 +152,7 @@ impl CreateMessageRequest {
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
+    #[inline]
     pub fn access_token(
         mut self,
         token: impl ::std::convert::Into<::feishu_runtime::AccessToken>,
@@ -156,6 +161,7 @@ impl CreateMessageRequest {
         self
     }
     /// The JSON body this request will send.
+    #[inline]
     pub fn body(&self) -> &CreateMessageRequestBody {
         &self.body
     }
@@ -164,9 +170,20 @@ impl CreateMessageRequest {
     /// # Errors
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<CreateMessageResponse, ::feishu_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<CreateMessageResponse, ::feishu_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let client = ::std::clone::Clone::clone(&self.client);
+        client.send(self.into_request())
+    }
+    /// Checks the documented limits, then assembles the runtime request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.request_id {
             ::feishu_runtime::validate::check_length(
                 "X-Request-Id",
@@ -201,7 +218,7 @@ impl CreateMessageRequest {
         }
         request.options(self.options);
         request.json_body(&self.body)?;
-        self.client.execute(request).await
+        ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `shapes_fixture.v1.message.create`.
