@@ -26,6 +26,7 @@ pub mod schema;
 pub mod source;
 pub mod spec;
 mod suggest;
+mod text;
 
 use std::path::{Path, PathBuf};
 

@@ -53,7 +53,7 @@ impl MessageFormat {
 /// `text` with every character that could act on a terminal or hide itself
 /// written as `\u{..}`. Borrowed when there is nothing to escape.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    if !text.chars().any(crate::text::is_hidden_or_control) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -64,25 +64,11 @@ pub fn visible(text: &str) -> Cow<'_, str> {
 }
 
 fn push_visible(out: &mut String, c: char) {
-    if needs_escape(c) {
+    if crate::text::is_hidden_or_control(c) {
         let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
     } else {
         out.push(c);
     }
-}
-
-/// Controls (C0, DEL, C1), bidi controls, zero-width and line/paragraph
-/// separators.
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{FEFF}'
-        )
 }
 
 fn label(severity: Severity) -> &'static str {

@@ -517,17 +517,10 @@ pub fn string_literal(text: &str) -> TokenStream {
     quote!(#lit)
 }
 
+/// A backtick could close the doc's code fence; the rest is
+/// [`crate::text::is_hidden_or_control`].
 fn needs_escape(c: char) -> bool {
-    c == '`'
-        || c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{FEFF}'
-        )
+    c == '`' || crate::text::is_hidden_or_control(c)
 }
 
 #[cfg(test)]
