@@ -54,48 +54,9 @@ pub fn calls_file(model: &Model, spec_dir: &str) -> Result<GeneratedFile, EmitEr
     super::rust_file(CALLS_FILE, &format!("{spec_dir}/"), tokens)
 }
 
-/// `::feishu::<service>::<version>` for a type's home.
-fn home(home: &TypeHome) -> TokenStream {
-    match home {
-        TypeHome::Common => quote!(::feishu::common),
-        TypeHome::Service { service, version } => {
-            let service = service.to_ident();
-            let version = version.to_ident();
-            quote!(::feishu::#service::#version)
-        }
-    }
-}
-
 /// The stored Rust type of `ty`, named from outside the crate.
 fn type_path(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(::std::string::String),
-        TypeRef::Int => quote!(i32),
-        TypeRef::Int64 => quote!(i64),
-        TypeRef::Float => quote!(f64),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::Named {
-            home: h, rust_name, ..
-        } => {
-            let h = home(h);
-            let name = rust_name.to_ident();
-            quote!(#h::#name)
-        }
-        TypeRef::Array(inner) => {
-            let inner = type_path(inner);
-            quote!(::std::vec::Vec<#inner>)
-        }
-        TypeRef::Any => quote!(::feishu::runtime::serde_json::Value),
-        TypeRef::Map(inner) => {
-            let inner = type_path(inner);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
-        }
-        TypeRef::File => quote!(::feishu::runtime::multipart::FilePart),
-        TypeRef::JsonString(inner) => {
-            let inner = type_path(inner);
-            quote!(::feishu::runtime::JsonString<#inner>)
-        }
-    }
+    super::paths::rust_type_from(ty, super::paths::Root::Feishu)
 }
 
 /// Where a parameter's value comes from in `Inputs`.

@@ -7,20 +7,58 @@ use quote::quote;
 
 use crate::model::{TypeHome, TypeRef};
 
+/// Where emitted code stands: inside the generated crate (`crate::…`,
+/// `::feishu_runtime::…`) or in a crate that depends on it as `feishu`
+/// (`::feishu::…`, `::feishu::runtime::…`, the generic test's call file).
+#[derive(Clone, Copy)]
+pub enum Root {
+    /// Code of the generated crate itself.
+    Crate,
+    /// Code of another crate, naming the client as `::feishu`.
+    Feishu,
+}
+
+impl Root {
+    fn crate_path(self) -> TokenStream {
+        match self {
+            Self::Crate => quote!(crate),
+            Self::Feishu => quote!(::feishu),
+        }
+    }
+
+    fn runtime_path(self) -> TokenStream {
+        match self {
+            Self::Crate => quote!(::feishu_runtime),
+            Self::Feishu => quote!(::feishu::runtime),
+        }
+    }
+}
+
 /// The module path of a type's home, e.g. `crate::okr::v1`.
 pub fn home_path(home: &TypeHome) -> TokenStream {
+    home_path_from(home, Root::Crate)
+}
+
+/// The module path of a type's home as seen from `root`.
+pub fn home_path_from(home: &TypeHome, root: Root) -> TokenStream {
+    let krate = root.crate_path();
     match home {
-        TypeHome::Common => quote!(crate::common),
+        TypeHome::Common => quote!(#krate::common),
         TypeHome::Service { service, version } => {
             let service = service.to_ident();
             let version = version.to_ident();
-            quote!(crate::#service::#version)
+            quote!(#krate::#service::#version)
         }
     }
 }
 
 /// The type as stored in a struct or builder.
 pub fn rust_type(ty: &TypeRef) -> TokenStream {
+    rust_type_from(ty, Root::Crate)
+}
+
+/// The stored type of `ty` as seen from `root`.
+pub fn rust_type_from(ty: &TypeRef, root: Root) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Int => quote!(i32),
@@ -30,23 +68,30 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Named {
             home, rust_name, ..
         } => {
-            let home = home_path(home);
+            let home = home_path_from(home, root);
             let name = rust_name.to_ident();
             quote!(#home::#name)
         }
         TypeRef::Array(inner) => {
-            let inner = rust_type(inner);
+            let inner = rust_type_from(inner, root);
             quote!(::std::vec::Vec<#inner>)
         }
-        TypeRef::Any => quote!(::feishu_runtime::serde_json::Value),
+        TypeRef::Any => {
+            let runtime = root.runtime_path();
+            quote!(#runtime::serde_json::Value)
+        }
         TypeRef::Map(inner) => {
-            let inner = rust_type(inner);
+            let inner = rust_type_from(inner, root);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
-        TypeRef::File => quote!(::feishu_runtime::multipart::FilePart),
+        TypeRef::File => {
+            let runtime = root.runtime_path();
+            quote!(#runtime::multipart::FilePart)
+        }
         TypeRef::JsonString(inner) => {
-            let inner = rust_type(inner);
-            quote!(::feishu_runtime::JsonString<#inner>)
+            let inner = rust_type_from(inner, root);
+            let runtime = root.runtime_path();
+            quote!(#runtime::JsonString<#inner>)
         }
     }
 }
