@@ -27,6 +27,7 @@ pub mod source;
 pub mod spec;
 mod suggest;
 mod text;
+pub mod yaml_value;
 
 use std::path::{Path, PathBuf};
 

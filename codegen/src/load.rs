@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Diagnostics, Position, Severity, without_position};
 use crate::keys::check_keys;
 use crate::schema::spec_schema;
-use crate::source::{Segment, SourceFile, YamlPath};
+use crate::source::{Parsed, Segment, SourceFile, YamlPath};
 use crate::spec::SpecFile;
+use crate::yaml_value::YamlError;
 
 /// A spec file that parsed.
 #[derive(Debug)]
@@ -171,7 +172,8 @@ fn is_yaml(path: &Path) -> bool {
 /// (and its other mistakes reported in the same run). A file that cannot be
 /// deserialized at all gives no spec.
 pub fn load_str(display_path: &str, text: &str) -> (Option<LoadedSpec>, Vec<Diagnostic>) {
-    let source = SourceFile::new(display_path, text);
+    // One parse gives both the position index and the value.
+    let (source, parsed) = SourceFile::parse(display_path, text);
     let empty = |source: &SourceFile| {
         source.diagnostic_at(
             Severity::Error,
@@ -186,13 +188,19 @@ pub fn load_str(display_path: &str, text: &str) -> (Option<LoadedSpec>, Vec<Diag
     if text.trim().is_empty() {
         return (None, vec![empty(&source)]);
     }
-    // The two YAML parsers (serde_yaml for values, yaml-rust2 for positions)
-    // disagree on whether these end a line, so positions after one would be
-    // wrong; they never belong in a spec anyway.
+    // yaml-rust2 (YAML 1.2) reads these as ordinary characters, but editors
+    // and YAML 1.1 tools (libyaml, PyYAML) break the line there, so the
+    // author and codegen would read different files; they never belong in a
+    // spec anyway.
     if let Some(problem) = unusual_line_break(&source) {
         return (None, vec![problem]);
     }
-    // Duplicate keys first: serde_yaml rejects them with less to go on.
+    let (document, refused) = match parsed {
+        Parsed::Value(document) => (document, None),
+        Parsed::Syntax(error) => return (None, vec![yaml_error(&source, error)]),
+        Parsed::Refused(error) => (serde_yaml::Value::Null, Some(error)),
+    };
+    // Duplicate keys first: a repeated name has the most precise message.
     let duplicates: Vec<Diagnostic> = source
         .duplicate_keys()
         .iter()
@@ -216,10 +224,10 @@ pub fn load_str(display_path: &str, text: &str) -> (Option<LoadedSpec>, Vec<Diag
     if !duplicates.is_empty() {
         return (None, duplicates);
     }
-    let mut document: serde_yaml::Value = match serde_yaml::from_str(text) {
-        Ok(document) => document,
-        Err(error) => return (None, vec![yaml_error(&source, &error)]),
-    };
+    if let Some(error) = refused {
+        return (None, vec![yaml_error(&source, error)]);
+    }
+    let mut document = document;
     // Only comments (or `---`): not a second, empty shared-definitions file.
     if document.is_null() {
         return (None, vec![empty(&source)]);
@@ -318,32 +326,36 @@ fn type_help(message: &str) -> String {
     }
 }
 
-fn yaml_error(source: &SourceFile, error: &serde_yaml::Error) -> Diagnostic {
-    let position = error
-        .location()
-        .map(|l| Position {
-            line: l.line(),
-            column: l.column(),
-        })
-        .unwrap_or(Position { line: 1, column: 1 });
-    let message = without_position(&error.to_string());
-    // A tab in the indentation is the most common cause of "cannot start
-    // any token"; say so rather than the generic hint.
-    let tab_indent = source.line_text(position.line).is_some_and(|line| {
+fn yaml_error(source: &SourceFile, error: YamlError) -> Diagnostic {
+    let YamlError {
+        mut position,
+        message,
+        help,
+    } = error;
+    // A tab in the indentation is the most common cause of a scanner error
+    // at the start of a line: point at the tab and say so rather than give
+    // the generic hint.
+    let indent_tab = source.line_text(position.line).and_then(|line| {
         line.chars()
             .take_while(|c| c.is_whitespace())
-            .any(|c| c == '\t')
+            .position(|c| c == '\t')
     });
-    let help = if tab_indent {
-        "YAML indentation must use spaces: replace the tab at the start of this line with spaces"
-    } else {
-        "check the indentation and quoting on this line and the one before it; a value containing `: `, `#` or a leading `[`, `{` or `*` needs quotes"
+    let help = match (help, indent_tab) {
+        (Some(help), _) => help,
+        (None, Some(tab)) => {
+            // yaml-rust2 places its tab errors after the tab.
+            if message.contains("tab") {
+                position.column = tab + 1;
+            }
+            "YAML indentation must use spaces: replace the tab at the start of this line with spaces".to_owned()
+        }
+        (None, None) => "check the indentation and quoting on this line and the one before it; a value containing `: `, `#` or a leading `[`, `{` or `*` needs quotes".to_owned(),
     };
     source.diagnostic_at(
         Severity::Error,
         position,
         format!("invalid YAML: {message}"),
-        Some(help.into()),
+        Some(help),
     )
 }
 

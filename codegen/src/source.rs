@@ -1,15 +1,17 @@
 //! A spec file's text plus an index from YAML paths to positions, so that a
 //! problem found after deserialization can still name `file:line:column`.
-//! `serde_yaml` keeps no positions for values, so the index comes from a
-//! second, event-level parse with `yaml-rust2`.
+//! `serde_yaml::Value` keeps no positions, so one event-level parse with
+//! `yaml-rust2` feeds both the index (here) and the value
+//! ([`crate::yaml_value`]).
 
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 
 use crate::diagnostic::{Diagnostic, Position, Severity};
+use crate::yaml_value::{Builder, MAX_DEPTH, YamlError, too_deep};
 
 /// One step into a YAML document.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -68,20 +70,48 @@ pub struct DuplicateKey {
     pub again: Position,
 }
 
+/// What one parse of a spec file gives besides its index.
+#[derive(Debug)]
+pub enum Parsed {
+    /// The document's value (null when the file holds no document).
+    Value(serde_yaml::Value),
+    /// The text is not YAML (or not one document, or nests too deep): the
+    /// index is empty and this is the only problem to report.
+    Syntax(YamlError),
+    /// The YAML is well formed but has no `serde_yaml::Value` (a key
+    /// repeated by value, an integer beyond 64 bits, an alias bomb…). The
+    /// index is complete, so its duplicate keys can be reported first.
+    Refused(YamlError),
+}
+
 impl SourceFile {
-    /// Indexes `text`. A YAML syntax error leaves the index empty; the
-    /// `serde_yaml` parse reports the error itself.
+    /// Indexes `text`, without keeping its value (see [`Self::parse`]). A
+    /// YAML syntax error leaves the index empty.
     pub fn new(display_path: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::parse(display_path, text).0
+    }
+
+    /// Parses `text` once: its position index and its `serde_yaml::Value`,
+    /// the same value `serde_yaml::from_str` gives, built from the same
+    /// events.
+    pub fn parse(display_path: impl Into<String>, text: impl Into<String>) -> (Self, Parsed) {
         let text = text.into();
         let mut indexer = Indexer::default();
-        let mut parser = Parser::new_from_str(&text);
-        let (spots, duplicates) = match parser.load(&mut indexer, false) {
-            Ok(()) => (indexer.spots, indexer.duplicates),
-            Err(_) => (HashMap::new(), Vec::new()),
+        let mut builder = Builder::default();
+        let parsed = match read_events(&text, &mut indexer, &mut builder) {
+            Ok(()) => match builder.finish() {
+                Ok(value) => Parsed::Value(value),
+                Err(error) => Parsed::Refused(error),
+            },
+            Err(error) => {
+                indexer = Indexer::default();
+                Parsed::Syntax(error)
+            }
         };
+        let (spots, duplicates) = (indexer.spots, indexer.duplicates);
         let lines = line_spans(&text);
         let root = root_position(&spots);
-        SourceFile {
+        let file = SourceFile {
             display_path: display_path.into(),
             text,
             spots,
@@ -89,7 +119,8 @@ impl SourceFile {
             lines,
             root,
             read: Cell::new(0),
-        }
+        };
+        (file, parsed)
     }
 
     /// How many bytes of the text line lookups have read so far. Each
@@ -224,6 +255,98 @@ pub fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Feeds the events of the file's one document to the index and the value
+/// builder. Stops at the first syntax error, at a second document (serde_yaml
+/// refuses those too), or at the first collection nested deeper than
+/// [`MAX_DEPTH`]: hostile nesting costs nothing past that point. The parser
+/// is driven here, event by event, rather than through its recursive `load`.
+///
+/// A byte order mark at the start is not content (libyaml drops it too;
+/// yaml-rust2 would make it part of the first key), but it stays in the
+/// text, so positions on the first line count it.
+fn read_events(text: &str, indexer: &mut Indexer, builder: &mut Builder) -> Result<(), YamlError> {
+    let (body, shift) = match text.strip_prefix('\u{feff}') {
+        Some(body) => (body, 1),
+        None => (text, 0),
+    };
+    let locate = |mark: Marker| {
+        let mut at = position(mark);
+        if at.line == 1 {
+            at.column += shift;
+        }
+        at
+    };
+    let mut parser = Parser::new_from_str(body);
+    let mut documents = 0;
+    // Where each open sequence and mapping starts.
+    let mut open: Vec<Position> = Vec::new();
+    loop {
+        let (event, mark) = parser.next_token().map_err(|error| {
+            let at = locate(*error.marker());
+            let error = YamlError::new(at, error.info());
+            match unclosed_flow(text, &open, at) {
+                Some(help) => error.with_help(&help),
+                None => error,
+            }
+        })?;
+        let at = locate(mark);
+        match event {
+            Event::StreamEnd => return Ok(()),
+            Event::DocumentStart => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(second_document(at));
+                }
+            }
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+            event => {
+                match event {
+                    Event::SequenceStart(..) | Event::MappingStart(..) => {
+                        if open.len() == MAX_DEPTH {
+                            return Err(too_deep(at));
+                        }
+                        open.push(at);
+                    }
+                    Event::SequenceEnd | Event::MappingEnd => {
+                        open.pop();
+                    }
+                    _ => {}
+                }
+                indexer.event(&event, at);
+                builder.event(event, at);
+            }
+        }
+    }
+}
+
+/// A help for a syntax error met inside a flow `[…]` or `{…}` that opened
+/// on an earlier line: almost always a missing `]` or `}`, which the
+/// scanner only notices later (at the next key) and describes in its own
+/// terms ("illegal placement of ':' indicator").
+fn unclosed_flow(text: &str, open: &[Position], error_at: Position) -> Option<String> {
+    let start = *open.last()?;
+    if start.line >= error_at.line {
+        return None;
+    }
+    let line = yaml_lines(text).nth(start.line - 1)?;
+    let (close, name) = match line.chars().nth(start.column - 1)? {
+        '[' => (']', "list"),
+        '{' => ('}', "mapping"),
+        _ => return None,
+    };
+    let opening = if close == ']' { '[' } else { '{' };
+    Some(format!(
+        "the {name} `{opening}` at line {}, column {} is still open here: close it with `{close}`",
+        start.line, start.column
+    ))
+}
+
+fn second_document(at: Position) -> YamlError {
+    YamlError::new(at, "a second YAML document starts here; a spec file holds one").with_help(
+        "remove this `---` line (and any `...` line) and what follows it, or move that part to a file of its own",
+    )
+}
+
 /// Walks parser events, tracking the current path, and records where each
 /// key and value starts.
 #[derive(Default)]
@@ -320,13 +443,12 @@ impl Indexer {
     }
 }
 
-impl MarkedEventReceiver for Indexer {
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        let at = position(mark);
+impl Indexer {
+    fn event(&mut self, event: &Event, at: Position) {
         match event {
             // A scalar or alias is a whole node: leave it at once unless it
             // was a mapping key (keys have no path of their own).
-            Event::Scalar(value, ..) if !self.enter_node(Some(&value), at) => self.leave_node(),
+            Event::Scalar(value, ..) if !self.enter_node(Some(value), at) => self.leave_node(),
             Event::Alias(_) if !self.enter_node(None, at) => self.leave_node(),
             Event::MappingStart(..) => {
                 self.enter_node(None, at);
