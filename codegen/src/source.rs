@@ -283,8 +283,17 @@ fn read_events(text: &str, indexer: &mut Indexer, builder: &mut Builder) -> Resu
     loop {
         let (event, mark) = parser.next_token().map_err(|error| {
             let at = locate(*error.marker());
+            let help = if error.info().contains("quoted scalar") {
+                // libyaml let these lines start anywhere; YAML 1.2 does not.
+                Some(
+                    "the lines a quoted value continues on must be indented further than its key"
+                        .to_owned(),
+                )
+            } else {
+                unclosed_flow(text, &open, at)
+            };
             let error = YamlError::new(at, error.info());
-            match unclosed_flow(text, &open, at) {
+            match help {
                 Some(help) => error.with_help(&help),
                 None => error,
             }
@@ -320,9 +329,10 @@ fn read_events(text: &str, indexer: &mut Indexer, builder: &mut Builder) -> Resu
 }
 
 /// A help for a syntax error met inside a flow `[…]` or `{…}` that opened
-/// on an earlier line: almost always a missing `]` or `}`, which the
-/// scanner only notices later (at the next key) and describes in its own
-/// terms ("illegal placement of ':' indicator").
+/// on an earlier line: a missing `]` or `}`, which the scanner only notices
+/// later (at the next key) and describes in its own terms ("illegal
+/// placement of ':' indicator"), or a continuation line indented no further
+/// than the key (libyaml allowed that; YAML 1.2 does not).
 fn unclosed_flow(text: &str, open: &[Position], error_at: Position) -> Option<String> {
     let start = *open.last()?;
     if start.line >= error_at.line {
@@ -336,7 +346,7 @@ fn unclosed_flow(text: &str, open: &[Position], error_at: Position) -> Option<St
     };
     let opening = if close == ']' { '[' } else { '{' };
     Some(format!(
-        "the {name} `{opening}` at line {}, column {} is still open here: close it with `{close}`",
+        "the {name} `{opening}` at line {}, column {} is still open here: close it with `{close}`, or indent the lines inside it further than its key",
         start.line, start.column
     ))
 }
