@@ -47,7 +47,7 @@ pub struct SourceFile {
     pub display_path: String,
     /// The file's text.
     pub text: String,
-    spots: HashMap<YamlPath, Spot>,
+    index: Index,
     duplicates: Vec<DuplicateKey>,
     /// Byte offset where each line starts and ends (without its break), so
     /// that a diagnostic's line is found without rescanning the file: with
@@ -108,14 +108,19 @@ impl SourceFile {
                 Parsed::Syntax(error)
             }
         };
-        let (spots, duplicates) = (indexer.spots, indexer.duplicates);
+        // Where the document's content starts: its first top-level key (the
+        // parser marks a block mapping's start after that key), else the
+        // root value, else the start of the file.
+        let root = indexer
+            .first_top_level
+            .or(indexer.index.spots.first().map(|spot| spot.value))
+            .unwrap_or(Position { line: 1, column: 1 });
         let lines = line_spans(&text);
-        let root = root_position(&spots);
         let file = SourceFile {
             display_path: display_path.into(),
             text,
-            spots,
-            duplicates,
+            index: indexer.index,
+            duplicates: indexer.duplicates,
             lines,
             root,
             read: Cell::new(0),
@@ -148,21 +153,24 @@ impl SourceFile {
     }
 
     fn lookup(&self, path: &[Segment], want_key: bool) -> Position {
-        let mut path = path;
-        loop {
-            if path.is_empty() {
-                return self.root;
+        // The deepest indexed node along `path` (node 0 is the root).
+        let mut node = 0;
+        let mut found = None;
+        for segment in path {
+            match self.index.children.get(&(node, segment.clone())) {
+                Some(&child) => {
+                    node = child;
+                    found = Some(child);
+                }
+                None => break,
             }
-            if let Some(spot) = self.spots.get(path) {
-                return match (want_key, spot.key) {
-                    (true, Some(key)) => key,
-                    _ => spot.value,
-                };
-            }
-            match path.split_last() {
-                Some((_, parent)) => path = parent,
-                None => return Position { line: 1, column: 1 },
-            }
+        }
+        match found.and_then(|node| self.index.spots.get(node)) {
+            None => self.root,
+            Some(spot) => match (want_key, spot.key) {
+                (true, Some(key)) => key,
+                _ => spot.value,
+            },
         }
     }
 
@@ -205,19 +213,6 @@ impl SourceFile {
             help: help.map(crate::diagnostic::clip),
         }
     }
-}
-
-/// Where the document's content starts: its first top-level key (the
-/// parser marks a block mapping's start after that key), else the root
-/// value, else the start of the file.
-fn root_position(spots: &HashMap<YamlPath, Spot>) -> Position {
-    spots
-        .iter()
-        .filter(|(path, _)| path.len() == 1)
-        .map(|(_, spot)| spot.key.unwrap_or(spot.value))
-        .min()
-        .or_else(|| spots.get(&Vec::new()).map(|spot| spot.value))
-        .unwrap_or(Position { line: 1, column: 1 })
 }
 
 /// `(start, end)` byte offsets of every line as [`yaml_lines`] splits them.
@@ -357,22 +352,38 @@ fn second_document(at: Position) -> YamlError {
     )
 }
 
+/// Where each node of the document starts, as a tree: node 0 is the root,
+/// and a node's children are found by its id and their segment. Indexing a
+/// node so stores one segment, where keying a map by whole paths cloned the
+/// path for every node (most of the index's cost).
+#[derive(Debug, Default)]
+struct Index {
+    children: HashMap<(usize, Segment), usize>,
+    spots: Vec<Spot>,
+}
+
 /// Walks parser events, tracking the current path, and records where each
 /// key and value starts.
 #[derive(Default)]
 struct Indexer {
-    spots: HashMap<YamlPath, Spot>,
+    index: Index,
     duplicates: Vec<DuplicateKey>,
     stack: Vec<Frame>,
+    /// The current path, to name a duplicate key.
     path: YamlPath,
+    /// The earliest position of a top-level key or item.
+    first_top_level: Option<Position>,
 }
 
+/// An open collection and its node id.
 enum Frame {
     /// In a mapping; `pending_key` is set between a key and its value.
     Mapping {
+        node: usize,
         pending_key: Option<(String, Position)>,
     },
     Sequence {
+        node: usize,
         next: usize,
     },
 }
@@ -387,62 +398,70 @@ fn position(mark: Marker) -> Position {
 
 impl Indexer {
     /// Called for every node start (scalar, mapping, sequence, alias).
-    /// Returns whether the node is a mapping key (then it has no own path).
-    fn enter_node(&mut self, scalar: Option<&str>, at: Position) -> bool {
-        match self.stack.last_mut() {
-            Some(Frame::Mapping { pending_key }) => match pending_key.take() {
+    /// Returns the node's id, or `None` if it is a mapping key (keys have
+    /// no node of their own).
+    fn enter_node(&mut self, scalar: Option<&str>, at: Position) -> Option<usize> {
+        let (parent, segment, key_at) = match self.stack.last_mut() {
+            Some(Frame::Mapping { node, pending_key }) => match pending_key.take() {
                 None => {
                     // This node is a key. Non-scalar keys are not used by the
                     // spec format; index them under an empty name.
                     *pending_key = Some((scalar.unwrap_or_default().to_owned(), at));
-                    true
+                    return None;
                 }
-                Some((key, key_at)) => {
-                    self.path.push(Segment::Key(key));
-                    let spot = Spot {
-                        key: Some(key_at),
-                        value: at,
-                    };
-                    if let Some(first) = self.spots.insert(self.path.clone(), spot) {
-                        // Keep pointing at the first definition, and index the
-                        // repeat under a path no lookup uses, so its children do
-                        // not count as duplicates too.
-                        self.spots.insert(self.path.clone(), first);
-                        self.duplicates.push(DuplicateKey {
-                            path: self.path.clone(),
-                            first: first.key.unwrap_or(first.value),
-                            again: key_at,
-                        });
-                        if let Some(Segment::Key(last)) = self.path.last_mut() {
-                            last.push_str(&format!("\u{0}{}", self.duplicates.len()));
-                        }
-                    }
-                    false
-                }
+                Some((key, key_at)) => (*node, Segment::Key(key), Some(key_at)),
             },
-            Some(Frame::Sequence { next }) => {
-                self.path.push(Segment::Index(*next));
+            Some(Frame::Sequence { node, next }) => {
                 *next += 1;
-                self.spots.insert(
-                    self.path.clone(),
-                    Spot {
-                        key: None,
-                        value: at,
-                    },
-                );
-                false
+                (*node, Segment::Index(*next - 1), None)
             }
             None => {
-                self.spots.insert(
-                    Vec::new(),
-                    Spot {
-                        key: None,
-                        value: at,
-                    },
-                );
-                false
+                self.index.spots = vec![Spot {
+                    key: None,
+                    value: at,
+                }];
+                return Some(0);
+            }
+        };
+        let id = self.index.spots.len();
+        self.index.spots.push(Spot {
+            key: key_at,
+            value: at,
+        });
+        if parent == 0 {
+            let start = key_at.unwrap_or(at);
+            self.first_top_level = Some(self.first_top_level.map_or(start, |p| p.min(start)));
+        }
+        match self.index.children.entry((parent, segment.clone())) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(id);
+                self.path.push(segment);
+            }
+            std::collections::hash_map::Entry::Occupied(entry) => {
+                // Lookups keep finding the first definition; the repeat
+                // stays out of the tree, so its children do not count as
+                // duplicates too.
+                let first = self.index.spots[*entry.get()];
+                self.path.push(segment);
+                self.duplicates.push(DuplicateKey {
+                    path: self.path.clone(),
+                    first: first.key.unwrap_or(first.value),
+                    again: key_at.unwrap_or(at),
+                });
             }
         }
+        Some(id)
+    }
+
+    /// A node for a collection used as a mapping key: in no lookup's way
+    /// (no parent points to it), so its entries are not confused with the
+    /// mapping's own.
+    fn key_collection(&mut self, at: Position) -> usize {
+        self.index.spots.push(Spot {
+            key: None,
+            value: at,
+        });
+        self.index.spots.len() - 1
     }
 
     /// Leaves a node's path after the node ends.
@@ -458,15 +477,24 @@ impl Indexer {
         match event {
             // A scalar or alias is a whole node: leave it at once unless it
             // was a mapping key (keys have no path of their own).
-            Event::Scalar(value, ..) if !self.enter_node(Some(value), at) => self.leave_node(),
-            Event::Alias(_) if !self.enter_node(None, at) => self.leave_node(),
+            Event::Scalar(value, ..) if self.enter_node(Some(value), at).is_some() => {
+                self.leave_node()
+            }
+            Event::Alias(_) if self.enter_node(None, at).is_some() => self.leave_node(),
             Event::MappingStart(..) => {
-                self.enter_node(None, at);
-                self.stack.push(Frame::Mapping { pending_key: None });
+                let node = self
+                    .enter_node(None, at)
+                    .unwrap_or_else(|| self.key_collection(at));
+                self.stack.push(Frame::Mapping {
+                    node,
+                    pending_key: None,
+                });
             }
             Event::SequenceStart(..) => {
-                self.enter_node(None, at);
-                self.stack.push(Frame::Sequence { next: 0 });
+                let node = self
+                    .enter_node(None, at)
+                    .unwrap_or_else(|| self.key_collection(at));
+                self.stack.push(Frame::Sequence { node, next: 0 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
@@ -514,5 +542,37 @@ mod tests {
         // Unknown paths fall back to the nearest known ancestor.
         let missing = key_path(["types", "okr_batch", "nope"]);
         assert_eq!(file.key_position(&missing), Position { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_once_each_with_their_real_path() {
+        let text = "a:\n  x: 1\na:\n  x: 2\n  y: 3\n  y: 4\n";
+        let file = SourceFile::new("spec/x.yaml", text);
+        let found: Vec<(YamlPath, usize, usize)> = file
+            .duplicate_keys()
+            .iter()
+            .map(|d| (d.path.clone(), d.first.line, d.again.line))
+            .collect();
+        // The repeated `a` is reported; its `x` is not a second duplicate of
+        // the first `a`'s `x`, but its own repeated `y` is.
+        assert_eq!(
+            found,
+            [(key_path(["a"]), 1, 3), (key_path(["a", "y"]), 5, 6)]
+        );
+        // Lookups keep finding the first definition.
+        let x = file.value_position(&key_path(["a", "x"]));
+        assert_eq!((x.line, x.column), (2, 6));
+    }
+
+    #[test]
+    fn a_collection_key_does_not_mix_with_the_mapping_s_own_keys() {
+        let file = SourceFile::new("spec/x.yaml", "? {a: 1}\n: x\na: 2\n");
+        assert!(
+            file.duplicate_keys().is_empty(),
+            "{:?}",
+            file.duplicate_keys()
+        );
+        let a = file.value_position(&key_path(["a"]));
+        assert_eq!((a.line, a.column), (3, 4));
     }
 }
