@@ -4,7 +4,7 @@
 //! 17% of codegen's time).
 //!
 //! The value is what `serde_yaml::from_str::<serde_yaml::Value>` gives for
-//! the same text (the scalar rules are serde_yaml's, see [`scalar`]), and so
+//! the same text (the scalar rules are serde_yaml's, see `yaml_value/scalar.rs`), and so
 //! are its refusals: one document per file, at most 128 nested collections,
 //! a key only once per mapping (by value: `1` and `0x1` are the same key).
 //! Hand-rolled because no crate turns yaml-rust2 events into serde_yaml's
