@@ -98,11 +98,11 @@ enum Anchor {
     Done(Node),
 }
 
-/// Receives the events of one document and builds its value. The first
-/// problem is kept and the rest of the document only counted, so the
-/// caller can go on indexing positions (and find every duplicate key).
+/// Receives the events of one document and builds its value. After the
+/// first problem it keeps that problem and ignores the rest, so the caller
+/// can go on indexing positions (and find every duplicate key).
 #[derive(Default)]
-pub struct Builder {
+pub(crate) struct Builder {
     stack: Vec<Open>,
     anchors: HashMap<usize, Anchor>,
     root: Option<Value>,
