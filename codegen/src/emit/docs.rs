@@ -8,8 +8,18 @@ use quote::quote;
 use crate::model::{Constraints, Docs, Field, Format, TypeRef};
 
 /// `#[doc = "…"]` attributes, one per line, from Markdown text.
+///
+/// While [`super::doc_slots::enter`]'s guard lives this is one placeholder
+/// attribute instead, filled in after printing (see that module for why).
 pub fn doc_attrs(markdown: &str) -> TokenStream {
-    let lines = markdown.trim_end().lines().map(|line| {
+    let markdown = markdown.trim_end();
+    if markdown.is_empty() {
+        return TokenStream::new();
+    }
+    if let Some(placeholder) = super::doc_slots::placeholder(markdown) {
+        return placeholder;
+    }
+    let lines = markdown.lines().map(|line| {
         let line = if line.is_empty() {
             String::new()
         } else {
