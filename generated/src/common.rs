@@ -7,13 +7,8 @@
 /// Which kind of user ID a request or response carries.
 ///
 /// Spec type `user_id_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum UserIdType {
     /// 标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。
@@ -104,10 +99,9 @@ impl<'de> ::serde::Deserialize<'de> for UserIdType {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct I18n {
     /// 中文名称

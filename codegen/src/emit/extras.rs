@@ -346,7 +346,8 @@ pub fn error_codes(op: &Operation) -> TokenStream {
     // the macro adds the same methods inherently (no trait import needed).
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+        #[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -363,5 +364,48 @@ pub fn error_codes(op: &Operation) -> TokenStream {
         }
 
         ::feishu_runtime::error_code_methods!(#name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count_range, number_range};
+    use crate::model::TypeRef;
+
+    fn range(ty: TypeRef, min: Option<f64>, max: Option<f64>) -> String {
+        number_range(&ty, min, max).map_or("none".into(), |tokens| tokens.to_string())
+    }
+
+    #[test]
+    fn integer_limits_are_integer_literals_rounded_inwards() {
+        assert_eq!(range(TypeRef::Int, Some(0.0), Some(10.0)), "0 ..= 10");
+        assert_eq!(range(TypeRef::Int, Some(0.5), Some(9.5)), "1 ..= 9");
+        assert_eq!(range(TypeRef::Int, Some(-3.0), None), "- 3 ..");
+        assert_eq!(range(TypeRef::Int64, None, Some(1e15)), "..= 1000000000000000");
+    }
+
+    #[test]
+    fn limits_beyond_the_type_are_dropped_or_fail_every_value() {
+        assert_eq!(range(TypeRef::Int, Some(-1e12), None), "none");
+        assert_eq!(range(TypeRef::Int, Some(-1e12), Some(5.0)), "..= 5");
+        assert_eq!(
+            range(TypeRef::Int, Some(3e9), None),
+            "(:: std :: ops :: Bound :: Excluded (2147483647) , :: std :: ops :: Bound :: Unbounded)"
+        );
+        assert_eq!(range(TypeRef::Int64, Some(3e9), Some(1e30)), "3000000000 ..");
+    }
+
+    #[test]
+    fn float_limits_keep_their_fraction() {
+        assert_eq!(range(TypeRef::Float, Some(-0.5), Some(1.0)), "- 0.5 ..= 1.0");
+        assert_eq!(range(TypeRef::Float, None, None), "none");
+    }
+
+    #[test]
+    fn counts_are_usize_ranges() {
+        let count = |min, max| count_range(min, max).map(|t| t.to_string());
+        assert_eq!(count(None, Some(10)).as_deref(), Some("..= 10"));
+        assert_eq!(count(Some(1), Some(50)).as_deref(), Some("1 ..= 50"));
+        assert_eq!(count(None, None), None);
     }
 }

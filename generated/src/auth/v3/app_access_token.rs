@@ -123,12 +123,8 @@ impl InternalAppAccessTokenRequest {
     }
 }
 /// The JSON body of `auth.v3.app_access_token.internal`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InternalAppAccessTokenRequestBody {
     /// 应用唯一标识，创建应用后获得。
@@ -149,13 +145,8 @@ impl ::std::fmt::Debug for InternalAppAccessTokenRequestBody {
     }
 }
 /// The response `data` of `auth.v3.app_access_token.internal`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InternalAppAccessTokenResponse {
     /// 应用访问凭证

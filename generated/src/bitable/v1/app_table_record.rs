@@ -373,13 +373,8 @@ impl UpdateAppTableRecordRequest {
     }
 }
 /// The JSON body of `bitable.v1.app_table_record.update`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAppTableRecordRequestBody {
     /// 要更新的记录的数据：字段名到字段值
@@ -397,10 +392,9 @@ pub struct UpdateAppTableRecordRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAppTableRecordResponse {
     /// 记录更新后的内容
@@ -415,14 +409,8 @@ pub struct UpdateAppTableRecordResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum UpdateAppTableRecordErrorCode {
     /// `1254000` (HTTP 200): WrongRequestJson
@@ -1150,13 +1138,8 @@ impl BatchCreateAppTableRecordRequest {
     }
 }
 /// The JSON body of `bitable.v1.app_table_record.batch_create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateAppTableRecordRequestBody {
     /// 要新增的记录列表（每条记录需设置 fields）
@@ -1169,10 +1152,9 @@ pub struct BatchCreateAppTableRecordRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateAppTableRecordResponse {
     /// 新增的记录列表
@@ -1189,14 +1171,8 @@ pub struct BatchCreateAppTableRecordResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum BatchCreateAppTableRecordErrorCode {
     /// `1254000` (HTTP 200): WrongRequestJson

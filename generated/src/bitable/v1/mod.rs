@@ -27,13 +27,8 @@ impl<'a> BitableV1<'a> {
 /// Which user ID the request and response use.
 ///
 /// Spec type `bitable_user_id_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum BitableUserIdType {
     /// 标识一个用户在某个应用中的身份
@@ -110,10 +105,9 @@ impl<'de> ::serde::Deserialize<'de> for BitableUserIdType {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Person {
     /// 用户 ID，ID 类型与 user_id_type 所指定的类型一致
@@ -144,10 +138,9 @@ pub struct Person {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AppTableRecord {
     /// 记录的数据：字段名到字段值（值的 JSON 结构由字段类型决定）

@@ -161,14 +161,8 @@ impl GetMessageResourceRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum GetMessageResourceErrorCode {
     /// `230110` (HTTP 400): Action unavailable as the message has been deleted.

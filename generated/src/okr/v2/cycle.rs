@@ -275,10 +275,9 @@ impl ListCycleRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCycleResponse {
     /// Whether there is a next page
@@ -418,13 +417,8 @@ impl ObjectivesPositionCycleRequest {
     }
 }
 /// The JSON body of `okr.v2.cycle.objectives_position`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesPositionCycleRequestBody {
     /// Objective ID list, in sequence order
@@ -438,10 +432,9 @@ pub struct ObjectivesPositionCycleRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesPositionCycleResponse {
     /// Objective list
@@ -535,13 +528,8 @@ impl ObjectivesWeightCycleRequest {
     }
 }
 /// The JSON body of `okr.v2.cycle.objectives_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesWeightCycleRequestBody {
     /// Objective weight list
@@ -552,10 +540,9 @@ pub struct ObjectivesWeightCycleRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesWeightCycleResponse {
     /// Objective list

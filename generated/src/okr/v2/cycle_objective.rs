@@ -269,13 +269,8 @@ impl CreateCycleObjectiveRequest {
     }
 }
 /// The JSON body of `okr.v2.cycle_objective.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCycleObjectiveRequestBody {
     /// Objective category ID
@@ -314,10 +309,9 @@ pub struct CreateCycleObjectiveRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCycleObjectiveResponse {
     /// Objective ID
@@ -435,10 +429,9 @@ impl ListCycleObjectiveRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCycleObjectiveResponse {
     /// Whether there is a next page

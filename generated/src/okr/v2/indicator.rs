@@ -234,13 +234,8 @@ impl PatchIndicatorRequest {
     }
 }
 /// The JSON body of `okr.v2.indicator.patch`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchIndicatorRequestBody {
     /// Indicator current value. Not supported for Objective modification with Auto update based on Key Result progress; not supported for Key Result modification with Auto update based on decomposed records
@@ -289,10 +284,9 @@ pub struct PatchIndicatorRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchIndicatorResponse {
     /// Indicator

@@ -333,10 +333,9 @@ impl DeleteObjectiveRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteObjectiveResponse {
     /// Objective ID
@@ -428,10 +427,9 @@ impl GetObjectiveRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetObjectiveResponse {
     /// Objective
@@ -527,13 +525,8 @@ impl KeyResultsPositionObjectiveRequest {
     }
 }
 /// The JSON body of `okr.v2.objective.key_results_position`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsPositionObjectiveRequestBody {
     /// Key Result ID list, ordered by sequence number
@@ -547,10 +540,9 @@ pub struct KeyResultsPositionObjectiveRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsPositionObjectiveResponse {
     /// Key Result list
@@ -644,13 +636,8 @@ impl KeyResultsWeightObjectiveRequest {
     }
 }
 /// The JSON body of `okr.v2.objective.key_results_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsWeightObjectiveRequestBody {
     /// Key Result weight list
@@ -661,10 +648,9 @@ pub struct KeyResultsWeightObjectiveRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsWeightObjectiveResponse {
     /// Key Result list
@@ -806,13 +792,8 @@ impl PatchObjectiveRequest {
     }
 }
 /// The JSON body of `okr.v2.objective.patch`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchObjectiveRequestBody {
     /// Objective category ID
@@ -845,10 +826,9 @@ pub struct PatchObjectiveRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchObjectiveResponse {
     /// Objective

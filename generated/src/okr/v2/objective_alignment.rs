@@ -182,13 +182,8 @@ impl CreateObjectiveAlignmentRequest {
     }
 }
 /// The JSON body of `okr.v2.objective_alignment.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateObjectiveAlignmentRequestBody {
     /// Aligned entity ID
@@ -206,10 +201,9 @@ pub struct CreateObjectiveAlignmentRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateObjectiveAlignmentResponse {
     /// Alignment ID
@@ -339,10 +333,9 @@ impl ListObjectiveAlignmentRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListObjectiveAlignmentResponse {
     /// Whether there is a next page

@@ -238,13 +238,8 @@ impl CreateObjectiveKeyResultRequest {
     }
 }
 /// The JSON body of `okr.v2.objective_key_result.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateObjectiveKeyResultRequestBody {
     /// Key Result content
@@ -268,10 +263,9 @@ pub struct CreateObjectiveKeyResultRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateObjectiveKeyResultResponse {
     /// Key Result ID
@@ -391,10 +385,9 @@ impl ListObjectiveKeyResultRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListObjectiveKeyResultResponse {
     /// Whether there is a next page

@@ -173,13 +173,8 @@ impl DeleteAdditionalInformationsBatchRequest {
     }
 }
 /// The JSON body of `performance.v2.additional_informations_batch.delete`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAdditionalInformationsBatchRequestBody {
     /// 评估周期 ID，可通过获取周期列表接口获取
@@ -199,10 +194,9 @@ pub struct DeleteAdditionalInformationsBatchRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAdditionalInformationsBatchResponse {
     /// 被删除的补充信息 ID 列表
@@ -219,14 +213,8 @@ pub struct DeleteAdditionalInformationsBatchResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum DeleteAdditionalInformationsBatchErrorCode {
     /// `1580102` (HTTP 400): param is invalid

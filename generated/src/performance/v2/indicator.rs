@@ -176,13 +176,8 @@ impl QueryIndicatorRequest {
     }
 }
 /// The JSON body of `performance.v2.indicator.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryIndicatorRequestBody {
     /// 评估项 ID 列表，填写时获取指定的评估项，不填时返回所有评估项
@@ -198,10 +193,9 @@ pub struct QueryIndicatorRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryIndicatorResponse {
     /// 评估项列表
@@ -266,14 +260,8 @@ impl QueryIndicatorRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum QueryIndicatorErrorCode {
     /// `1580102` (HTTP 400): param is invalid

@@ -170,10 +170,9 @@ impl ListMetricTagRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListMetricTagResponse {
     /// 指标标签列表
@@ -236,14 +235,8 @@ impl ListMetricTagRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ListMetricTagErrorCode {
     /// `1580101` (HTTP 500): internal error

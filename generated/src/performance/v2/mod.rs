@@ -181,10 +181,9 @@ impl<'a> PerformanceV2<'a> {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserId {
     /// 用户的 union id
@@ -213,10 +212,9 @@ pub struct UserId {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OpenResult {
     /// 员工 ID
@@ -250,10 +248,9 @@ pub struct OpenResult {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewDataChange {
     /// 员工 ID
@@ -286,10 +283,9 @@ pub struct ReviewDataChange {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StageChange {
     /// 发生更新的环节 ID
@@ -312,13 +308,8 @@ pub struct StageChange {
 /// The kind of review stage.
 ///
 /// Spec type `stage_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum StageType {
     /// 工作总结环节
@@ -428,13 +419,8 @@ impl<'de> ::serde::Deserialize<'de> for StageType {
 /// Who performs a review stage.
 ///
 /// Spec type `review_stage_role`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ReviewStageRole {
     /// 被评估人
@@ -552,13 +538,8 @@ impl<'de> ::serde::Deserialize<'de> for ReviewStageRole {
 /// Which kind of user ID a request or response carries (without people_admin_id).
 ///
 /// Spec type `basic_user_id_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum BasicUserIdType {
     /// 标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。
@@ -635,10 +616,9 @@ impl<'de> ::serde::Deserialize<'de> for BasicUserIdType {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct I18nText {
     /// 中文
@@ -655,13 +635,8 @@ pub struct I18nText {
 /// 项目模式
 ///
 /// Spec type `activity_mode`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ActivityMode {
     /// 指标制定
@@ -735,13 +710,8 @@ impl<'de> ::serde::Deserialize<'de> for ActivityMode {
 /// 项目状态
 ///
 /// Spec type `activity_progress`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ActivityProgress {
     /// 待完成配置
@@ -827,10 +797,9 @@ impl<'de> ::serde::Deserialize<'de> for ActivityProgress {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Activity {
     /// 项目 ID
@@ -891,10 +860,9 @@ pub struct Activity {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AdditionalInformation {
     /// 补充信息 ID
@@ -938,13 +906,8 @@ pub struct AdditionalInformation {
 /// 评估项类型
 ///
 /// Spec type `indicator_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum IndicatorType {
     /// 常规评估项
@@ -1030,10 +993,9 @@ impl<'de> ::serde::Deserialize<'de> for IndicatorType {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IndicatorOption {
     /// 评估项等级 ID
@@ -1062,10 +1024,9 @@ pub struct IndicatorOption {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Indicator {
     /// 评估项 ID
@@ -1095,10 +1056,9 @@ pub struct Indicator {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportedMetricField {
     /// 指标字段 ID，可通过获取指标字段列表接口获取
@@ -1125,10 +1085,9 @@ pub struct ImportedMetricField {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportedMetric {
     /// 被评估人 ID，与入参 `user_id_type` 类型一致
@@ -1159,10 +1118,9 @@ pub struct ImportedMetric {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
     /// 用户的 open_id
@@ -1184,10 +1142,9 @@ pub struct User {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricFieldInDetails {
     /// 指标字段 ID，详情可查看：获取指标字段列表
@@ -1208,13 +1165,8 @@ pub struct MetricFieldInDetails {
 /// 指标添加来源
 ///
 /// Spec type `metric_detail_add_from`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricDetailAddFrom {
     /// 指标制定人添加
@@ -1282,10 +1234,9 @@ impl<'de> ::serde::Deserialize<'de> for MetricDetailAddFrom {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricDetail {
     /// 指标 ID，详情可查看：获取指标列表
@@ -1332,13 +1283,8 @@ pub struct MetricDetail {
 /// 环节类型
 ///
 /// Spec type `reviewee_stage_status_stage_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum RevieweeStageStatusStageType {
     /// 指标制定环节
@@ -1402,14 +1348,8 @@ impl<'de> ::serde::Deserialize<'de> for RevieweeStageStatusStageType {
 /// 环节状态
 ///
 /// Spec type `reviewee_stage_status_stage_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum RevieweeStageStatusStageStatus {
     /// 未开始
@@ -1505,10 +1445,9 @@ impl<'de> ::serde::Deserialize<'de> for RevieweeStageStatusStageStatus {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RevieweeStageStatus {
     /// 环节ID
@@ -1538,10 +1477,9 @@ pub struct RevieweeStageStatus {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RevieweeMetric {
     /// 被评估人
@@ -1565,13 +1503,8 @@ pub struct RevieweeMetric {
 /// 指标字段类型
 ///
 /// Spec type `metric_field_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricFieldType {
     /// 文本
@@ -1651,10 +1584,9 @@ impl<'de> ::serde::Deserialize<'de> for MetricFieldType {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricField {
     /// 指标字段 ID
@@ -1675,13 +1607,8 @@ pub struct MetricField {
 /// 指标可用范围，填写时根据指定可用范围进行筛选
 ///
 /// Spec type `metric_lib_range_of_availability`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricLibRangeOfAvailability {
     /// 允许管理员下发和被评估人选用
@@ -1745,13 +1672,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricLibRangeOfAvailability {
 /// 指标评分类型，填写时根据指定评分类型进行筛选
 ///
 /// Spec type `metric_lib_scoring_setting_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricLibScoringSettingType {
     /// 手动评分
@@ -1821,10 +1743,9 @@ impl<'de> ::serde::Deserialize<'de> for MetricLibScoringSettingType {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricTag {
     /// 指标标签 ID
@@ -1857,13 +1778,8 @@ pub struct MetricTag {
 /// 指标字段填写设置类型
 ///
 /// Spec type `metric_field_in_library_input_setting`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricFieldInLibraryInputSetting {
     /// 管理员统一配置
@@ -1937,10 +1853,9 @@ impl<'de> ::serde::Deserialize<'de> for MetricFieldInLibraryInputSetting {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricFieldInLibrary {
     /// 指标字段 ID，详情可查看：获取指标字段详情
@@ -1972,10 +1887,9 @@ pub struct MetricFieldInLibrary {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Formula {
     /// 公式 ID
@@ -2002,10 +1916,9 @@ pub struct Formula {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricInLibrary {
     /// 指标 ID
@@ -2064,13 +1977,8 @@ pub struct MetricInLibrary {
 /// 指标模版状态
 ///
 /// Spec type `metric_template_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricTemplateStatus {
     /// 待完成配置
@@ -2146,13 +2054,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricTemplateStatus {
 /// 模版指标总分计算方式
 ///
 /// Spec type `metric_template_total_metric_score_method`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricTemplateTotalMetricScoreMethod {
     /// 手动评估
@@ -2228,13 +2131,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricTemplateTotalMetricScoreMethod {
 /// 指标权重计算方式
 ///
 /// Spec type `metric_template_metric_weight_method`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricTemplateMetricWeightMethod {
     /// 每个维度内的指标权重之和等于 100%
@@ -2316,14 +2214,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricTemplateMetricWeightMethod {
 /// 各指标的评估规则
 ///
 /// Spec type `metric_dimension_review_rule_option`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricDimensionReviewRuleOption {
     /// 使用相同规则
@@ -2383,14 +2275,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricDimensionReviewRuleOption {
 /// 添加指标的方式
 ///
 /// Spec type `custom_metric_config_add_metric_option`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum CustomMetricConfigAddMetricOption {
     /// 可选用指标库的指标
@@ -2454,10 +2340,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomMetricConfigAddMetricOption {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomMetricConfig {
     /// 非指标库指标的评分方式（手动评分是 0；评分公式是具体的公式 ID）
@@ -2484,10 +2369,9 @@ pub struct CustomMetricConfig {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricDimension {
     /// 所属人群分组 ID，模板分人群设置指标时，指标维度按照人群分组；未分人群设置时该值为空
@@ -2538,10 +2422,9 @@ pub struct MetricDimension {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricFieldInTemplate {
     /// 指标字段 ID，详情可查看：获取指标字段列表
@@ -2573,13 +2456,8 @@ pub struct MetricFieldInTemplate {
 /// 评分设置类型
 ///
 /// Spec type `metric_in_template_scoring_setting_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricInTemplateScoringSettingType {
     /// 手动评分
@@ -2647,10 +2525,9 @@ impl<'de> ::serde::Deserialize<'de> for MetricInTemplateScoringSettingType {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricReviewRuleConfig {
     /// 最高分
@@ -2671,10 +2548,9 @@ pub struct MetricReviewRuleConfig {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricInTemplate {
     /// 所属人群分组 ID，模板分人群设置指标时，指标维度按照人群分组；未分人群设置时该值为空
@@ -2741,10 +2617,9 @@ pub struct MetricInTemplate {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricGroup {
     /// 人群分组 ID
@@ -2766,10 +2641,9 @@ pub struct MetricGroup {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricTemplate {
     /// 指标模板 ID
@@ -2831,10 +2705,9 @@ pub struct MetricTemplate {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagItem {
     /// 标签 ID
@@ -2854,10 +2727,9 @@ pub struct TagItem {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Question {
     /// 填写题 ID
@@ -2882,10 +2754,9 @@ pub struct Question {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagText {
     /// 标签 ID
@@ -2912,10 +2783,9 @@ pub struct TagText {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubIndicator {
     /// 子评估题 ID
@@ -2959,10 +2829,9 @@ pub struct SubIndicator {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyresultData {
     /// 关键举措 ID
@@ -2994,10 +2863,9 @@ pub struct KeyresultData {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectiveData {
     /// 目标 ID
@@ -3034,10 +2902,9 @@ pub struct ObjectiveData {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricData {
     /// 指标 ID
@@ -3055,13 +2922,8 @@ pub struct MetricData {
 /// 终评环节填写内容的来源（仅终评环节的数据有值）
 ///
 /// Spec type `review_detail_leader_review_data_source`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ReviewDetailLeaderReviewDataSource {
     /// 产生终评结果的评估型环节
@@ -3135,10 +2997,9 @@ impl<'de> ::serde::Deserialize<'de> for ReviewDetailLeaderReviewDataSource {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewDetail {
     /// 评估题 ID，指评估内容中的每个评估项或填写项
@@ -3240,10 +3101,9 @@ pub struct ReviewDetail {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewUnit {
     /// 评估内容 ID
@@ -3264,14 +3124,8 @@ pub struct ReviewUnit {
 /// 360° 评估人的评估尺度标签
 ///
 /// Spec type `invited_review_record_info_distribute_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum InvitedReviewRecordInfoDistributeType {
     /// 严格
@@ -3339,13 +3193,8 @@ impl<'de> ::serde::Deserialize<'de> for InvitedReviewRecordInfoDistributeType {
 /// 360° 评估人的与被评估人关系。如果开启了 360 匿名评估，并且是对全部查看者匿名，且配置隐藏描述信息则不返回该值
 ///
 /// Spec type `invited_review_record_info_relationship_with_reviewee`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum InvitedReviewRecordInfoRelationshipWithReviewee {
     /// 直属下级
@@ -3433,13 +3282,8 @@ impl<'de> ::serde::Deserialize<'de> for InvitedReviewRecordInfoRelationshipWithR
 /// 360° 评估人的邀请人类型。如果开启了 360 匿名评估，并且是对全部查看者匿名，且配置隐藏描述信息则不返回该值
 ///
 /// Spec type `invited_review_record_info_invitedby`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum InvitedReviewRecordInfoInvitedby {
     /// 系统默认
@@ -3525,10 +3369,9 @@ impl<'de> ::serde::Deserialize<'de> for InvitedReviewRecordInfoInvitedby {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvitedReviewRecordInfo {
     /// 评估人 ID。如果开启了 360 匿名评估，并且是对全部查看者匿名，则不返回该值
@@ -3578,10 +3421,9 @@ pub struct InvitedReviewRecordInfo {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CooperationUserRole {
     /// 合作项目角色 ID
@@ -3601,10 +3443,9 @@ pub struct CooperationUserRole {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CooperationRole {
     /// 评估人在合作项目中的角色。在未配置合作项目角色情况下，该字段为空值。
@@ -3625,10 +3466,9 @@ pub struct CooperationRole {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CooperationProject {
     /// 合作项目 ID
@@ -3663,10 +3503,9 @@ pub struct CooperationProject {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DirectProjectLeaderRecordInfo {
     /// 评估人 ID
@@ -3695,10 +3534,9 @@ pub struct DirectProjectLeaderRecordInfo {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewRecord {
     /// 评估人的环节状态，含义随环节类型而定。查看绩效结果环节：0 已开通，1 待确认，2 已截止，3 已确认，4 已复议；结果复议环节：1 待完成，2 已截止，3 已完成；其他环节：0 未开始，1 待完成，2 已截止，3 已完成
@@ -3734,10 +3572,9 @@ pub struct ReviewRecord {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewStage {
     /// 环节 ID
@@ -3777,10 +3614,9 @@ pub struct ReviewStage {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewProfile {
     /// 被评估人 ID
@@ -3817,10 +3653,9 @@ pub struct ReviewProfile {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Template {
     /// 环节模板 ID
@@ -3857,10 +3692,9 @@ pub struct Template {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Field {
     /// 评估题 ID
@@ -3914,10 +3748,9 @@ pub struct Field {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Unit {
     /// 评估内容 ID
@@ -3936,13 +3769,8 @@ pub struct Unit {
 /// 状态
 ///
 /// Spec type `review_template_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ReviewTemplateStatus {
     /// 待完成配置
@@ -4028,10 +3856,9 @@ impl<'de> ::serde::Deserialize<'de> for ReviewTemplateStatus {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewTemplate {
     /// 环节模板列表
@@ -4067,10 +3894,9 @@ pub struct ReviewTemplate {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Reviewee {
     /// 被评估人 ID
@@ -4091,14 +3917,8 @@ pub struct Reviewee {
 /// Who can see a user group.
 ///
 /// Spec type `scope_visible_setting`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ScopeVisibleSetting {
     /// 无限制
@@ -4160,14 +3980,8 @@ impl<'de> ::serde::Deserialize<'de> for ScopeVisibleSetting {
 /// Why a user could not be added.
 ///
 /// Spec type `write_user_group_scope_fail_user_data_fail_code`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum WriteUserGroupScopeFailUserDataFailCode {
     /// 员工未找到
@@ -4223,10 +4037,9 @@ impl<'de> ::serde::Deserialize<'de> for WriteUserGroupScopeFailUserDataFailCode 
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WriteUserGroupScopeFailUserData {
     /// 员工 ID，与入参 `user_id_type` 类型一致
@@ -4249,10 +4062,9 @@ pub struct WriteUserGroupScopeFailUserData {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WriteUserGroupScopeData {
     /// 更新成功的员工 ID 列表，与入参 `user_id_type` 类型一致
@@ -4267,13 +4079,8 @@ pub struct WriteUserGroupScopeData {
 /// 指定查询结果中的部门 ID 类型。关于部门 ID 的详细介绍，可参见部门 ID 说明。
 ///
 /// Spec type `user_info_department_id_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum UserInfoDepartmentIdType {
     /// 支持用户自定义配置的部门 ID。自定义配置时可复用已删除的 department_id，因此在未删除的部门范围内 department_id 具有唯一性。
@@ -4343,10 +4150,9 @@ impl<'de> ::serde::Deserialize<'de> for UserInfoDepartmentIdType {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserSnapshotItem {
     /// ID（部门 ID 与入参 department_id_type 类型一致）
@@ -4367,10 +4173,9 @@ pub struct UserSnapshotItem {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserInfo {
     /// 人员的用户 ID

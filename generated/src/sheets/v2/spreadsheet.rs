@@ -170,10 +170,9 @@ impl ValuesSpreadsheetRequest {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValuesSpreadsheetResponse {
     /// 工作表的版本号。从 0 开始计数，更新一次版本号加一。

@@ -9,10 +9,9 @@
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct I18n {
     /// 中文

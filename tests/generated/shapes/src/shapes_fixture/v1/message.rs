@@ -192,13 +192,8 @@ impl CreateMessageRequest {
     }
 }
 /// The JSON body of `shapes_fixture.v1.message.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMessageRequestBody {
     /// 接收者 ID
@@ -233,10 +228,9 @@ pub struct CreateMessageRequestBody {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMessageResponse {
     /// 消息内容
