@@ -95,13 +95,8 @@ impl<'de> ::serde::Deserialize<'de> for UserIdType {
 /// A text in several languages.
 ///
 /// Spec type `i18n`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct I18n {
     /// 中文名称

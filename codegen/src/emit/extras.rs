@@ -192,19 +192,11 @@ pub fn paging(op: &Operation) -> TokenStream {
                 }
                 None => quote!(::std::option::Option::None),
             };
+            // `OffsetParam` reads and sets the parameter whatever its type
+            // (`i32`, `i64`, optional or not).
             let offset_ident = offset.rust_name.to_ident();
-            let offset_ty = rust_type(&offset.ty);
-            let (start, assign) = if offset.required {
-                (
-                    quote!(::std::convert::From::from(self.#offset_ident)),
-                    quote!(request.#offset_ident = <#offset_ty as ::std::convert::TryFrom<i64>>::try_from(offset).unwrap_or(#offset_ty::MAX);),
-                )
-            } else {
-                (
-                    quote!(self.#offset_ident.map_or(0, ::std::convert::From::from)),
-                    quote!(request.#offset_ident = ::std::option::Option::Some(<#offset_ty as ::std::convert::TryFrom<i64>>::try_from(offset).unwrap_or(#offset_ty::MAX));),
-                )
-            };
+            let start = quote!(::feishu_runtime::paginate::OffsetParam::start(&self.#offset_ident));
+            let assign = quote!(request.#offset_ident = ::feishu_runtime::paginate::OffsetParam::at(offset););
             (
                 quote! {
                     impl ::feishu_runtime::paginate::OffsetPage for #response {

@@ -410,8 +410,8 @@ fn body_struct(name: &Ident, doc: TokenStream, fields: &[Field]) -> TokenStream 
     });
     quote! {
         #doc
-        #[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq)]
-        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, #debug)]
+        #[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

@@ -50,8 +50,8 @@ pub fn response_struct(
     let debug_impl = crate::emit::secrets::debug_impl(name, fields_in, true);
     quote! {
         #doc
-        #[derive(::std::clone::Clone, #debug ::std::default::Default, ::std::cmp::PartialEq)]
-        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, #debug ::std::default::Default)]
+        #[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

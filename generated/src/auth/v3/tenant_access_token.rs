@@ -123,8 +123,8 @@ impl InternalTenantAccessTokenRequest {
     }
 }
 /// The JSON body of `auth.v3.tenant_access_token.internal`.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InternalTenantAccessTokenRequestBody {
     /// 应用唯一标识，创建应用后获得。
@@ -145,8 +145,8 @@ impl ::std::fmt::Debug for InternalTenantAccessTokenRequestBody {
     }
 }
 /// The response `data` of `auth.v3.tenant_access_token.internal`.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InternalTenantAccessTokenResponse {
     /// 租户访问凭证

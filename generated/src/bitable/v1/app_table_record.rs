@@ -373,8 +373,8 @@ impl UpdateAppTableRecordRequest {
     }
 }
 /// The JSON body of `bitable.v1.app_table_record.update`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAppTableRecordRequestBody {
     /// 要更新的记录的数据：字段名到字段值
@@ -388,13 +388,8 @@ pub struct UpdateAppTableRecordRequestBody {
     >,
 }
 /// The response `data` of `bitable.v1.app_table_record.update`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAppTableRecordResponse {
     /// 记录更新后的内容
@@ -1138,8 +1133,8 @@ impl BatchCreateAppTableRecordRequest {
     }
 }
 /// The JSON body of `bitable.v1.app_table_record.batch_create`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateAppTableRecordRequestBody {
     /// 要新增的记录列表（每条记录需设置 fields）
@@ -1148,13 +1143,8 @@ pub struct BatchCreateAppTableRecordRequestBody {
     pub records: ::std::vec::Vec<crate::bitable::v1::AppTableRecord>,
 }
 /// The response `data` of `bitable.v1.app_table_record.batch_create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateAppTableRecordResponse {
     /// 新增的记录列表

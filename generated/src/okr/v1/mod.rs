@@ -126,13 +126,8 @@ impl<'de> ::serde::Deserialize<'de> for OkrTargetType {
 /// A user's OKR for one period.
 ///
 /// Spec type `okr_batch`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrBatch {
     /// OKR ID
@@ -171,13 +166,8 @@ pub struct OkrBatch {
 /// One objective of an OKR.
 ///
 /// Spec type `okr_objective`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrObjective {
     /// Objective ID
@@ -272,13 +262,8 @@ pub struct OkrObjective {
 /// One key result of an objective.
 ///
 /// Spec type `okr_objective_kr`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrObjectiveKr {
     /// Key Result ID
@@ -361,13 +346,8 @@ pub struct OkrObjectiveKr {
 /// Progress of an objective or key result.
 ///
 /// Spec type `okr_objective_progress_rate`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrObjectiveProgressRate {
     /// Objective 进度百分比 \>= 0
@@ -384,13 +364,8 @@ pub struct OkrObjectiveProgressRate {
 /// A progress record, by ID.
 ///
 /// Spec type `progress_record_simplify`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProgressRecordSimplify {
     /// OKR 进展记录ID
@@ -404,13 +379,8 @@ pub struct ProgressRecordSimplify {
 /// An objective on the other side of an alignment.
 ///
 /// Spec type `okr_objective_aligned_objective`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrObjectiveAlignedObjective {
     /// Objective的ID
@@ -432,13 +402,8 @@ pub struct OkrObjectiveAlignedObjective {
 /// A user referred to by an objective (owner or mention).
 ///
 /// Spec type `okr_objective_aligned_objective_owner`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrObjectiveAlignedObjectiveOwner {
     /// 用户的 open_id
@@ -748,13 +713,8 @@ impl<'de> ::serde::Deserialize<'de> for OkrLang {
 /// An OKR period.
 ///
 /// Spec type `period`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Period {
     /// id
@@ -932,13 +892,8 @@ impl<'de> ::serde::Deserialize<'de> for PeriodDisplayStatus {
 /// A rule the tenant's OKR periods follow.
 ///
 /// Spec type `period_rule`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PeriodRule {
     /// 周期规则ID
@@ -1042,13 +997,8 @@ impl<'de> ::serde::Deserialize<'de> for PeriodRuleType {
 /// One user's OKR reviews.
 ///
 /// Spec type `okr_review`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrReview {
     /// 复盘的用户
@@ -1067,13 +1017,8 @@ pub struct OkrReview {
 /// Review documents of one period.
 ///
 /// Spec type `okr_review_period`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrReviewPeriod {
     /// 周期ID
@@ -1098,13 +1043,8 @@ pub struct OkrReviewPeriod {
 /// A review document or progress report.
 ///
 /// Spec type `okr_review_period_url`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrReviewPeriodUrl {
     /// 文档链接
@@ -1125,13 +1065,8 @@ pub struct OkrReviewPeriodUrl {
 /// A progress record.
 ///
 /// Spec type `progress_record`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProgressRecord {
     /// OKR 进展ID
@@ -1158,13 +1093,8 @@ pub struct ProgressRecord {
 /// Progress as a percentage and a state.
 ///
 /// Spec type `progress_rate_new`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProgressRateNew {
     /// 进展百分比，保留两位小数
@@ -1256,13 +1186,8 @@ impl<'de> ::serde::Deserialize<'de> for ProgressRateNewStatus {
 /// Rich text, one block per line.
 ///
 /// Spec type `content_block`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentBlock {
     /// 文档结构是按行排列的，每行内容是一个 Block
@@ -1276,13 +1201,8 @@ pub struct ContentBlock {
 /// One line of rich text, a paragraph or a gallery.
 ///
 /// Spec type `content_block_element`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentBlockElement {
     /// 文档元素类型
@@ -1375,13 +1295,8 @@ impl<'de> ::serde::Deserialize<'de> for ContentBlockElementType {
 /// A paragraph.
 ///
 /// Spec type `content_paragraph`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentParagraph {
     /// 段落样式
@@ -1398,13 +1313,8 @@ pub struct ContentParagraph {
 /// Paragraph style.
 ///
 /// Spec type `content_paragraph_style`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentParagraphStyle {
     /// 有序列表/无序列表/任务列表
@@ -1416,13 +1326,8 @@ pub struct ContentParagraphStyle {
 /// List formatting of a paragraph.
 ///
 /// Spec type `content_list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentList {
     /// 列表类型
@@ -1546,13 +1451,8 @@ impl<'de> ::serde::Deserialize<'de> for ContentListType {
 /// One element of a paragraph (text, a document link or a mention).
 ///
 /// Spec type `content_paragraph_element`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentParagraphElement {
     /// 元素类型
@@ -1662,13 +1562,8 @@ impl<'de> ::serde::Deserialize<'de> for ContentParagraphElementType {
 /// A run of text with one style.
 ///
 /// Spec type `content_text_run`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentTextRun {
     /// 具体的文本内容
@@ -1685,13 +1580,8 @@ pub struct ContentTextRun {
 /// Text style.
 ///
 /// Spec type `content_text_style`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentTextStyle {
     /// 是否加粗
@@ -1727,13 +1617,8 @@ pub struct ContentTextStyle {
 /// An RGBA colour.
 ///
 /// Spec type `content_color`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentColor {
     /// 红 取值范围\[0,255\]
@@ -1766,13 +1651,8 @@ pub struct ContentColor {
 /// A hyperlink.
 ///
 /// Spec type `content_link`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentLink {
     /// 链接地址
@@ -1787,13 +1667,8 @@ pub struct ContentLink {
 /// A link to a Feishu document.
 ///
 /// Spec type `content_docs_link`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentDocsLink {
     /// 飞书云文档链接地址
@@ -1813,13 +1688,8 @@ pub struct ContentDocsLink {
 /// An @-mentioned user.
 ///
 /// Spec type `content_person`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentPerson {
     /// 员工的OpenID
@@ -1843,13 +1713,8 @@ pub struct ContentPerson {
 /// A row of images.
 ///
 /// Spec type `content_gallery`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentGallery {
     /// 图片元素
@@ -1866,13 +1731,8 @@ pub struct ContentGallery {
 /// One image, by the token and URL image.upload returned.
 ///
 /// Spec type `content_image_item`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentImageItem {
     /// 图片 token，通过上传图片接口获取

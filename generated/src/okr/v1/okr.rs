@@ -157,13 +157,8 @@ impl BatchGetOkrRequest {
     }
 }
 /// The response `data` of `okr.v1.okr.batch_get`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchGetOkrResponse {
     /// OKR 列表

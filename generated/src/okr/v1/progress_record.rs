@@ -416,8 +416,8 @@ impl CreateProgressRecordRequest {
     }
 }
 /// The JSON body of `okr.v1.progress_record.create`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateProgressRecordRequestBody {
     /// 进展来源
@@ -921,8 +921,8 @@ impl UpdateProgressRecordRequest {
     }
 }
 /// The JSON body of `okr.v1.progress_record.update`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateProgressRecordRequestBody {
     /// 进展详情 富文本格式

@@ -196,13 +196,8 @@ impl ListUserOkrRequest {
     }
 }
 /// The response `data` of `okr.v1.user_okr.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListUserOkrResponse {
     /// OKR周期总数
@@ -227,11 +222,10 @@ impl ListUserOkrRequest {
     #[inline]
     pub fn pages(self) -> impl ::feishu_runtime::ResultStream<ListUserOkrResponse> {
         ::feishu_runtime::paginate::offset_stream(
-            ::std::convert::From::from(self.offset),
+            ::feishu_runtime::paginate::OffsetParam::start(&self.offset),
             move |offset| {
                 let mut request = ::std::clone::Clone::clone(&self);
-                request.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-                    .unwrap_or(i32::MAX);
+                request.offset = ::feishu_runtime::paginate::OffsetParam::at(offset);
                 request.send()
             },
         )

@@ -271,13 +271,8 @@ impl ListCycleRequest {
     }
 }
 /// The response `data` of `okr.v2.cycle.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCycleResponse {
     /// Whether there is a next page
@@ -417,8 +412,8 @@ impl ObjectivesPositionCycleRequest {
     }
 }
 /// The JSON body of `okr.v2.cycle.objectives_position`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesPositionCycleRequestBody {
     /// Objective ID list, in sequence order
@@ -428,13 +423,8 @@ pub struct ObjectivesPositionCycleRequestBody {
     pub objective_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// The response `data` of `okr.v2.cycle.objectives_position`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesPositionCycleResponse {
     /// Objective list
@@ -528,21 +518,16 @@ impl ObjectivesWeightCycleRequest {
     }
 }
 /// The JSON body of `okr.v2.cycle.objectives_weight`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesWeightCycleRequestBody {
     /// Objective weight list
     pub objective_weights: ::std::vec::Vec<crate::okr::v2::ObjectiveWeight>,
 }
 /// The response `data` of `okr.v2.cycle.objectives_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesWeightCycleResponse {
     /// Objective list

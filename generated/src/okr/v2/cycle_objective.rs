@@ -269,8 +269,8 @@ impl CreateCycleObjectiveRequest {
     }
 }
 /// The JSON body of `okr.v2.cycle_objective.create`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCycleObjectiveRequestBody {
     /// Objective category ID
@@ -305,13 +305,8 @@ pub struct CreateCycleObjectiveRequestBody {
     pub weight: ::std::option::Option<f64>,
 }
 /// The response `data` of `okr.v2.cycle_objective.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCycleObjectiveResponse {
     /// Objective ID
@@ -425,13 +420,8 @@ impl ListCycleObjectiveRequest {
     }
 }
 /// The response `data` of `okr.v2.cycle_objective.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCycleObjectiveResponse {
     /// Whether there is a next page

@@ -234,8 +234,8 @@ impl PatchIndicatorRequest {
     }
 }
 /// The JSON body of `okr.v2.indicator.patch`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchIndicatorRequestBody {
     /// Indicator current value. Not supported for Objective modification with Auto update based on Key Result progress; not supported for Key Result modification with Auto update based on decomposed records
@@ -280,13 +280,8 @@ pub struct PatchIndicatorRequestBody {
     pub unit: ::std::option::Option<crate::okr::v2::IndicatorUnit>,
 }
 /// The response `data` of `okr.v2.indicator.patch`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchIndicatorResponse {
     /// Indicator

@@ -210,13 +210,8 @@ impl DeleteKeyResultRequest {
     }
 }
 /// The response `data` of `okr.v2.key_result.delete`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKeyResultResponse {
     /// Key Result ID
@@ -304,13 +299,8 @@ impl GetKeyResultRequest {
     }
 }
 /// The response `data` of `okr.v2.key_result.get`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetKeyResultResponse {
     /// Key Result
@@ -432,8 +422,8 @@ impl PatchKeyResultRequest {
     }
 }
 /// The JSON body of `okr.v2.key_result.patch`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchKeyResultRequestBody {
     /// Key Result content
@@ -453,13 +443,8 @@ pub struct PatchKeyResultRequestBody {
     pub score: ::std::option::Option<f64>,
 }
 /// The response `data` of `okr.v2.key_result.patch`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchKeyResultResponse {
     /// Key Result

@@ -162,13 +162,8 @@ impl<'de> ::serde::Deserialize<'de> for DepartmentIdType {
 /// Owner of a cycle, objective, key result, indicator or alignment side.
 ///
 /// Spec type `owner`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Owner {
     /// Owner type
@@ -248,13 +243,8 @@ impl<'de> ::serde::Deserialize<'de> for OwnerType {
 /// Rich text, one block per line.
 ///
 /// Spec type `content_block`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentBlock {
     /// 文档结构是按行排列的，每行内容是一个 Block
@@ -268,13 +258,8 @@ pub struct ContentBlock {
 /// One line of rich text, a paragraph or a gallery.
 ///
 /// Spec type `content_block_element`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentBlockElement {
     /// Document element type
@@ -363,13 +348,8 @@ impl<'de> ::serde::Deserialize<'de> for ContentBlockElementType {
 /// An alignment between two objectives.
 ///
 /// Spec type `alignment`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Alignment {
     /// Alignment ID
@@ -544,13 +524,8 @@ impl<'de> ::serde::Deserialize<'de> for AlignmentType {
 /// An objective category.
 ///
 /// Spec type `category`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Category {
     /// Category ID
@@ -753,13 +728,8 @@ impl<'de> ::serde::Deserialize<'de> for CategoryColor {
 /// A name in three languages.
 ///
 /// Spec type `category_name`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CategoryName {
     /// Chinese name
@@ -850,13 +820,8 @@ impl<'de> ::serde::Deserialize<'de> for CategoryOwnerType {
 /// A user's OKR cycle.
 ///
 /// Spec type `cycle`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Cycle {
     /// User cycle ID
@@ -986,13 +951,8 @@ impl<'de> ::serde::Deserialize<'de> for CycleStatus {
 /// An objective.
 ///
 /// Spec type `objective`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Objective {
     /// 目标的 ID
@@ -1064,13 +1024,8 @@ pub struct Objective {
 /// The weight of one objective.
 ///
 /// Spec type `objective_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectiveWeight {
     /// Objective ID
@@ -1091,13 +1046,8 @@ pub struct ObjectiveWeight {
 /// A key result.
 ///
 /// Spec type `key_result`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResult {
     /// Key Result ID
@@ -1160,13 +1110,8 @@ pub struct KeyResult {
 /// The weight of one key result.
 ///
 /// Spec type `key_result_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultWeight {
     /// Key Result ID
@@ -1187,13 +1132,8 @@ pub struct KeyResultWeight {
 /// The measurable indicator of an objective or key result.
 ///
 /// Spec type `indicator`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Indicator {
     /// Indicator ID
@@ -1538,13 +1478,8 @@ impl<'de> ::serde::Deserialize<'de> for IndicatorValueCalculateType {
 /// Indicator unit.
 ///
 /// Spec type `indicator_unit`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IndicatorUnit {
     /// Indicator unit type

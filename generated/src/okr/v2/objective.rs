@@ -329,13 +329,8 @@ impl DeleteObjectiveRequest {
     }
 }
 /// The response `data` of `okr.v2.objective.delete`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteObjectiveResponse {
     /// Objective ID
@@ -423,13 +418,8 @@ impl GetObjectiveRequest {
     }
 }
 /// The response `data` of `okr.v2.objective.get`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetObjectiveResponse {
     /// Objective
@@ -525,8 +515,8 @@ impl KeyResultsPositionObjectiveRequest {
     }
 }
 /// The JSON body of `okr.v2.objective.key_results_position`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsPositionObjectiveRequestBody {
     /// Key Result ID list, ordered by sequence number
@@ -536,13 +526,8 @@ pub struct KeyResultsPositionObjectiveRequestBody {
     pub key_result_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// The response `data` of `okr.v2.objective.key_results_position`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsPositionObjectiveResponse {
     /// Key Result list
@@ -636,21 +621,16 @@ impl KeyResultsWeightObjectiveRequest {
     }
 }
 /// The JSON body of `okr.v2.objective.key_results_weight`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsWeightObjectiveRequestBody {
     /// Key Result weight list
     pub key_result_weights: ::std::vec::Vec<crate::okr::v2::KeyResultWeight>,
 }
 /// The response `data` of `okr.v2.objective.key_results_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsWeightObjectiveResponse {
     /// Key Result list
@@ -792,8 +772,8 @@ impl PatchObjectiveRequest {
     }
 }
 /// The JSON body of `okr.v2.objective.patch`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchObjectiveRequestBody {
     /// Objective category ID
@@ -822,13 +802,8 @@ pub struct PatchObjectiveRequestBody {
     pub score: ::std::option::Option<f64>,
 }
 /// The response `data` of `okr.v2.objective.patch`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchObjectiveResponse {
     /// Objective

@@ -182,8 +182,8 @@ impl CreateObjectiveAlignmentRequest {
     }
 }
 /// The JSON body of `okr.v2.objective_alignment.create`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateObjectiveAlignmentRequestBody {
     /// Aligned entity ID
@@ -197,13 +197,8 @@ pub struct CreateObjectiveAlignmentRequestBody {
     pub to_entity_type: crate::okr::v2::AlignmentEntityType,
 }
 /// The response `data` of `okr.v2.objective_alignment.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateObjectiveAlignmentResponse {
     /// Alignment ID
@@ -329,13 +324,8 @@ impl ListObjectiveAlignmentRequest {
     }
 }
 /// The response `data` of `okr.v2.objective_alignment.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListObjectiveAlignmentResponse {
     /// Whether there is a next page

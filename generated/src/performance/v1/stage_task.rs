@@ -286,8 +286,8 @@ impl FindByUserListStageTaskRequest {
     }
 }
 /// The JSON body of `performance.v1.stage_task.find_by_user_list`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FindByUserListStageTaskRequestBody {
     /// 周期 ID，可通过获取周期接口获取
@@ -322,13 +322,8 @@ pub struct FindByUserListStageTaskRequestBody {
     pub before_time: ::std::option::Option<::std::string::String>,
 }
 /// The response `data` of `performance.v1.stage_task.find_by_user_list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FindByUserListStageTaskResponse {
     /// 周期基本信息
@@ -524,8 +519,8 @@ impl FindByPageStageTaskRequest {
     }
 }
 /// The JSON body of `performance.v1.stage_task.find_by_page`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FindByPageStageTaskRequestBody {
     /// 周期 ID，可通过获取周期接口获取
@@ -567,13 +562,8 @@ pub struct FindByPageStageTaskRequestBody {
     pub page_size: ::std::option::Option<i32>,
 }
 /// The response `data` of `performance.v1.stage_task.find_by_page`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FindByPageStageTaskResponse {
     /// 周期基本信息

@@ -286,8 +286,8 @@ impl ImportAdditionalInformationRequest {
     }
 }
 /// The JSON body of `performance.v2.additional_information.import`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportAdditionalInformationRequestBody {
     /// 评估周期 ID，可通过获取周期列表接口获取
@@ -312,13 +312,8 @@ pub struct ImportAdditionalInformationRequestBody {
     pub import_record_name: ::std::option::Option<::std::string::String>,
 }
 /// The response `data` of `performance.v2.additional_information.import`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportAdditionalInformationResponse {
     /// 导入记录 ID
@@ -626,8 +621,8 @@ impl QueryAdditionalInformationRequest {
     }
 }
 /// The JSON body of `performance.v2.additional_information.query`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryAdditionalInformationRequestBody {
     /// 评估周期 ID，可通过获取周期列表接口获取
@@ -657,13 +652,8 @@ pub struct QueryAdditionalInformationRequestBody {
     pub reviewee_user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// The response `data` of `performance.v2.additional_information.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryAdditionalInformationResponse {
     /// 补充信息列表

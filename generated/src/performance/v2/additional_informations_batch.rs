@@ -173,8 +173,8 @@ impl DeleteAdditionalInformationsBatchRequest {
     }
 }
 /// The JSON body of `performance.v2.additional_informations_batch.delete`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAdditionalInformationsBatchRequestBody {
     /// 评估周期 ID，可通过获取周期列表接口获取
@@ -190,13 +190,8 @@ pub struct DeleteAdditionalInformationsBatchRequestBody {
     pub additional_informations: ::std::vec::Vec<::std::string::String>,
 }
 /// The response `data` of `performance.v2.additional_informations_batch.delete`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAdditionalInformationsBatchResponse {
     /// 被删除的补充信息 ID 列表

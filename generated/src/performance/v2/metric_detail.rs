@@ -273,8 +273,8 @@ impl ImportMetricDetailRequest {
     }
 }
 /// The JSON body of `performance.v2.metric_detail.import`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportMetricDetailRequestBody {
     /// 周期 ID，可通过获取周期接口获取
@@ -294,13 +294,8 @@ pub struct ImportMetricDetailRequestBody {
     pub imported_metrics: ::std::vec::Vec<crate::performance::v2::ImportedMetric>,
 }
 /// The response `data` of `performance.v2.metric_detail.import`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportMetricDetailResponse {
     /// 导入记录 ID
@@ -605,8 +600,8 @@ impl QueryMetricDetailRequest {
     }
 }
 /// The JSON body of `performance.v2.metric_detail.query`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricDetailRequestBody {
     /// 周期 ID，1 次只允许查询 1 个周期，semester_id 可通过【获取周期】接口获得
@@ -621,13 +616,8 @@ pub struct QueryMetricDetailRequestBody {
     pub reviewee_user_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// The response `data` of `performance.v2.metric_detail.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricDetailResponse {
     /// 周期 ID，详情可查看：获取周期

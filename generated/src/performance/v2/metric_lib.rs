@@ -243,8 +243,8 @@ impl QueryMetricLibRequest {
     }
 }
 /// The JSON body of `performance.v2.metric_lib.query`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricLibRequestBody {
     /// 指标启用状态，填写时根据指定启用状态进行筛选
@@ -282,13 +282,8 @@ pub struct QueryMetricLibRequestBody {
     >,
 }
 /// The response `data` of `performance.v2.metric_lib.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricLibResponse {
     /// 指标信息

@@ -209,8 +209,8 @@ impl QueryMetricTemplateRequest {
     }
 }
 /// The JSON body of `performance.v2.metric_template.query`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricTemplateRequestBody {
     /// 指标模板 ID 列表，填写时获取指定的指标模版
@@ -229,13 +229,8 @@ pub struct QueryMetricTemplateRequestBody {
     pub status: ::std::option::Option<crate::performance::v2::MetricTemplateStatus>,
 }
 /// The response `data` of `performance.v2.metric_template.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricTemplateResponse {
     /// 指标模板信息

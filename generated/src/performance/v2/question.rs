@@ -176,8 +176,8 @@ impl QueryQuestionRequest {
     }
 }
 /// The JSON body of `performance.v2.question.query`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryQuestionRequestBody {
     /// 标签填写题 ID 列表，获取指定标签填写题的配置数据。如果不传则返回所有
@@ -191,13 +191,8 @@ pub struct QueryQuestionRequestBody {
     >,
 }
 /// The response `data` of `performance.v2.question.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryQuestionResponse {
     /// 标签填写题

@@ -262,8 +262,8 @@ impl QueryReviewDataRequest {
     }
 }
 /// The JSON body of `performance.v2.review_data.query`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryReviewDataRequestBody {
     /// 评估周期 ID 列表，semester_id 可通过【获取周期】获得
@@ -317,13 +317,8 @@ pub struct QueryReviewDataRequestBody {
     pub stage_progresses: ::std::option::Option<::std::vec::Vec<i32>>,
 }
 /// The response `data` of `performance.v2.review_data.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryReviewDataResponse {
     /// 评估数据列表

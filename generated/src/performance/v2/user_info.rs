@@ -181,8 +181,8 @@ impl QueryUserInfoRequest {
     }
 }
 /// The JSON body of `performance.v2.user_info.query`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryUserInfoRequestBody {
     /// 评估周期 ID 列表，semester_id 可通过【获取周期】获得
@@ -197,13 +197,8 @@ pub struct QueryUserInfoRequestBody {
     pub user_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// The response `data` of `performance.v2.user_info.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryUserInfoResponse {
     /// 评估周期 ID

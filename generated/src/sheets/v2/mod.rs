@@ -234,13 +234,8 @@ impl<'de> ::serde::Deserialize<'de> for SheetsUserIdType {
 /// The values read and their range.
 ///
 /// Spec type `value_range`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValueRange {
     /// 返回的 values 数组中数据的呈现维度。固定取值 ROWS。

@@ -166,13 +166,8 @@ impl ValuesSpreadsheetRequest {
     }
 }
 /// The response `data` of `sheets.v2.spreadsheet.values`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValuesSpreadsheetResponse {
     /// 工作表的版本号。从 0 开始计数，更新一次版本号加一。

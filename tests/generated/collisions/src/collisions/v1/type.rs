@@ -184,8 +184,8 @@ impl RefTypeRequest {
     }
 }
 /// The JSON body of `collisions.v1.type.ref`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefTypeRequestBody {
     /// 名为 crate 的必填字段

@@ -141,8 +141,8 @@ impl CloneDepartmentRequest {
     }
 }
 /// The JSON body of `hardening.v1.department.clone`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloneDepartmentRequestBody {
     /// 名为 cmp 的字段

@@ -192,8 +192,8 @@ impl CreateMessageRequest {
     }
 }
 /// The JSON body of `shapes_fixture.v1.message.create`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMessageRequestBody {
     /// 接收者 ID
@@ -224,13 +224,8 @@ pub struct CreateMessageRequestBody {
     >,
 }
 /// The response `data` of `shapes_fixture.v1.message.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMessageResponse {
     /// 消息内容
