@@ -78,8 +78,8 @@ pub use futures::stream::{Stream, StreamExt, TryStreamExt};
 pub use operation::{Envelope, HttpMethod, LimitScope, Operation, RateLimit, TokenType};
 pub use raw::RawRequest;
 pub use request::{Request, RequestOptions, into_list};
-pub use returns::{ResponseFuture, ResultStream};
 pub use retry::RetryPolicy;
+pub use returns::{ResponseFuture, ResultStream};
 pub use secret::AccessToken;
 pub use token::{
     AppTicketStore, CachedToken, InMemoryAppTicketStore, InMemoryTokenCache, TokenCache, TokenKey,

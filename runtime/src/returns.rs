@@ -76,7 +76,11 @@ mod tests {
     }
 
     fn stream() -> impl ResultStream<u32> {
-        futures::stream::iter([Ok(1), Ok(2), Err(Error::from(InvalidRequest::new("x", "y", "z")))])
+        futures::stream::iter([
+            Ok(1),
+            Ok(2),
+            Err(Error::from(InvalidRequest::new("x", "y", "z"))),
+        ])
     }
 
     fn assert_spawnable<T: Send + Unpin + 'static>(_: &T) {}
@@ -97,7 +101,10 @@ mod tests {
         assert_eq!(s.next().await.unwrap().unwrap(), 2);
         assert!(s.try_next().await.is_err());
         let doubled: Vec<Result<u32, Error>> = stream().map_ok(|n| n * 2).take(2).collect().await;
-        assert_eq!(doubled.into_iter().map(Result::unwrap).collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(
+            doubled.into_iter().map(Result::unwrap).collect::<Vec<_>>(),
+            [2, 4]
+        );
         assert!(stream().try_collect::<Vec<_>>().await.is_err());
     }
 }

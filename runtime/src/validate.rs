@@ -232,7 +232,11 @@ where
     }
 }
 
-fn pattern_matches(parameter: &'static str, value: &str, pattern: &'static str) -> Result<(), Error> {
+fn pattern_matches(
+    parameter: &'static str,
+    value: &str,
+    pattern: &'static str,
+) -> Result<(), Error> {
     let regex = compiled(pattern).map_err(|message| {
         InvalidRequest::new(
             parameter,
@@ -305,7 +309,6 @@ fn file_fits(parameter: &'static str, part: &FilePart, max: u64) -> Result<(), E
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::{check_file_size, check_items, check_length, check_pattern, check_range};
@@ -365,7 +368,11 @@ mod tests {
     fn excluded_bounds_are_described() {
         use std::ops::Bound;
         assert_eq!(
-            message(check_range("x", &5, (Bound::Excluded(5), Bound::Excluded(9)))),
+            message(check_range(
+                "x",
+                &5,
+                (Bound::Excluded(5), Bound::Excluded(9))
+            )),
             "invalid request: parameter `x` = \"5\": must be more than 5 and less than 9"
         );
     }

@@ -83,7 +83,10 @@ async fn returned_futures_and_streams_take_combinators_and_spawn() {
     assert!(boxed.try_next().await.expect("item").is_some());
     let spawned = tokio::spawn(list.clone().items().try_collect::<Vec<_>>());
     assert_eq!(spawned.await.expect("join").expect("items").len(), 12);
-    let page = tokio::spawn(list.send()).await.expect("join").expect("page");
+    let page = tokio::spawn(list.send())
+        .await
+        .expect("join")
+        .expect("page");
     assert_eq!(page.okr_list.map(|okrs| okrs.len()), Some(5));
 }
 

@@ -62,7 +62,12 @@ fn number_range(ty: &TypeRef, min: Option<f64>, max: Option<f64>) -> Option<Toke
 /// least 1), and a limit beyond the type's range is dropped (every value
 /// meets it) or, for an unreachable minimum or maximum, kept as an
 /// exclusive bound at the type's edge that every value fails.
-fn int_range(lowest: i128, highest: i128, min: Option<f64>, max: Option<f64>) -> Option<TokenStream> {
+fn int_range(
+    lowest: i128,
+    highest: i128,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Option<TokenStream> {
     // `as` saturates for f64 to i128, and every f64 within the i32/i64 range is exact.
     let min = min.map(|m| m.ceil() as i128).filter(|&m| m > lowest);
     let max = max.map(|m| m.floor() as i128).filter(|&m| m < highest);
@@ -139,9 +144,9 @@ fn check_text_or_file(field: &Field, place: TokenStream) -> Option<TokenStream> 
     let c = &field.constraints;
     let checks = match &field.ty {
         TypeRef::String => {
-            let length = count_range(c.min_length, c.max_length).map(|range| {
-                quote!(::feishu_runtime::validate::check_length(#wire, &#place, #range)?;)
-            });
+            let length = count_range(c.min_length, c.max_length).map(
+                |range| quote!(::feishu_runtime::validate::check_length(#wire, &#place, #range)?;),
+            );
             let pattern = c.pattern.as_ref().map(|pattern| {
                 quote!(::feishu_runtime::validate::check_pattern(#wire, &#place, #pattern)?;)
             });
@@ -373,7 +378,10 @@ mod tests {
         assert_eq!(range(TypeRef::Int, Some(0.0), Some(10.0)), "0 ..= 10");
         assert_eq!(range(TypeRef::Int, Some(0.5), Some(9.5)), "1 ..= 9");
         assert_eq!(range(TypeRef::Int, Some(-3.0), None), "- 3 ..");
-        assert_eq!(range(TypeRef::Int64, None, Some(1e15)), "..= 1000000000000000");
+        assert_eq!(
+            range(TypeRef::Int64, None, Some(1e15)),
+            "..= 1000000000000000"
+        );
     }
 
     #[test]
@@ -384,12 +392,18 @@ mod tests {
             range(TypeRef::Int, Some(3e9), None),
             "(:: std :: ops :: Bound :: Excluded (2147483647) , :: std :: ops :: Bound :: Unbounded)"
         );
-        assert_eq!(range(TypeRef::Int64, Some(3e9), Some(1e30)), "3000000000 ..");
+        assert_eq!(
+            range(TypeRef::Int64, Some(3e9), Some(1e30)),
+            "3000000000 .."
+        );
     }
 
     #[test]
     fn float_limits_keep_their_fraction() {
-        assert_eq!(range(TypeRef::Float, Some(-0.5), Some(1.0)), "- 0.5 ..= 1.0");
+        assert_eq!(
+            range(TypeRef::Float, Some(-0.5), Some(1.0)),
+            "- 0.5 ..= 1.0"
+        );
         assert_eq!(range(TypeRef::Float, None, None), "none");
     }
 

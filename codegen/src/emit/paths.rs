@@ -128,7 +128,7 @@ pub fn argument(ty: &TypeRef, value: &proc_macro2::Ident) -> Argument {
             let inner = rust_type(inner);
             Argument {
                 param_type: quote!(impl ::std::iter::IntoIterator<Item = #inner>),
-                convert: quote!(::std::iter::FromIterator::from_iter(#value)),
+                convert: quote!(::feishu_runtime::into_list(#value)),
             }
         }
         TypeRef::Map(inner) => {

@@ -283,7 +283,7 @@ impl<'a> AppTableRecordResource<'a> {
             client_token: ::std::option::Option::None,
             ignore_consistency_check: ::std::option::Option::None,
             body: BatchCreateAppTableRecordRequestBody {
-                records: ::std::iter::FromIterator::from_iter(records),
+                records: ::feishu_runtime::into_list(records),
             },
         }
     }

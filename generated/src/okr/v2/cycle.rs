@@ -174,9 +174,7 @@ impl<'a> CycleResource<'a> {
             department_id_type: ::std::option::Option::None,
             user_id_type: ::std::option::Option::None,
             body: ObjectivesWeightCycleRequestBody {
-                objective_weights: ::std::iter::FromIterator::from_iter(
-                    objective_weights,
-                ),
+                objective_weights: ::feishu_runtime::into_list(objective_weights),
             },
         }
     }

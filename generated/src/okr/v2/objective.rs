@@ -214,9 +214,7 @@ impl<'a> ObjectiveResource<'a> {
             department_id_type: ::std::option::Option::None,
             user_id_type: ::std::option::Option::None,
             body: KeyResultsWeightObjectiveRequestBody {
-                key_result_weights: ::std::iter::FromIterator::from_iter(
-                    key_result_weights,
-                ),
+                key_result_weights: ::feishu_runtime::into_list(key_result_weights),
             },
         }
     }

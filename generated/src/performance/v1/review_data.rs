@@ -142,7 +142,7 @@ impl QueryReviewDataRequest {
         >,
     ) -> Self {
         self.body.stage_types = ::std::option::Option::Some(
-            ::std::iter::FromIterator::from_iter(value),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -158,7 +158,7 @@ impl QueryReviewDataRequest {
         >,
     ) -> Self {
         self.body.stage_progress = ::std::option::Option::Some(
-            ::std::iter::FromIterator::from_iter(value),
+            ::feishu_runtime::into_list(value),
         );
         self
     }

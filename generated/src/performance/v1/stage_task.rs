@@ -207,7 +207,7 @@ impl FindByUserListStageTaskRequest {
         value: impl ::std::iter::IntoIterator<Item = crate::performance::v1::TaskOption>,
     ) -> Self {
         self.body.task_option_lists = ::std::option::Option::Some(
-            ::std::iter::FromIterator::from_iter(value),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -417,7 +417,7 @@ impl FindByPageStageTaskRequest {
         value: impl ::std::iter::IntoIterator<Item = crate::performance::v1::TaskOption>,
     ) -> Self {
         self.body.task_option_lists = ::std::option::Option::Some(
-            ::std::iter::FromIterator::from_iter(value),
+            ::feishu_runtime::into_list(value),
         );
         self
     }

@@ -209,7 +209,7 @@ impl ImportAdditionalInformationRequest {
         >,
     ) -> Self {
         self.body.additional_informations = ::std::option::Option::Some(
-            ::std::iter::FromIterator::from_iter(value),
+            ::feishu_runtime::into_list(value),
         );
         self
     }

@@ -104,7 +104,7 @@ impl<'a> MetricDetailResource<'a> {
             body: ImportMetricDetailRequestBody {
                 semester_id: ::std::convert::Into::into(semester_id),
                 import_record_name: ::std::option::Option::None,
-                imported_metrics: ::std::iter::FromIterator::from_iter(imported_metrics),
+                imported_metrics: ::feishu_runtime::into_list(imported_metrics),
             },
         }
     }

@@ -135,7 +135,7 @@ impl QueryReviewDataRequest {
         value: impl ::std::iter::IntoIterator<Item = crate::performance::v2::StageType>,
     ) -> Self {
         self.body.stage_types = ::std::option::Option::Some(
-            ::std::iter::FromIterator::from_iter(value),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -150,7 +150,7 @@ impl QueryReviewDataRequest {
         >,
     ) -> Self {
         self.body.review_stage_roles = ::std::option::Option::Some(
-            ::std::iter::FromIterator::from_iter(value),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -203,7 +203,7 @@ impl QueryReviewDataRequest {
         value: impl ::std::iter::IntoIterator<Item = i32>,
     ) -> Self {
         self.body.stage_progresses = ::std::option::Option::Some(
-            ::std::iter::FromIterator::from_iter(value),
+            ::feishu_runtime::into_list(value),
         );
         self
     }

@@ -137,7 +137,7 @@ impl CreateMessageRequest {
         >,
     ) -> Self {
         self.body.extra = ::std::option::Option::Some(
-            ::std::iter::FromIterator::from_iter(value),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
