@@ -8,8 +8,9 @@ use crate::emit::docs;
 use crate::emit::paths::rust_type;
 use crate::model::{BodyKind, Field, Operation, Paging, Shape, TypeRef};
 
-/// Statements at the top of `send` that reject out-of-range values before
-/// anything is sent: one per documented limit.
+/// Statements at the top of `into_request` that reject out-of-range values
+/// before anything is sent: one `feishu_runtime::validate::check_*` call per
+/// documented limit, e.g. `check_range("limit", &self.limit, 0..=10)?;`.
 pub fn validation(op: &Operation) -> TokenStream {
     let params = op
         .path_params
@@ -50,6 +51,10 @@ pub fn validation(op: &Operation) -> TokenStream {
 /// integer fields, so `i64` limits compare exactly); `None` when no bound
 /// is left, which is when the spec's bounds lie beyond what the type holds.
 fn number_range(ty: &TypeRef, min: Option<f64>, max: Option<f64>) -> Option<TokenStream> {
+    // A NaN limit is met by every value (no comparison with NaN fails), as
+    // the runtime treated it when limits were passed as f64; it is dropped
+    // rather than emitted as a literal, which cannot be NaN.
+    let (min, max) = (min.filter(|m| !m.is_nan()), max.filter(|m| !m.is_nan()));
     let (min, max) = match ty {
         TypeRef::Float => (min.map(float), max.map(float)),
         TypeRef::Int => return int_range(i128::from(i32::MIN), i128::from(i32::MAX), min, max),
@@ -101,8 +106,16 @@ fn int(value: i128) -> TokenStream {
     }
 }
 
-/// An unsuffixed float literal (`0.5`, `10.0`), its sign a separate token.
+/// An unsuffixed float literal (`0.5`, `10.0`), its sign a separate token;
+/// an infinite limit is `f64::INFINITY`, since no literal spells it.
 fn float(value: f64) -> TokenStream {
+    if value.is_infinite() {
+        return if value > 0.0 {
+            quote!(::std::primitive::f64::INFINITY)
+        } else {
+            quote!(::std::primitive::f64::NEG_INFINITY)
+        };
+    }
     let magnitude = proc_macro2::Literal::f64_unsuffixed(value.abs());
     if value.is_sign_negative() && value != 0.0 {
         quote!(-#magnitude)
@@ -396,6 +409,17 @@ mod tests {
             range(TypeRef::Int64, Some(3e9), Some(1e30)),
             "3000000000 .."
         );
+    }
+
+    #[test]
+    fn nan_limits_are_dropped_and_infinite_ones_spelled_out() {
+        assert_eq!(range(TypeRef::Float, Some(f64::NAN), None), "none");
+        assert_eq!(range(TypeRef::Int, Some(f64::NAN), Some(3.0)), "..= 3");
+        assert_eq!(
+            range(TypeRef::Float, Some(f64::NEG_INFINITY), Some(f64::INFINITY)),
+            ":: std :: primitive :: f64 :: NEG_INFINITY ..= :: std :: primitive :: f64 :: INFINITY"
+        );
+        assert_eq!(range(TypeRef::Int64, Some(f64::NEG_INFINITY), Some(f64::INFINITY)), "none");
     }
 
     #[test]
