@@ -85,6 +85,20 @@ mod tests {
 
     fn assert_spawnable<T: Send + Unpin + 'static>(_: &T) {}
 
+    /// The bounds belong to the traits, so generic code can rely on them; on an
+    /// `impl Trait` value the auto traits would leak from the concrete type anyway,
+    /// which would hide a trait that lost one.
+    fn bounds_of_the_traits_themselves<A, B>(f: impl ResponseFuture<A>, s: impl ResultStream<B>) {
+        fn send_static<T: Send + 'static>(_: &T) {}
+        send_static(&f);
+        assert_spawnable(&s);
+    }
+
+    #[test]
+    fn the_traits_carry_send_unpin_and_static() {
+        bounds_of_the_traits_themselves(future(true), stream());
+    }
+
     #[tokio::test]
     async fn the_future_awaits_to_its_result_and_can_be_spawned() {
         assert_eq!(future(true).await.unwrap(), "page");

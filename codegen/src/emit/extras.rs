@@ -419,7 +419,10 @@ mod tests {
             range(TypeRef::Float, Some(f64::NEG_INFINITY), Some(f64::INFINITY)),
             ":: std :: primitive :: f64 :: NEG_INFINITY ..= :: std :: primitive :: f64 :: INFINITY"
         );
-        assert_eq!(range(TypeRef::Int64, Some(f64::NEG_INFINITY), Some(f64::INFINITY)), "none");
+        assert_eq!(
+            range(TypeRef::Int64, Some(f64::NEG_INFINITY), Some(f64::INFINITY)),
+            "none"
+        );
     }
 
     #[test]
