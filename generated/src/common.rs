@@ -7,13 +7,8 @@
 /// Which kind of user ID a request or response carries.
 ///
 /// Spec type `user_id_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum UserIdType {
     /// 标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。
@@ -100,14 +95,8 @@ impl<'de> ::serde::Deserialize<'de> for UserIdType {
 /// A text in several languages.
 ///
 /// Spec type `i18n`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct I18n {
     /// 中文名称

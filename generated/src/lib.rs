@@ -24,8 +24,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 const _: () = ::std::assert!(
-    ::feishu_runtime::GENERATED_CODE_ABI == 1u32,
-    "this Feishu client was generated for feishu-runtime 0.1.0 (GENERATED_CODE_ABI 1), but the feishu-runtime in this build has another ABI: depend on a feishu-runtime with the same 0.x minor as the generator, or regenerate the client with the feishu-codegen matching your runtime"
+    ::feishu_runtime::GENERATED_CODE_ABI == 2u32,
+    "this Feishu client was generated for feishu-runtime 0.1.0 (GENERATED_CODE_ABI 2), but the feishu-runtime in this build has another ABI: depend on a feishu-runtime with the same 0.x minor as the generator, or regenerate the client with the feishu-codegen matching your runtime"
 );
 #[rustfmt::skip]
 pub use ::feishu_runtime as runtime;

@@ -56,6 +56,7 @@ mod raw;
 mod request;
 mod response;
 mod retry;
+mod returns;
 mod secret;
 mod token;
 mod transport;
@@ -76,14 +77,18 @@ pub use error_code::{ErrorCode, ErrorCodeInfo};
 pub use futures::stream::{Stream, StreamExt, TryStreamExt};
 pub use operation::{Envelope, HttpMethod, LimitScope, Operation, RateLimit, TokenType};
 pub use raw::RawRequest;
-pub use request::{Request, RequestOptions};
+pub use request::{Request, RequestOptions, into_list};
 pub use retry::RetryPolicy;
+pub use returns::{ResponseFuture, ResultStream};
 pub use secret::AccessToken;
 pub use token::{
     AppTicketStore, CachedToken, InMemoryAppTicketStore, InMemoryTokenCache, TokenCache, TokenKey,
     TokenKind,
 };
 pub use wire::{Empty, JsonString, UnknownValue};
+
+/// `Result<T, feishu_runtime::Error>`, as generated code writes it.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// `bytes::Bytes`, the type of upload and download chunks.
 pub use bytes::Bytes;
@@ -100,4 +105,4 @@ pub use serde_json;
 /// Every release of one 0.x minor keeps the same number and every item
 /// generated code uses; a change that breaks generated code bumps the minor
 /// version and this number together.
-pub const GENERATED_CODE_ABI: u32 = 1;
+pub const GENERATED_CODE_ABI: u32 = 2;

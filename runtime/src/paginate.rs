@@ -53,6 +53,59 @@ pub trait OffsetPage {
     fn total(&self) -> Option<u64>;
 }
 
+/// An `offset` parameter as a request builder stores it: `i32`, `i64`, or an `Option` of
+/// one when the parameter is optional. Generated `pages()` start at [`OffsetParam::start`]
+/// and set each next request's parameter with [`OffsetParam::at`].
+///
+/// ```
+/// use feishu_runtime::paginate::OffsetParam;
+///
+/// assert_eq!(OffsetParam::start(&20_i32), 20);
+/// assert_eq!(OffsetParam::start(&None::<i32>), 0);
+/// let next: Option<i32> = OffsetParam::at(30);
+/// assert_eq!(next, Some(30));
+/// ```
+pub trait OffsetParam: Sized {
+    /// The offset the first request asks for; 0 when the parameter is unset.
+    fn start(&self) -> i64;
+    /// The parameter for a later request at `offset`. An offset stream never asks for one
+    /// beyond [`MAX_OFFSET`]; were it to, an `i32` would hold `i32::MAX`.
+    fn at(offset: i64) -> Self;
+}
+
+impl OffsetParam for i32 {
+    #[inline]
+    fn start(&self) -> i64 {
+        i64::from(*self)
+    }
+    #[inline]
+    fn at(offset: i64) -> Self {
+        i32::try_from(offset).unwrap_or(i32::MAX)
+    }
+}
+
+impl OffsetParam for i64 {
+    #[inline]
+    fn start(&self) -> i64 {
+        *self
+    }
+    #[inline]
+    fn at(offset: i64) -> Self {
+        offset
+    }
+}
+
+impl<T: OffsetParam> OffsetParam for Option<T> {
+    #[inline]
+    fn start(&self) -> i64 {
+        self.as_ref().map_or(0, T::start)
+    }
+    #[inline]
+    fn at(offset: i64) -> Self {
+        Some(T::at(offset))
+    }
+}
+
 /// A page of a `page_token`/`has_more` list.
 pub trait TokenPage {
     /// Items on this page.
@@ -307,4 +360,21 @@ where
     F: FnMut(P) -> Vec<T> + Send + 'static,
 {
     item_stream(pages, extract).boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_OFFSET, OffsetParam};
+
+    #[test]
+    fn offset_params_start_at_their_value_and_take_the_next_offset() {
+        assert_eq!(OffsetParam::start(&7_i32), 7);
+        assert_eq!(OffsetParam::start(&-1_i64), -1);
+        assert_eq!(OffsetParam::start(&Some(5_i64)), 5);
+        assert_eq!(OffsetParam::start(&None::<i64>), 0);
+        assert_eq!(<i32 as OffsetParam>::at(MAX_OFFSET), i32::MAX);
+        assert_eq!(<i32 as OffsetParam>::at(MAX_OFFSET + 1), i32::MAX);
+        assert_eq!(<i64 as OffsetParam>::at(MAX_OFFSET + 1), MAX_OFFSET + 1);
+        assert_eq!(<Option<i32> as OffsetParam>::at(40), Some(40));
+    }
 }

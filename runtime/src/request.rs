@@ -84,6 +84,49 @@ impl Request {
         self.query.push((name, value.to_string()));
     }
 
+    /// Appends a query pair if `value` is set: an optional parameter.
+    ///
+    /// ```
+    /// # use feishu_runtime::{Operation, Request};
+    /// # static LIST: Operation = Operation { id: "x", method: feishu_runtime::HttpMethod::Get,
+    /// #     path: "/x", token_types: &[], rate_limits: &[], idempotent: true,
+    /// #     envelope: feishu_runtime::Envelope::Data };
+    /// let mut request = Request::new(&LIST);
+    /// request.query_opt("lang", &Some("en_us"));
+    /// request.query_opt("user_id_type", &None::<&str>);
+    /// assert!(format!("{request:?}").contains(r#"query: [("lang", "en_us")]"#));
+    /// ```
+    #[inline]
+    pub fn query_opt(&mut self, name: &'static str, value: &Option<impl fmt::Display>) {
+        if let Some(value) = value {
+            self.query(name, value);
+        }
+    }
+
+    /// Appends one query pair per value, in order: an array parameter
+    /// (`period_ids=a&period_ids=b`). Pass `list.iter().flatten()` for an optional list.
+    ///
+    /// ```
+    /// # use feishu_runtime::{Operation, Request};
+    /// # static LIST: Operation = Operation { id: "x", method: feishu_runtime::HttpMethod::Get,
+    /// #     path: "/x", token_types: &[], rate_limits: &[], idempotent: true,
+    /// #     envelope: feishu_runtime::Envelope::Data };
+    /// let ids: Option<Vec<String>> = Some(vec!["a".into(), "b".into()]);
+    /// let mut request = Request::new(&LIST);
+    /// request.query_each("ids", ids.iter().flatten());
+    /// assert!(format!("{request:?}").contains(r#"query: [("ids", "a"), ("ids", "b")]"#));
+    /// ```
+    #[inline]
+    pub fn query_each(
+        &mut self,
+        name: &'static str,
+        values: impl IntoIterator<Item = impl fmt::Display>,
+    ) {
+        for value in values {
+            self.query(name, value);
+        }
+    }
+
     /// Serializes `body` as the JSON request body right away, so the request owns no
     /// borrowed data and can be sent more than once.
     pub fn json_body<B: serde::Serialize + ?Sized>(&mut self, body: &B) -> Result<(), Error> {
@@ -103,6 +146,14 @@ impl Request {
     /// values that are not valid header text are refused when the request is executed.
     pub fn header(&mut self, name: &'static str, value: impl fmt::Display) {
         self.headers.push((name, value.to_string()));
+    }
+
+    /// Adds a header parameter if `value` is set; see [`Request::header`].
+    #[inline]
+    pub fn header_opt(&mut self, name: &'static str, value: &Option<impl fmt::Display>) {
+        if let Some(value) = value {
+            self.header(name, value);
+        }
     }
 
     /// Sets a `multipart/form-data` body (the upload endpoints).
@@ -150,6 +201,18 @@ impl fmt::Debug for Request {
     }
 }
 
+/// The values of a list setter, each converted: generated setters take any iterable of
+/// anything that converts into the item type (`["a", "b"]`, a `Vec<String>`, an iterator).
+///
+/// ```
+/// let ids: Vec<String> = feishu_runtime::into_list(["a", "b"]);
+/// assert_eq!(ids, ["a", "b"]);
+/// ```
+#[inline]
+pub fn into_list<T>(values: impl IntoIterator<Item = impl Into<T>>) -> Vec<T> {
+    values.into_iter().map(Into::into).collect()
+}
+
 /// Per-request settings that override the client's.
 #[derive(Clone, Default)]
 pub struct RequestOptions {
@@ -189,5 +252,52 @@ impl fmt::Debug for RequestOptions {
             .field("tenant_key", &self.tenant_key)
             .field("headers", &header_names)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Request, into_list};
+    use crate::operation::{Envelope, HttpMethod, Operation};
+
+    static LIST: Operation = Operation {
+        id: "test.v1.thing.list",
+        method: HttpMethod::Get,
+        path: "/open-apis/test/v1/things",
+        token_types: &[],
+        rate_limits: &[],
+        idempotent: true,
+        envelope: Envelope::Data,
+    };
+
+    #[test]
+    fn optional_and_repeated_parameters_add_only_what_is_set() {
+        let mut request = Request::new(&LIST);
+        request.query_opt("lang", &Some("en_us"));
+        request.query_opt("user_id_type", &None::<String>);
+        request.query_each("ids", Some(vec![1, 2]).iter().flatten());
+        request.query_each("none", None::<Vec<u8>>.iter().flatten());
+        request.query_each("required", &["x".to_owned()]);
+        request.header_opt("Range", &Some("bytes=0-1"));
+        request.header_opt("If-None-Match", &None::<&str>);
+        let pairs = |list: &[(&str, String)]| {
+            list.iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pairs(&request.query),
+            ["lang=en_us", "ids=1", "ids=2", "required=x"]
+        );
+        assert_eq!(pairs(&request.headers), ["Range=bytes=0-1"]);
+    }
+
+    #[test]
+    fn into_list_converts_each_item_in_order() {
+        let ids: Vec<String> = into_list(["b", "a"]);
+        assert_eq!(ids, ["b", "a"]);
+        let same: Vec<i64> = into_list(vec![3_i32, 1]);
+        assert_eq!(same, [3, 1]);
+        assert!(into_list::<String>(Vec::<String>::new()).is_empty());
     }
 }

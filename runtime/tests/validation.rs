@@ -8,16 +8,16 @@ use mock::{FIND_STAGE_TASKS, OkrPage, StageTasks, builder, find_stage_tasks, lis
 
 /// What generated code does: check the spec's constraints, then send.
 async fn find_tasks(client: &Client, users: &[&str], options: &[i64]) -> Result<StageTasks, Error> {
-    check_items("user_id_lists", users.len(), Some(1), Some(50))?;
-    check_items("task_option_lists", options.len(), None, Some(3))?;
+    check_items("user_id_lists", &users.to_vec(), 1..=50)?;
+    check_items("task_option_lists", &Some(options.to_vec()), ..=3)?;
     client
         .execute(find_stage_tasks(&FIND_STAGE_TASKS, users))
         .await
 }
 
 async fn list(client: &Client, limit: i64, period_ids: usize) -> Result<OkrPage, Error> {
-    check_range("limit", limit as f64, Some(0.0), Some(10.0))?;
-    check_items("period_ids", period_ids, None, Some(10))?;
+    check_range("limit", &limit, 0..=10)?;
+    check_items("period_ids", &Some(vec!["id"; period_ids]), ..=10)?;
     client.execute(list_okrs("ou_1", 0, limit)).await
 }
 

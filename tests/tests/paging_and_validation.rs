@@ -59,6 +59,37 @@ async fn offset_paging_walks_every_okr_and_stops_at_total() {
     );
 }
 
+/// `send()`, `pages()` and `items()` return `impl ResponseFuture<T>` and
+/// `impl ResultStream<T>`: the `StreamExt`/`TryStreamExt` combinators, boxing
+/// and `tokio::spawn` work on them as on the spelled-out types.
+#[tokio::test]
+async fn returned_futures_and_streams_take_combinators_and_spawn() {
+    let server = CaptureServer::scripted(okr_pages(12))
+        .await
+        .expect("server");
+    let client = okr_client(&server);
+    let list = client.okr().v1().user_okr().list("ou_1", 0, 5);
+    let sizes: Vec<usize> = list
+        .clone()
+        .pages()
+        .map_ok(|page| page.okr_list.map_or(0, |okrs| okrs.len()))
+        .try_collect()
+        .await
+        .expect("pages");
+    assert_eq!(sizes, [5, 5, 2]);
+    let first_two: Vec<_> = list.clone().items().take(2).collect().await;
+    assert_eq!(first_two.len(), 2);
+    let mut boxed: feishu::runtime::paginate::PageStream<_> = list.clone().items().boxed();
+    assert!(boxed.try_next().await.expect("item").is_some());
+    let spawned = tokio::spawn(list.clone().items().try_collect::<Vec<_>>());
+    assert_eq!(spawned.await.expect("join").expect("items").len(), 12);
+    let page = tokio::spawn(list.send())
+        .await
+        .expect("join")
+        .expect("page");
+    assert_eq!(page.okr_list.map(|okrs| okrs.len()), Some(5));
+}
+
 #[tokio::test]
 async fn offset_paging_is_lazy_and_starts_at_the_given_offset() {
     let server = CaptureServer::scripted(okr_pages(100))

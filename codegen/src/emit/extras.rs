@@ -8,8 +8,9 @@ use crate::emit::docs;
 use crate::emit::paths::rust_type;
 use crate::model::{BodyKind, Field, Operation, Paging, Shape, TypeRef};
 
-/// Statements at the top of `send` that reject out-of-range values before
-/// anything is sent: one per documented limit.
+/// Statements at the top of `into_request` that reject out-of-range values
+/// before anything is sent: one `feishu_runtime::validate::check_*` call per
+/// documented limit, e.g. `check_range("limit", &self.limit, 0..=10)?;`.
 pub fn validation(op: &Operation) -> TokenStream {
     let params = op
         .path_params
@@ -46,63 +47,105 @@ pub fn validation(op: &Operation) -> TokenStream {
     quote!(#(#checks)*)
 }
 
-fn option_f64(value: Option<f64>) -> TokenStream {
-    match value {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
+/// `0..=10`, `0..` or `..=10` in the field's own type (integer literals for
+/// integer fields, so `i64` limits compare exactly); `None` when no bound
+/// is left, which is when the spec's bounds lie beyond what the type holds.
+fn number_range(ty: &TypeRef, min: Option<f64>, max: Option<f64>) -> Option<TokenStream> {
+    // A NaN limit is met by every value (no comparison with NaN fails), as
+    // the runtime treated it when limits were passed as f64; it is dropped
+    // rather than emitted as a literal, which cannot be NaN.
+    let (min, max) = (min.filter(|m| !m.is_nan()), max.filter(|m| !m.is_nan()));
+    let (min, max) = match ty {
+        TypeRef::Float => (min.map(float), max.map(float)),
+        TypeRef::Int => return int_range(i128::from(i32::MIN), i128::from(i32::MAX), min, max),
+        _ => return int_range(i128::from(i64::MIN), i128::from(i64::MAX), min, max),
+    };
+    range_tokens(min, max)
+}
+
+/// Integer bounds: a fractional limit rounds inwards (at least 0.5 is at
+/// least 1), and a limit beyond the type's range is dropped (every value
+/// meets it) or, for an unreachable minimum or maximum, kept as an
+/// exclusive bound at the type's edge that every value fails.
+fn int_range(
+    lowest: i128,
+    highest: i128,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Option<TokenStream> {
+    // `as` saturates for f64 to i128, and every f64 within the i32/i64 range is exact.
+    let min = min.map(|m| m.ceil() as i128).filter(|&m| m > lowest);
+    let max = max.map(|m| m.floor() as i128).filter(|&m| m < highest);
+    if min.is_some_and(|m| m > highest) {
+        let edge = int(highest);
+        return Some(quote!((::std::ops::Bound::Excluded(#edge), ::std::ops::Bound::Unbounded)));
+    }
+    if max.is_some_and(|m| m < lowest) {
+        let edge = int(lowest);
+        return Some(quote!((::std::ops::Bound::Unbounded, ::std::ops::Bound::Excluded(#edge))));
+    }
+    range_tokens(min.map(int), max.map(int))
+}
+
+fn range_tokens(min: Option<TokenStream>, max: Option<TokenStream>) -> Option<TokenStream> {
+    match (min, max) {
+        (Some(min), Some(max)) => Some(quote!(#min..=#max)),
+        (Some(min), None) => Some(quote!(#min..)),
+        (None, Some(max)) => Some(quote!(..=#max)),
+        (None, None) => None,
     }
 }
 
-fn option_usize(value: Option<u32>) -> TokenStream {
-    match value {
-        Some(v) => {
-            let v = v as usize;
-            quote!(::std::option::Option::Some(#v))
-        }
-        None => quote!(::std::option::Option::None),
+/// An unsuffixed integer literal, its sign a separate token as Rust parses it.
+fn int(value: i128) -> TokenStream {
+    let magnitude = proc_macro2::Literal::u128_unsuffixed(value.unsigned_abs());
+    if value < 0 {
+        quote!(-#magnitude)
+    } else {
+        quote!(#magnitude)
     }
 }
 
+/// An unsuffixed float literal (`0.5`, `10.0`), its sign a separate token;
+/// an infinite limit is `f64::INFINITY`, since no literal spells it.
+fn float(value: f64) -> TokenStream {
+    if value.is_infinite() {
+        return if value > 0.0 {
+            quote!(::std::primitive::f64::INFINITY)
+        } else {
+            quote!(::std::primitive::f64::NEG_INFINITY)
+        };
+    }
+    let magnitude = proc_macro2::Literal::f64_unsuffixed(value.abs());
+    if value.is_sign_negative() && value != 0.0 {
+        quote!(-#magnitude)
+    } else {
+        quote!(#magnitude)
+    }
+}
+
+/// `..=10`, `1..` or `1..=50` for a count of items or characters.
+fn count_range(min: Option<u32>, max: Option<u32>) -> Option<TokenStream> {
+    let count = |n: u32| {
+        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+        quote!(#n)
+    };
+    range_tokens(min.map(count), max.map(count))
+}
+
+/// One `check_*` call per documented limit; the runtime functions take the
+/// field as it is, so an optional field needs no `if let` here.
 fn check(field: &Field, place: TokenStream) -> Option<TokenStream> {
     let wire = &field.wire_name;
     let c = &field.constraints;
     match &field.ty {
-        TypeRef::Int | TypeRef::Int64 | TypeRef::Float if c.min.is_some() || c.max.is_some() => {
-            let (min, max) = (option_f64(c.min), option_f64(c.max));
-            // i64 and f64 limits are documentation-sized numbers; the cast
-            // only matters beyond 2^53, far outside any documented range.
-            let as_f64 = match field.ty {
-                TypeRef::Int => quote!(::std::convert::From::from(value)),
-                // Already f64: a cast would be clippy's unnecessary_cast.
-                TypeRef::Float => quote!(value),
-                _ => quote!(value as f64),
-            };
-            let check =
-                quote!(::feishu_runtime::validate::check_range(#wire, #as_f64, #min, #max)?;);
-            Some(if field.required {
-                quote! {
-                    let value = #place;
-                    #check
-                }
-            } else {
-                quote! {
-                    if let ::std::option::Option::Some(value) = #place {
-                        #check
-                    }
-                }
-            })
+        TypeRef::Int | TypeRef::Int64 | TypeRef::Float => {
+            let range = number_range(&field.ty, c.min, c.max)?;
+            Some(quote!(::feishu_runtime::validate::check_range(#wire, &#place, #range)?;))
         }
-        TypeRef::Array(_) if c.min_items.is_some() || c.max_items.is_some() => {
-            let (min, max) = (option_usize(c.min_items), option_usize(c.max_items));
-            Some(if field.required {
-                quote!(::feishu_runtime::validate::check_items(#wire, #place.len(), #min, #max)?;)
-            } else {
-                quote! {
-                    if let ::std::option::Option::Some(values) = &#place {
-                        ::feishu_runtime::validate::check_items(#wire, values.len(), #min, #max)?;
-                    }
-                }
-            })
+        TypeRef::Array(_) => {
+            let range = count_range(c.min_items, c.max_items)?;
+            Some(quote!(::feishu_runtime::validate::check_items(#wire, &#place, #range)?;))
         }
         _ => None,
     }
@@ -114,23 +157,18 @@ fn check_text_or_file(field: &Field, place: TokenStream) -> Option<TokenStream> 
     let c = &field.constraints;
     let checks = match &field.ty {
         TypeRef::String => {
-            let mut checks = Vec::new();
-            if c.min_length.is_some() || c.max_length.is_some() {
-                let (min, max) = (option_usize(c.min_length), option_usize(c.max_length));
-                checks.push(
-                    quote!(::feishu_runtime::validate::check_length(#wire, value, #min, #max)?;),
-                );
-            }
-            if let Some(pattern) = &c.pattern {
-                checks.push(
-                    quote!(::feishu_runtime::validate::check_pattern(#wire, value, #pattern)?;),
-                );
-            }
-            checks
+            let length = count_range(c.min_length, c.max_length).map(
+                |range| quote!(::feishu_runtime::validate::check_length(#wire, &#place, #range)?;),
+            );
+            let pattern = c.pattern.as_ref().map(|pattern| {
+                quote!(::feishu_runtime::validate::check_pattern(#wire, &#place, #pattern)?;)
+            });
+            length.into_iter().chain(pattern).collect()
         }
         TypeRef::File => match c.max_size {
             Some(max) => {
-                vec![quote!(::feishu_runtime::validate::check_file_size(#wire, value, #max)?;)]
+                let max = proc_macro2::Literal::u64_unsuffixed(max);
+                vec![quote!(::feishu_runtime::validate::check_file_size(#wire, &#place, #max)?;)]
             }
             None => Vec::new(),
         },
@@ -139,18 +177,7 @@ fn check_text_or_file(field: &Field, place: TokenStream) -> Option<TokenStream> 
     if checks.is_empty() {
         return None;
     }
-    Some(if field.required {
-        quote! {
-            let value = &#place;
-            #(#checks)*
-        }
-    } else {
-        quote! {
-            if let ::std::option::Option::Some(value) = &#place {
-                #(#checks)*
-            }
-        }
-    })
+    Some(quote!(#(#checks)*))
 }
 
 /// The paging trait impl on the response and `pages()`/`items()` on the
@@ -183,19 +210,11 @@ pub fn paging(op: &Operation) -> TokenStream {
                 }
                 None => quote!(::std::option::Option::None),
             };
+            // `OffsetParam` reads and sets the parameter whatever its type
+            // (`i32`, `i64`, optional or not).
             let offset_ident = offset.rust_name.to_ident();
-            let offset_ty = rust_type(&offset.ty);
-            let (start, assign) = if offset.required {
-                (
-                    quote!(::std::convert::From::from(self.#offset_ident)),
-                    quote!(request.#offset_ident = <#offset_ty as ::std::convert::TryFrom<i64>>::try_from(offset).unwrap_or(#offset_ty::MAX);),
-                )
-            } else {
-                (
-                    quote!(self.#offset_ident.map_or(0, ::std::convert::From::from)),
-                    quote!(request.#offset_ident = ::std::option::Option::Some(<#offset_ty as ::std::convert::TryFrom<i64>>::try_from(offset).unwrap_or(#offset_ty::MAX));),
-                )
-            };
+            let start = quote!(::feishu_runtime::paginate::OffsetParam::start(&self.#offset_ident));
+            let assign = quote!(request.#offset_ident = ::feishu_runtime::paginate::OffsetParam::at(offset););
             (
                 quote! {
                     impl ::feishu_runtime::paginate::OffsetPage for #response {
@@ -285,13 +304,13 @@ pub fn paging(op: &Operation) -> TokenStream {
         impl #request {
             #pages_doc
             #[inline]
-            pub fn pages(self) -> impl ::feishu_runtime::Stream<Item = ::std::result::Result<#response, ::feishu_runtime::Error>> + ::std::marker::Send + ::std::marker::Unpin + 'static {
+            pub fn pages(self) -> impl ::feishu_runtime::ResultStream<#response> {
                 #pages_body
             }
 
             #items_doc
             #[inline]
-            pub fn items(self) -> impl ::feishu_runtime::Stream<Item = ::std::result::Result<#item_type, ::feishu_runtime::Error>> + ::std::marker::Send + ::std::marker::Unpin + 'static {
+            pub fn items(self) -> impl ::feishu_runtime::ResultStream<#item_type> {
                 ::feishu_runtime::paginate::item_stream(self.pages(), |page| page.#items_field.unwrap_or_default())
             }
         }
@@ -328,7 +347,7 @@ pub fn error_codes(op: &Operation) -> TokenStream {
     let idents = op.errors.iter().map(|e| e.rust_name.to_ident());
     let rows = op.errors.iter().map(|e| {
         let code = proc_macro2::Literal::i64_unsuffixed(e.code);
-        let status = e.status;
+        let status = proc_macro2::Literal::u16_unsuffixed(e.status);
         let message = e.message.as_str();
         let advice = e.advice.as_deref().unwrap_or("");
         quote!(::feishu_runtime::ErrorCodeInfo::new(#code, #status, #message, #advice))
@@ -337,7 +356,8 @@ pub fn error_codes(op: &Operation) -> TokenStream {
     // the macro adds the same methods inherently (no trait import needed).
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+        #[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -354,5 +374,71 @@ pub fn error_codes(op: &Operation) -> TokenStream {
         }
 
         ::feishu_runtime::error_code_methods!(#name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count_range, number_range};
+    use crate::model::TypeRef;
+
+    fn range(ty: TypeRef, min: Option<f64>, max: Option<f64>) -> String {
+        number_range(&ty, min, max).map_or("none".into(), |tokens| tokens.to_string())
+    }
+
+    #[test]
+    fn integer_limits_are_integer_literals_rounded_inwards() {
+        assert_eq!(range(TypeRef::Int, Some(0.0), Some(10.0)), "0 ..= 10");
+        assert_eq!(range(TypeRef::Int, Some(0.5), Some(9.5)), "1 ..= 9");
+        assert_eq!(range(TypeRef::Int, Some(-3.0), None), "- 3 ..");
+        assert_eq!(
+            range(TypeRef::Int64, None, Some(1e15)),
+            "..= 1000000000000000"
+        );
+    }
+
+    #[test]
+    fn limits_beyond_the_type_are_dropped_or_fail_every_value() {
+        assert_eq!(range(TypeRef::Int, Some(-1e12), None), "none");
+        assert_eq!(range(TypeRef::Int, Some(-1e12), Some(5.0)), "..= 5");
+        assert_eq!(
+            range(TypeRef::Int, Some(3e9), None),
+            "(:: std :: ops :: Bound :: Excluded (2147483647) , :: std :: ops :: Bound :: Unbounded)"
+        );
+        assert_eq!(
+            range(TypeRef::Int64, Some(3e9), Some(1e30)),
+            "3000000000 .."
+        );
+    }
+
+    #[test]
+    fn nan_limits_are_dropped_and_infinite_ones_spelled_out() {
+        assert_eq!(range(TypeRef::Float, Some(f64::NAN), None), "none");
+        assert_eq!(range(TypeRef::Int, Some(f64::NAN), Some(3.0)), "..= 3");
+        assert_eq!(
+            range(TypeRef::Float, Some(f64::NEG_INFINITY), Some(f64::INFINITY)),
+            ":: std :: primitive :: f64 :: NEG_INFINITY ..= :: std :: primitive :: f64 :: INFINITY"
+        );
+        assert_eq!(
+            range(TypeRef::Int64, Some(f64::NEG_INFINITY), Some(f64::INFINITY)),
+            "none"
+        );
+    }
+
+    #[test]
+    fn float_limits_keep_their_fraction() {
+        assert_eq!(
+            range(TypeRef::Float, Some(-0.5), Some(1.0)),
+            "- 0.5 ..= 1.0"
+        );
+        assert_eq!(range(TypeRef::Float, None, None), "none");
+    }
+
+    #[test]
+    fn counts_are_usize_ranges() {
+        let count = |min, max| count_range(min, max).map(|t| t.to_string());
+        assert_eq!(count(None, Some(10)).as_deref(), Some("..= 10"));
+        assert_eq!(count(Some(1), Some(50)).as_deref(), Some("1 ..= 50"));
+        assert_eq!(count(None, None), None);
     }
 }

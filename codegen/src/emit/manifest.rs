@@ -22,7 +22,7 @@ use crate::model::Model;
 pub const RUNTIME_VERSION: &str = "0.1.0";
 
 /// The runtime's `GENERATED_CODE_ABI` this generator emits code for.
-pub const RUNTIME_ABI: u32 = 1;
+pub const RUNTIME_ABI: u32 = 2;
 
 /// Edition, `rust-version` and license of every generated crate: the same as
 /// the runtime's, so the pair builds with one toolchain.

@@ -122,20 +122,20 @@ pub fn argument(ty: &TypeRef, value: &proc_macro2::Ident) -> Argument {
             param_type: quote!(
                 impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>
             ),
-            convert: quote!(::std::iter::Iterator::collect(::std::iter::Iterator::map(::std::iter::IntoIterator::into_iter(#value), ::std::convert::Into::into))),
+            convert: quote!(::feishu_runtime::into_list(#value)),
         },
         TypeRef::Array(inner) => {
             let inner = rust_type(inner);
             Argument {
                 param_type: quote!(impl ::std::iter::IntoIterator<Item = #inner>),
-                convert: quote!(::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(#value))),
+                convert: quote!(::feishu_runtime::into_list(#value)),
             }
         }
         TypeRef::Map(inner) => {
             let inner = rust_type(inner);
             Argument {
                 param_type: quote!(impl ::std::iter::IntoIterator<Item = (::std::string::String, #inner)>),
-                convert: quote!(::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(#value))),
+                convert: quote!(::std::iter::FromIterator::from_iter(#value)),
             }
         }
         TypeRef::Any | TypeRef::JsonString(_) => {

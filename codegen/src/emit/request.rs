@@ -163,15 +163,27 @@ fn operation_static_item(op: &Operation, name: &Ident) -> TokenStream {
         TokenType::User => quote!(::feishu_runtime::TokenType::User),
         TokenType::App => quote!(::feishu_runtime::TokenType::App),
     });
+    // The runtime's constructors say it in one line: `RateLimit::per_minute(100)`.
     let rate_limits = op.rate_limits.iter().map(|limit| {
-        let requests = limit.requests;
-        let per_seconds = limit.per_seconds;
-        let per = match limit.per {
+        let requests = proc_macro2::Literal::u32_unsuffixed(limit.requests);
+        let per_seconds = proc_macro2::Literal::u32_unsuffixed(limit.per_seconds);
+        let scope = match limit.per {
             LimitScope::App => quote!(App),
             LimitScope::Tenant => quote!(Tenant),
             LimitScope::User => quote!(User),
         };
-        quote!(::feishu_runtime::RateLimit { requests: #requests, per_seconds: #per_seconds, per: ::feishu_runtime::LimitScope::#per })
+        let window = match limit.per_seconds {
+            60 => quote!(::feishu_runtime::RateLimit::per_minute(#requests)),
+            1 => quote!(::feishu_runtime::RateLimit::per_second(#requests)),
+            _ => {
+                return quote!(::feishu_runtime::RateLimit { requests: #requests, per_seconds: #per_seconds, per: ::feishu_runtime::LimitScope::#scope });
+            }
+        };
+        if limit.per == LimitScope::App {
+            window
+        } else {
+            quote!(#window.scoped(::feishu_runtime::LimitScope::#scope))
+        }
     });
     let envelope = match op.response_kind {
         ResponseKind::Flat => quote!(::feishu_runtime::Envelope::Flat),
@@ -229,7 +241,7 @@ fn send_method(op: &Operation, response: &TokenStream) -> TokenStream {
     quote! {
         #doc
         #[inline]
-        pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<#response, ::feishu_runtime::Error>> + ::std::marker::Send + 'static {
+        pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<#response> {
             let client = ::std::clone::Clone::clone(&self.client);
             client.#send(self.into_request())
         }
@@ -252,23 +264,13 @@ fn into_request(op: &Operation, operation_static: &Ident) -> TokenStream {
         let ident = p.rust_name.to_ident();
         let wire = &p.wire_name;
         match (&p.ty, p.required) {
-            (TypeRef::Array(_), true) => quote! {
-                for value in &self.#ident {
-                    request.query(#wire, value);
-                }
-            },
-            (TypeRef::Array(_), false) => quote! {
-                for value in self.#ident.iter().flatten() {
-                    request.query(#wire, value);
-                }
-            },
+            (TypeRef::Array(_), true) => quote!(request.query_each(#wire, &self.#ident);),
+            (TypeRef::Array(_), false) => {
+                quote!(request.query_each(#wire, self.#ident.iter().flatten());)
+            }
             (ty, true) if is_copy(ty) => quote!(request.query(#wire, self.#ident);),
             (_, true) => quote!(request.query(#wire, &self.#ident);),
-            (_, false) => quote! {
-                if let ::std::option::Option::Some(value) = &self.#ident {
-                    request.query(#wire, value);
-                }
-            },
+            (_, false) => quote!(request.query_opt(#wire, &self.#ident);),
         }
     });
     let header_calls = op.header_params.iter().map(|p| {
@@ -277,11 +279,7 @@ fn into_request(op: &Operation, operation_static: &Ident) -> TokenStream {
         if p.required {
             quote!(request.header(#wire, &self.#ident);)
         } else {
-            quote! {
-                if let ::std::option::Option::Some(value) = &self.#ident {
-                    request.header(#wire, value);
-                }
-            }
+            quote!(request.header_opt(#wire, &self.#ident);)
         }
     });
     let body_call = match &op.body {
@@ -293,7 +291,7 @@ fn into_request(op: &Operation, operation_static: &Ident) -> TokenStream {
     quote! {
         /// Checks the documented limits, then assembles the runtime request.
         #[inline]
-        fn into_request(self) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+        fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
             #validation
             let mut request = ::feishu_runtime::Request::new(&#operation_static);
             #(#path_calls)*
@@ -412,7 +410,8 @@ fn body_struct(name: &Ident, doc: TokenStream, fields: &[Field]) -> TokenStream 
     });
     quote! {
         #doc
-        #[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, #debug)]
+        #[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

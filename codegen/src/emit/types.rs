@@ -50,7 +50,8 @@ pub fn response_struct(
     let debug_impl = crate::emit::secrets::debug_impl(name, fields_in, true);
     quote! {
         #doc
-        #[derive(::std::clone::Clone, #debug ::std::default::Default, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, #debug ::std::default::Default)]
+        #[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -197,7 +198,8 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, def: &EnumDef) -> Token
     };
     quote! {
         #doc
-        #[derive(::std::clone::Clone, #copy ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[derive(::std::clone::Clone, #copy ::std::fmt::Debug)]
+        #[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*

@@ -109,20 +109,13 @@ impl InternalAppAccessTokenRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            InternalAppAccessTokenResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<InternalAppAccessTokenResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&INTERNAL_OPERATION);
         request.options(self.options);
         request.json_body(&self.body)?;
@@ -130,12 +123,8 @@ impl InternalAppAccessTokenRequest {
     }
 }
 /// The JSON body of `auth.v3.app_access_token.internal`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InternalAppAccessTokenRequestBody {
     /// 应用唯一标识，创建应用后获得。
@@ -156,13 +145,8 @@ impl ::std::fmt::Debug for InternalAppAccessTokenRequestBody {
     }
 }
 /// The response `data` of `auth.v3.app_access_token.internal`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InternalAppAccessTokenResponse {
     /// 应用访问凭证

@@ -147,9 +147,7 @@ impl<'a> AppTableRecordResource<'a> {
             user_id_type: ::std::option::Option::None,
             ignore_consistency_check: ::std::option::Option::None,
             body: UpdateAppTableRecordRequestBody {
-                record_fields: ::std::iter::Iterator::collect(
-                    ::std::iter::IntoIterator::into_iter(record_fields),
-                ),
+                record_fields: ::std::iter::FromIterator::from_iter(record_fields),
             },
         }
     }
@@ -285,9 +283,7 @@ impl<'a> AppTableRecordResource<'a> {
             client_token: ::std::option::Option::None,
             ignore_consistency_check: ::std::option::Option::None,
             body: BatchCreateAppTableRecordRequestBody {
-                records: ::std::iter::Iterator::collect(
-                    ::std::iter::IntoIterator::into_iter(records),
-                ),
+                records: ::feishu_runtime::into_list(records),
             },
         }
     }
@@ -301,13 +297,7 @@ static UPDATE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 50u32,
-            per_seconds: 1u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_second(50)],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -364,43 +354,27 @@ impl UpdateAppTableRecordRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            UpdateAppTableRecordResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<UpdateAppTableRecordResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&UPDATE_OPERATION);
         request.path_param("app_token", &self.app_token);
         request.path_param("table_id", &self.table_id);
         request.path_param("record_id", &self.record_id);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.ignore_consistency_check {
-            request.query("ignore_consistency_check", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
+        request.query_opt("ignore_consistency_check", &self.ignore_consistency_check);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `bitable.v1.app_table_record.update`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAppTableRecordRequestBody {
     /// 要更新的记录的数据：字段名到字段值
@@ -414,14 +388,8 @@ pub struct UpdateAppTableRecordRequestBody {
     >,
 }
 /// The response `data` of `bitable.v1.app_table_record.update`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAppTableRecordResponse {
     /// 记录更新后的内容
@@ -436,14 +404,8 @@ pub struct UpdateAppTableRecordResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum UpdateAppTableRecordErrorCode {
     /// `1254000` (HTTP 200): WrongRequestJson
@@ -731,327 +693,327 @@ impl ::feishu_runtime::ErrorCode for UpdateAppTableRecordErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1254000,
-            200u16,
+            200,
             "WrongRequestJson",
             "请求体错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254001,
-            200u16,
+            200,
             "WrongRequestBody",
             "请求体错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254002,
-            200u16,
+            200,
             "Fail",
             "内部错误，请联系技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254003,
-            200u16,
+            200,
             "WrongBaseToken",
             "app_token 错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254004,
-            200u16,
+            200,
             "WrongTableId",
             "table_id 错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254005,
-            200u16,
+            200,
             "WrongViewId",
             "view_id 错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254006,
-            200u16,
+            200,
             "WrongRecordId",
             "检查 record_id",
         ),
-        ::feishu_runtime::ErrorCodeInfo::new(1254007, 200u16, "EmptyValue", "空值"),
-        ::feishu_runtime::ErrorCodeInfo::new(1254008, 200u16, "EmptyView", "空视图"),
+        ::feishu_runtime::ErrorCodeInfo::new(1254007, 200, "EmptyValue", "空值"),
+        ::feishu_runtime::ErrorCodeInfo::new(1254008, 200, "EmptyView", "空视图"),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254009,
-            200u16,
+            200,
             "WrongFieldId",
             "字段 id 错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254010,
-            200u16,
+            200,
             "ReqConvError",
             "请求错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254015,
-            400u16,
+            400,
             "Field types do not match.",
             "字段类型不匹配，请检查传入的记录内容是否符合对应字段类型的格式要求",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254027,
-            403u16,
+            403,
             "UploadAttachNotAllowed",
             "附件未挂载, 禁止上传",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254030,
-            200u16,
+            200,
             "TooLargeResponse",
             "响应体过大",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254036,
-            400u16,
+            400,
             "Base is copying, please try again later.",
             "多维表格副本复制中，稍后重试",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254040,
-            200u16,
+            200,
             "BaseTokenNotFound",
             "app_token 不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254041,
-            200u16,
+            200,
             "TableIdNotFound",
             "table_id 不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254042,
-            200u16,
+            200,
             "ViewIdNotFound",
             "view_id 不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254043,
-            200u16,
+            200,
             "RecordIdNotFound",
             "record_id 不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254044,
-            200u16,
+            200,
             "FieldIdNotFound",
             "field_id  不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254045,
-            200u16,
+            200,
             "FieldNameNotFound",
             "字段名字不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254060,
-            200u16,
+            200,
             "TextFieldConvFail",
             "多行文本字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254061,
-            200u16,
+            200,
             "NumberFieldConvFail",
             "数字字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254062,
-            200u16,
+            200,
             "SingleSelectFieldConvFail",
             "单选字段错误，出现这个错误的两种情况为：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254063,
-            200u16,
+            200,
             "MultiSelectFieldConvFail",
             "多选字段错误，出现这个错误的两种情况为：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254064,
-            200u16,
+            200,
             "DatetimeFieldConvFail",
             "日期字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254065,
-            200u16,
+            200,
             "CheckboxFieldConvFail",
             "复选框字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254066,
-            200u16,
+            200,
             "UserFieldConvFail",
             "人员字段有误。原因可能是：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254067,
-            200u16,
+            200,
             "LinkFieldConvFail",
             "关联字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254068,
-            200u16,
+            200,
             "URLFieldConvFail",
             "超链接字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254069,
-            200u16,
+            200,
             "AttachFieldConvFail",
             "附件字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254072,
-            200u16,
+            200,
             "InvalidPhoneNumber",
             "转换手机号码格式失败，请检查传入的手机号码格式是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254074,
-            400u16,
+            400,
             "DuplexLinkFieldConvFail",
             "参数无效，需要使用字符串数组",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254100,
-            200u16,
+            200,
             "TableExceedLimit",
             "数据表或仪表盘数量超限。每个多维表格中，数据表加仪表盘的数量最多为 100 个",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254101,
-            200u16,
+            200,
             "ViewExceedLimit",
             "视图数量超限, 限制200个",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254102,
-            200u16,
+            200,
             "FileExceedLimit",
             "文件数量超限",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254103,
-            200u16,
+            200,
             "RecordExceedLimit",
             "记录数量超限, 限制20,000条",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254104,
-            200u16,
+            200,
             "RecordAddOnceExceedLimit",
             "单次添加记录数量超限, 限制500条",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254105,
-            200u16,
+            200,
             "ColumnExceedLimit",
             "字段数量超限",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254106,
-            200u16,
+            200,
             "AttachExceedLimit",
             "附件过多",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254112,
-            200u16,
+            200,
             "TooManyRequestInSingleBase",
             "",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254130,
-            200u16,
+            200,
             "TooLargeCell",
             "格子内容过大",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254290,
-            200u16,
+            200,
             "TooManyRequest",
             "请求过快，稍后重试",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254291,
-            200u16,
+            200,
             "Write conflict",
             "同一个数据表(table) 不支持并发调用写接口，请检查是否存在并发调用写接口。写接口包括：新增、修改、删除记录；新增、修改、删除字段；修改表单；修改视图等。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254301,
-            200u16,
+            200,
             "OperationTypeError",
             "多维表格未开启高级权限或不支持开启高级权限",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254303,
-            200u16,
+            200,
             "The attachment does not belong to this base.",
             "附件无权限",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255001,
-            200u16,
+            200,
             "InternalError",
             "内部错误，请联系技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255002,
-            200u16,
+            200,
             "RpcError",
             "内部错误，请联系技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255003,
-            200u16,
+            200,
             "MarshalError",
             "序列化错误，请联系技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255004,
-            200u16,
+            200,
             "UmMarshalError",
             "反序列化错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255005,
-            200u16,
+            200,
             "ConvError",
             "内部错误，请联系技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255040,
-            504u16,
+            504,
             "Request timed out, please try again later.",
             "请求超时，请进行重试",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254607,
-            400u16,
+            400,
             "Data not ready, please try again later",
             "该报错一般是由于前置操作未执行完成，或本次操作数据太大，服务器计算超时导致。遇到该错误码时，建议等待一段时间后重试。通常有以下几种原因：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254302,
-            403u16,
+            403,
             "Permission denied.",
             "无访问权限，常由表格开启了高级权限造成。请确保当前调用身份具有高级权限或多维表格的管理权限：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254304,
-            403u16,
+            403,
             "Permission denied.",
             "权限不足。请检查多维表格是否开启了高级权限，如果开启高级权限，调用身份需要有多维表格的可管理权限。详情参考如何为应用或用户开通文档权限",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254608,
-            403u16,
+            403,
             "ReqRecommited",
             "请求重复，请检查本次请求的请求参数和上一次是否完全相同",
         ),
@@ -1071,13 +1033,7 @@ static BATCH_CREATE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::O
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 50u32,
-            per_seconds: 1u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_second(50)],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -1148,58 +1104,37 @@ impl BatchCreateAppTableRecordRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            BatchCreateAppTableRecordResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<BatchCreateAppTableRecordResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.client_token {
-            ::feishu_runtime::validate::check_pattern(
-                "client_token",
-                value,
-                "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_pattern(
+            "client_token",
+            &self.client_token,
+            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
+        )?;
         ::feishu_runtime::validate::check_items(
             "records",
-            self.body.records.len(),
-            ::std::option::Option::Some(1usize),
-            ::std::option::Option::Some(1000usize),
+            &self.body.records,
+            1..=1000,
         )?;
         let mut request = ::feishu_runtime::Request::new(&BATCH_CREATE_OPERATION);
         request.path_param("app_token", &self.app_token);
         request.path_param("table_id", &self.table_id);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.client_token {
-            request.query("client_token", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.ignore_consistency_check {
-            request.query("ignore_consistency_check", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
+        request.query_opt("client_token", &self.client_token);
+        request.query_opt("ignore_consistency_check", &self.ignore_consistency_check);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `bitable.v1.app_table_record.batch_create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateAppTableRecordRequestBody {
     /// 要新增的记录列表（每条记录需设置 fields）
@@ -1208,14 +1143,8 @@ pub struct BatchCreateAppTableRecordRequestBody {
     pub records: ::std::vec::Vec<crate::bitable::v1::AppTableRecord>,
 }
 /// The response `data` of `bitable.v1.app_table_record.batch_create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateAppTableRecordResponse {
     /// 新增的记录列表
@@ -1232,14 +1161,8 @@ pub struct BatchCreateAppTableRecordResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum BatchCreateAppTableRecordErrorCode {
     /// `1254000` (HTTP 200): WrongRequestJson
@@ -1539,339 +1462,334 @@ impl ::feishu_runtime::ErrorCode for BatchCreateAppTableRecordErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1254000,
-            200u16,
+            200,
             "WrongRequestJson",
             "请求体错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254001,
-            200u16,
+            200,
             "WrongRequestBody",
             "请求体错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254002,
-            200u16,
+            200,
             "Fail",
             "导致报 1254002 错误码的场景较多，请参考以下建议排查：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254003,
-            200u16,
+            200,
             "WrongBaseToken",
             "app_token 错误。app_token 是多维表格 App 的唯一标识。不同形态的多维表格，其 `app_token` 的获取方式不同：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254004,
-            200u16,
+            200,
             "WrongTableId",
             "table_id 错误。table_id 是多维表格数据表的唯一标识。获取方式：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254005,
-            200u16,
+            200,
             "WrongViewId",
             "view_id 错误。view_id 是多维表格中视图的唯一标识。获取方式：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254006,
-            200u16,
+            200,
             "WrongRecordId",
             "record_id 错误。record_id 是数据表中一条记录的唯一标识。通过查询记录接口获取",
         ),
-        ::feishu_runtime::ErrorCodeInfo::new(1254007, 200u16, "EmptyValue", "空值"),
-        ::feishu_runtime::ErrorCodeInfo::new(1254008, 200u16, "EmptyView", "空视图"),
+        ::feishu_runtime::ErrorCodeInfo::new(1254007, 200, "EmptyValue", "空值"),
+        ::feishu_runtime::ErrorCodeInfo::new(1254008, 200, "EmptyView", "空视图"),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254009,
-            200u16,
+            200,
             "WrongFieldId",
             "field_id 错误。field_id 是数据表中一个字段的唯一标识。通过列出字段接口获取",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254010,
-            200u16,
+            200,
             "ReqConvError",
             "请求错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254015,
-            400u16,
+            400,
             "Field types do not match.",
             "字段类型不匹配，请检查传入的记录内容是否符合对应字段类型的格式要求",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254027,
-            403u16,
+            403,
             "UploadAttachNotAllowed",
             "附件未挂载, 禁止上传",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254030,
-            200u16,
+            200,
             "TooLargeResponse",
             "响应体过大",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254036,
-            400u16,
+            400,
             "Base is copying, please try again later.",
             "复制多维表格为异步操作，该错误码表示当前多维表格仍在复制中，在复制期间无法操作当前多维表格。需要等待复制完成后再操作",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254037,
-            400u16,
+            400,
             "Invalid client token, make sure that it complies with the specification.",
             "幂等键格式错误，需要传入 uuidv4 格式",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254040,
-            200u16,
+            200,
             "BaseTokenNotFound",
             "app_token 不存在。不同形态的多维表格，其 `app_token` 的获取方式不同：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254041,
-            200u16,
+            200,
             "TableIdNotFound",
             "table_id 不存在。获取方式：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254042,
-            200u16,
+            200,
             "ViewIdNotFound",
             "view_id 不存在。获取方式：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254043,
-            200u16,
+            200,
             "RecordIdNotFound",
             "record_id 不存在。record_id 是数据表中一条记录的唯一标识。请通过查询记录接口获取",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254044,
-            200u16,
+            200,
             "FieldIdNotFound",
             "field_id 不存在。field_id 是数据表中一个字段的唯一标识。通过列出字段接口获取",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254045,
-            200u16,
+            200,
             "FieldNameNotFound",
             "字段名称不存在。请检查：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254060,
-            200u16,
+            200,
             "TextFieldConvFail",
             "多行文本字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254061,
-            200u16,
+            200,
             "NumberFieldConvFail",
             "数字字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254062,
-            200u16,
+            200,
             "SingleSelectFieldConvFail",
             "单选字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254063,
-            200u16,
+            200,
             "MultiSelectFieldConvFail",
             "多选字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254064,
-            200u16,
+            200,
             "DatetimeFieldConvFail",
             "日期字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254065,
-            200u16,
+            200,
             "CheckboxFieldConvFail",
             "复选框字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254066,
-            200u16,
+            200,
             "UserFieldConvFail",
             "人员字段有误。原因可能是：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254067,
-            200u16,
+            200,
             "LinkFieldConvFail",
             "关联字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254068,
-            200u16,
+            200,
             "URLFieldConvFail",
             "超链接字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254069,
-            200u16,
+            200,
             "AttachFieldConvFail",
             "附件字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254072,
-            200u16,
+            200,
             "Failed to convert phone field, please make sure it is correct.",
             "电话字段错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254074,
-            400u16,
+            400,
             "DuplexLinkFieldConvFail",
             "参数无效，需要使用字符串数组",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254100,
-            200u16,
+            200,
             "TableExceedLimit",
             "数据表或仪表盘数量超限。每个多维表格中，数据表加仪表盘的数量最多为 100 个",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254101,
-            200u16,
+            200,
             "ViewExceedLimit",
             "视图数量超限, 限制200个",
         ),
-        ::feishu_runtime::ErrorCodeInfo::new(
-            1254102,
-            200u16,
-            "FileExceedLimit",
-            "超限",
-        ),
+        ::feishu_runtime::ErrorCodeInfo::new(1254102, 200, "FileExceedLimit", "超限"),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254103,
-            200u16,
+            200,
             "RecordExceedLimit",
             "记录数量超限, 限制20,000条",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254104,
-            200u16,
+            200,
             "RecordAddOnceExceedLimit",
             "单次添加记录数量超限, 单次调用最多更新 1,000 条记录",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254105,
-            200u16,
+            200,
             "ColumnExceedLimit",
             "字段数量超限",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254106,
-            200u16,
+            200,
             "AttachExceedLimit",
             "附件过多",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254130,
-            200u16,
+            200,
             "TooLargeCell",
             "格子内容过大",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254290,
-            200u16,
+            200,
             "TooManyRequest",
             "请求过快，稍后重试",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254291,
-            200u16,
+            200,
             "Write conflict",
             "在同一个数据表中，并发调用了读写接口或请求过快，出现冲突。请参考以下建议解决：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254301,
-            200u16,
+            200,
             "OperationTypeError",
             "多维表格未开启高级权限或不支持开启高级权限",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254303,
-            200u16,
+            200,
             "AttachPermNotAllow",
             "没有写入附件至多维表格的权限。要在多维表格中写入附件，你需先调用上传素材接口，将附件上传到当前多维表格中，再新增记录",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255001,
-            200u16,
+            200,
             "InternalError",
             "内部错误，请联系技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255002,
-            200u16,
+            200,
             "RpcError",
             "内部错误，请联系技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255003,
-            200u16,
+            200,
             "MarshalError",
             "序列化错误，请联系技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255004,
-            200u16,
+            200,
             "UmMarshalError",
             "反序列化错误",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255005,
-            200u16,
+            200,
             "ConvError",
             "内部错误，请联系技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255006,
-            400u16,
+            400,
             "Client token conflict, please generate a new client token and try again.",
             "幂等键冲突，需要重新随机生成一个幂等键",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1255040,
-            504u16,
+            504,
             "请求超时",
             "进行重试",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254607,
-            400u16,
+            400,
             "Data not ready, please try again later",
             "该报错一般是由于前置操作未执行完成，或本次操作数据太大，服务器计算超时导致。遇到该错误码时，建议等待一段时间后重试。通常有以下几种原因：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254302,
-            403u16,
+            403,
             "Permission denied.",
             "调用身份缺少多维表格的高级权限。你需给予调用身份数据表的 可管理 权限或多维表格的 可管理 等权限，再重新调用。具体步骤如下所示：",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254304,
-            403u16,
+            403,
             "Permission denied.",
             "权限不足。请检查多维表格是否开启了高级权限，如果开启高级权限，调用身份需要有多维表格的可管理权限",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254306,
-            403u16,
+            403,
             "The tenant or base owner is subject to base plan limits.",
             "联系租户管理员申请权益",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1254608,
-            403u16,
+            403,
             "Same API requests are submitted repeatedly.",
             "基于同一个多维表格版本重复提交了更新请求（传入了相同的 client_token），常见于并发或时间间隔极短的请求，例如并发将一个视图的信息更新为相同的内容。建议稍后重试",
         ),

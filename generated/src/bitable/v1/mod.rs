@@ -27,13 +27,8 @@ impl<'a> BitableV1<'a> {
 /// Which user ID the request and response use.
 ///
 /// Spec type `bitable_user_id_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum BitableUserIdType {
     /// 标识一个用户在某个应用中的身份
@@ -106,14 +101,8 @@ impl<'de> ::serde::Deserialize<'de> for BitableUserIdType {
 /// A person (record creator or last editor).
 ///
 /// Spec type `person`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Person {
     /// 用户 ID，ID 类型与 user_id_type 所指定的类型一致
@@ -140,14 +129,8 @@ pub struct Person {
 /// One record of a Bitable table. To send one, start from `AppTableRecord::default()` and set `fields`.
 ///
 /// Spec type `app_table_record`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AppTableRecord {
     /// 记录的数据：字段名到字段值（值的 JSON 结构由字段类型决定）

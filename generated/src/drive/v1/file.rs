@@ -125,32 +125,21 @@ impl DownloadFileRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::feishu_runtime::Download,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<::feishu_runtime::Download> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send_download(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.range {
-            ::feishu_runtime::validate::check_pattern(
-                "Range",
-                value,
-                "^bytes=[0-9]*-[0-9]*$",
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_pattern(
+            "Range",
+            &self.range,
+            "^bytes=[0-9]*-[0-9]*$",
+        )?;
         let mut request = ::feishu_runtime::Request::new(&DOWNLOAD_OPERATION);
         request.path_param("file_token", &self.file_token);
-        if let ::std::option::Option::Some(value) = &self.range {
-            request.header("Range", value);
-        }
+        request.header_opt("Range", &self.range);
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }

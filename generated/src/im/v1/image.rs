@@ -160,16 +160,8 @@ static CREATE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
     path: "/open-apis/im/v1/images",
     token_types: &[::feishu_runtime::TokenType::Tenant],
     rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 1000u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-        ::feishu_runtime::RateLimit {
-            requests: 50u32,
-            per_seconds: 1u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
+        ::feishu_runtime::RateLimit::per_minute(1000),
+        ::feishu_runtime::RateLimit::per_second(50),
     ],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
@@ -199,21 +191,14 @@ impl CreateImageRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<CreateImageResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<CreateImageResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        let value = &self.image;
-        ::feishu_runtime::validate::check_file_size("image", value, 10485760u64)?;
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_file_size("image", &self.image, 10485760)?;
         let mut request = ::feishu_runtime::Request::new(&CREATE_OPERATION);
         request.options(self.options);
         let mut form = ::feishu_runtime::multipart::Form::new();
@@ -226,14 +211,8 @@ impl CreateImageRequest {
     }
 }
 /// The response `data` of `im.v1.image.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateImageResponse {
     /// 图片的 Key
@@ -250,14 +229,8 @@ pub struct CreateImageResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum CreateImageErrorCode {
     /// `232096` (HTTP 400): Meta writing has stopped, please try again later.
@@ -317,61 +290,61 @@ impl ::feishu_runtime::ErrorCode for CreateImageErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             232096,
-            400u16,
+            400,
             "Meta writing has stopped, please try again later.",
             "应用信息被停写，请稍后再试。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234001,
-            400u16,
+            400,
             "Invalid request param.",
             "请求参数无效，请根据接口文档描述检查请求参数是否正确。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234002,
-            401u16,
+            401,
             "Unauthorized.",
             "接口鉴权失败，请咨询技术支持。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234006,
-            400u16,
+            400,
             "The file size exceed the max value.",
             "资源大小超出限制。文件不超过 30 MB，图片不超过 10 MB。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234007,
-            400u16,
+            400,
             "App does not enable bot feature.",
             "应用没有启用机器人能力。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234010,
-            400u16,
+            400,
             "File's size can't be 0.",
             "请勿上传大小为 0 的文件。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234011,
-            400u16,
+            400,
             "Can't regonnize the image format.",
             "不支持的图片格式。目前仅支持上传 JPG、JPEG、PNG、WEBP、GIF、BMP、ICO、TIFF、HEIC 格式的图片。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234039,
-            400u16,
+            400,
             "Image resolution exceeds limit.",
             "分辨率超出限制。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234041,
-            400u16,
+            400,
             "Tenant master key has been deleted, please contact the tenant administrator.",
             "租户加密密钥被删除，请联系租户管理员。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234042,
-            400u16,
+            400,
             "Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.",
             "请求出现混部租户存储错误，如存储空间已满等，请联系租户管理员或技术支持。",
         ),
@@ -389,16 +362,8 @@ static GET_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation 
     path: "/open-apis/im/v1/images/:image_key",
     token_types: &[::feishu_runtime::TokenType::Tenant],
     rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 1000u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-        ::feishu_runtime::RateLimit {
-            requests: 50u32,
-            per_seconds: 1u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
+        ::feishu_runtime::RateLimit::per_minute(1000),
+        ::feishu_runtime::RateLimit::per_second(50),
     ],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
@@ -429,20 +394,13 @@ impl GetImageRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::feishu_runtime::Download,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<::feishu_runtime::Download> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send_download(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&GET_OPERATION);
         request.path_param("image_key", &self.image_key);
         request.options(self.options);
@@ -457,14 +415,8 @@ impl GetImageRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum GetImageErrorCode {
     /// `234001` (HTTP 400): Invalid request param.
@@ -509,43 +461,43 @@ impl ::feishu_runtime::ErrorCode for GetImageErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             234001,
-            400u16,
+            400,
             "Invalid request param.",
             "请求参数无效，请根据接口文档描述检查请求参数是否正确。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234002,
-            401u16,
+            401,
             "Unauthorized.",
             "接口鉴权失败，请咨询技术支持。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234005,
-            400u16,
+            400,
             "Image has been deleted",
             "资源不存在。请检查传入的资源信息是否正确。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234007,
-            400u16,
+            400,
             "App does not enable bot feature.",
             "应用没有启用机器人能力。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234008,
-            400u16,
+            400,
             "The app is not the resource sender",
             "当前应用不是资源的所有者，无法进行操作。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234041,
-            400u16,
+            400,
             "Tenant master key has been deleted, please contact the tenant administrator.",
             "租户加密密钥被删除，被加密的数据无法操作，请联系租户管理员。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234042,
-            400u16,
+            400,
             "Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.",
             "租户的自定义存储发生错误，如存储空间已满等。",
         ),

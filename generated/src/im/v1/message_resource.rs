@@ -104,16 +104,8 @@ static GET_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation 
     path: "/open-apis/im/v1/messages/:message_id/resources/:file_key",
     token_types: &[::feishu_runtime::TokenType::Tenant],
     rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 1000u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-        ::feishu_runtime::RateLimit {
-            requests: 50u32,
-            per_seconds: 1u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
+        ::feishu_runtime::RateLimit::per_minute(1000),
+        ::feishu_runtime::RateLimit::per_second(50),
     ],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
@@ -146,20 +138,13 @@ impl GetMessageResourceRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::feishu_runtime::Download,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<::feishu_runtime::Download> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send_download(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&GET_OPERATION);
         request.path_param("message_id", &self.message_id);
         request.path_param("file_key", &self.file_key);
@@ -176,14 +161,8 @@ impl GetMessageResourceRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum GetMessageResourceErrorCode {
     /// `230110` (HTTP 400): Action unavailable as the message has been deleted.
@@ -258,79 +237,79 @@ impl ::feishu_runtime::ErrorCode for GetMessageResourceErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             230110,
-            400u16,
+            400,
             "Action unavailable as the message has been deleted.",
             "消息已删除，无法执行操作。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234001,
-            400u16,
+            400,
             "Invalid request param.",
             "请求参数无效。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234002,
-            401u16,
+            401,
             "Unauthorized.",
             "鉴权失败，请咨询技术支持。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234003,
-            400u16,
+            400,
             "File not in message.",
             "该资源不属于当前消息。请检查消息 ID 和资源 Key，两者必须相匹配。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234004,
-            400u16,
+            400,
             "App not in chat.",
             "应用不在消息所在的群组中。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234009,
-            400u16,
+            400,
             "Lack of necessary permissions.",
             "暂不支持在外部群中进行本操作。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234019,
-            400u16,
+            400,
             "scope CheckAppTenant fail.",
             "未获取到应用的权限信息，请重试。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234037,
-            400u16,
+            400,
             "Downloaded file size exceeds limit.",
             "下载的资源大小不允许超过 100 MB。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234038,
-            400u16,
+            400,
             "Do not allow downloading of message resources in restricted mode.",
             "不能下载保密消息中的资源文件。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234040,
-            400u16,
+            400,
             "The message is invisible to the operator.",
             "该消息对当前操作者不可见。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234041,
-            400u16,
+            400,
             "Tenant master key has been deleted, please contact the tenant administrator.",
             "租户加密密钥被删除，无法操作加密数据。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234042,
-            400u16,
+            400,
             "Hybrid deployment tenant storage error, such as full storage space, please contact tenant administrator.",
             "请求出现混部租户存储错误。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             234043,
-            400u16,
+            400,
             "Unsupported message type.",
             "不支持的消息类型，如合并转发消息、消息卡片。",
         ),

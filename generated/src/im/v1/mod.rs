@@ -37,13 +37,8 @@ impl<'a> ImV1<'a> {
 /// What an uploaded image is for.
 ///
 /// Spec type `image_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ImageType {
     /// 用于发送消息
@@ -113,13 +108,8 @@ impl<'de> ::serde::Deserialize<'de> for ImageType {
 /// The kind of message resource.
 ///
 /// Spec type `message_resource_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MessageResourceType {
     /// 对应消息中的图片或富文本消息中的图片。

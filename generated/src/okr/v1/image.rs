@@ -98,13 +98,7 @@ static UPLOAD_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 100u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(100)],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -134,19 +128,13 @@ impl UploadImageRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<UploadImageResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<UploadImageResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&UPLOAD_OPERATION);
         request.options(self.options);
         let mut form = ::feishu_runtime::multipart::Form::new();
@@ -161,14 +149,8 @@ impl UploadImageRequest {
     }
 }
 /// The response `data` of `okr.v1.image.upload`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadImageResponse {
     /// 图片token
@@ -190,14 +172,8 @@ pub struct UploadImageResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum UploadImageErrorCode {
     /// `1009999` (HTTP 500): internal server error
@@ -237,37 +213,37 @@ impl ::feishu_runtime::ErrorCode for UploadImageErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
-            500u16,
+            500,
             "internal server error",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1009998,
-            500u16,
+            500,
             "system exception",
             "系统异常，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
-            400u16,
+            400,
             "invalid parameters",
             "无效的参数，请对照文档检查输入的参数",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
-            400u16,
+            400,
             "no permission",
             "您无权访问该接口，请确认您的登录凭证",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001003,
-            400u16,
+            400,
             "user not found",
             "用户不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001004,
-            400u16,
+            400,
             "okr data not found",
             "对应ID的数据不存在",
         ),

@@ -67,14 +67,8 @@ impl<'a> OkrV1<'a> {
 /// What a progress record (or its image) belongs to.
 ///
 /// Spec type `okr_target_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum OkrTargetType {
     /// okr的O
@@ -132,14 +126,8 @@ impl<'de> ::serde::Deserialize<'de> for OkrTargetType {
 /// A user's OKR for one period.
 ///
 /// Spec type `okr_batch`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrBatch {
     /// OKR ID
@@ -178,14 +166,8 @@ pub struct OkrBatch {
 /// One objective of an OKR.
 ///
 /// Spec type `okr_objective`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrObjective {
     /// Objective ID
@@ -280,14 +262,8 @@ pub struct OkrObjective {
 /// One key result of an objective.
 ///
 /// Spec type `okr_objective_kr`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrObjectiveKr {
     /// Key Result ID
@@ -370,14 +346,8 @@ pub struct OkrObjectiveKr {
 /// Progress of an objective or key result.
 ///
 /// Spec type `okr_objective_progress_rate`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrObjectiveProgressRate {
     /// Objective 进度百分比 \>= 0
@@ -394,14 +364,8 @@ pub struct OkrObjectiveProgressRate {
 /// A progress record, by ID.
 ///
 /// Spec type `progress_record_simplify`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProgressRecordSimplify {
     /// OKR 进展记录ID
@@ -415,14 +379,8 @@ pub struct ProgressRecordSimplify {
 /// An objective on the other side of an alignment.
 ///
 /// Spec type `okr_objective_aligned_objective`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrObjectiveAlignedObjective {
     /// Objective的ID
@@ -444,14 +402,8 @@ pub struct OkrObjectiveAlignedObjective {
 /// A user referred to by an objective (owner or mention).
 ///
 /// Spec type `okr_objective_aligned_objective_owner`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrObjectiveAlignedObjectiveOwner {
     /// 用户的 open_id
@@ -471,14 +423,8 @@ pub struct OkrObjectiveAlignedObjectiveOwner {
 /// What the caller may see of an OKR or objective.
 ///
 /// Spec type `okr_permission`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum OkrPermission {
     /// 此时OKR只返回id
@@ -540,14 +486,8 @@ impl<'de> ::serde::Deserialize<'de> for OkrPermission {
 /// Review state of an OKR.
 ///
 /// Spec type `okr_confirm_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum OkrConfirmStatus {
     /// 初始状态
@@ -623,13 +563,8 @@ impl<'de> ::serde::Deserialize<'de> for OkrConfirmStatus {
 /// Progress state. The platform sends these numbers as JSON strings.
 ///
 /// Spec type `okr_progress_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum OkrProgressStatus {
     /// 暂无
@@ -707,13 +642,8 @@ impl<'de> ::serde::Deserialize<'de> for OkrProgressStatus {
 /// Language of the returned OKR text (e.g. @-mentioned names).
 ///
 /// Spec type `okr_lang`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum OkrLang {
     /// 中文
@@ -783,14 +713,8 @@ impl<'de> ::serde::Deserialize<'de> for OkrLang {
 /// An OKR period.
 ///
 /// Spec type `period`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Period {
     /// id
@@ -832,14 +756,8 @@ pub struct Period {
 /// State of a period as listed.
 ///
 /// Spec type `period_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum PeriodStatus {
     /// 正常状态
@@ -909,14 +827,8 @@ impl<'de> ::serde::Deserialize<'de> for PeriodStatus {
 /// The display state period.patch sets and returns.
 ///
 /// Spec type `period_display_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum PeriodDisplayStatus {
     /// 正常状态
@@ -980,14 +892,8 @@ impl<'de> ::serde::Deserialize<'de> for PeriodDisplayStatus {
 /// A rule the tenant's OKR periods follow.
 ///
 /// Spec type `period_rule`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PeriodRule {
     /// 周期规则ID
@@ -1020,13 +926,8 @@ pub struct PeriodRule {
 /// Length class of a period rule.
 ///
 /// Spec type `period_rule_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum PeriodRuleType {
     /// 年度周期
@@ -1096,14 +997,8 @@ impl<'de> ::serde::Deserialize<'de> for PeriodRuleType {
 /// One user's OKR reviews.
 ///
 /// Spec type `okr_review`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrReview {
     /// 复盘的用户
@@ -1122,14 +1017,8 @@ pub struct OkrReview {
 /// Review documents of one period.
 ///
 /// Spec type `okr_review_period`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrReviewPeriod {
     /// 周期ID
@@ -1154,14 +1043,8 @@ pub struct OkrReviewPeriod {
 /// A review document or progress report.
 ///
 /// Spec type `okr_review_period_url`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OkrReviewPeriodUrl {
     /// 文档链接
@@ -1182,14 +1065,8 @@ pub struct OkrReviewPeriodUrl {
 /// A progress record.
 ///
 /// Spec type `progress_record`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProgressRecord {
     /// OKR 进展ID
@@ -1216,14 +1093,8 @@ pub struct ProgressRecord {
 /// Progress as a percentage and a state.
 ///
 /// Spec type `progress_rate_new`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProgressRateNew {
     /// 进展百分比，保留两位小数
@@ -1244,14 +1115,8 @@ pub struct ProgressRateNew {
 /// Progress state (a JSON integer).
 ///
 /// Spec type `progress_rate_new_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ProgressRateNewStatus {
     /// 暂无
@@ -1321,14 +1186,8 @@ impl<'de> ::serde::Deserialize<'de> for ProgressRateNewStatus {
 /// Rich text, one block per line.
 ///
 /// Spec type `content_block`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentBlock {
     /// 文档结构是按行排列的，每行内容是一个 Block
@@ -1342,14 +1201,8 @@ pub struct ContentBlock {
 /// One line of rich text, a paragraph or a gallery.
 ///
 /// Spec type `content_block_element`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentBlockElement {
     /// 文档元素类型
@@ -1371,13 +1224,8 @@ pub struct ContentBlockElement {
 /// Kind of a rich-text block.
 ///
 /// Spec type `content_block_element_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ContentBlockElementType {
     /// 文本段落
@@ -1447,14 +1295,8 @@ impl<'de> ::serde::Deserialize<'de> for ContentBlockElementType {
 /// A paragraph.
 ///
 /// Spec type `content_paragraph`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentParagraph {
     /// 段落样式
@@ -1471,14 +1313,8 @@ pub struct ContentParagraph {
 /// Paragraph style.
 ///
 /// Spec type `content_paragraph_style`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentParagraphStyle {
     /// 有序列表/无序列表/任务列表
@@ -1490,14 +1326,8 @@ pub struct ContentParagraphStyle {
 /// List formatting of a paragraph.
 ///
 /// Spec type `content_list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentList {
     /// 列表类型
@@ -1526,13 +1356,8 @@ pub struct ContentList {
 /// Kind of list.
 ///
 /// Spec type `content_list_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ContentListType {
     /// 有序列表
@@ -1626,14 +1451,8 @@ impl<'de> ::serde::Deserialize<'de> for ContentListType {
 /// One element of a paragraph (text, a document link or a mention).
 ///
 /// Spec type `content_paragraph_element`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentParagraphElement {
     /// 元素类型
@@ -1664,13 +1483,8 @@ pub struct ContentParagraphElement {
 /// Kind of a paragraph element.
 ///
 /// Spec type `content_paragraph_element_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ContentParagraphElementType {
     /// 文本型元素
@@ -1748,14 +1562,8 @@ impl<'de> ::serde::Deserialize<'de> for ContentParagraphElementType {
 /// A run of text with one style.
 ///
 /// Spec type `content_text_run`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentTextRun {
     /// 具体的文本内容
@@ -1772,14 +1580,8 @@ pub struct ContentTextRun {
 /// Text style.
 ///
 /// Spec type `content_text_style`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentTextStyle {
     /// 是否加粗
@@ -1815,14 +1617,8 @@ pub struct ContentTextStyle {
 /// An RGBA colour.
 ///
 /// Spec type `content_color`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentColor {
     /// 红 取值范围\[0,255\]
@@ -1855,14 +1651,8 @@ pub struct ContentColor {
 /// A hyperlink.
 ///
 /// Spec type `content_link`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentLink {
     /// 链接地址
@@ -1877,14 +1667,8 @@ pub struct ContentLink {
 /// A link to a Feishu document.
 ///
 /// Spec type `content_docs_link`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentDocsLink {
     /// 飞书云文档链接地址
@@ -1904,14 +1688,8 @@ pub struct ContentDocsLink {
 /// An @-mentioned user.
 ///
 /// Spec type `content_person`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentPerson {
     /// 员工的OpenID
@@ -1935,14 +1713,8 @@ pub struct ContentPerson {
 /// A row of images.
 ///
 /// Spec type `content_gallery`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentGallery {
     /// 图片元素
@@ -1959,14 +1731,8 @@ pub struct ContentGallery {
 /// One image, by the token and URL image.upload returned.
 ///
 /// Spec type `content_image_item`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentImageItem {
     /// 图片 token，通过上传图片接口获取

@@ -76,12 +76,7 @@ impl<'a> OkrResource<'a> {
             client: ::std::clone::Clone::clone(self.client.core()),
             options: ::std::default::Default::default(),
             user_id_type: ::std::option::Option::None,
-            okr_ids: ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(okr_ids),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            okr_ids: ::feishu_runtime::into_list(okr_ids),
             lang: ::std::option::Option::None,
         }
     }
@@ -95,13 +90,7 @@ static BATCH_GET_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Oper
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 100u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(100)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -151,48 +140,25 @@ impl BatchGetOkrRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<BatchGetOkrResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<BatchGetOkrResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        ::feishu_runtime::validate::check_items(
-            "okr_ids",
-            self.okr_ids.len(),
-            ::std::option::Option::None,
-            ::std::option::Option::Some(10usize),
-        )?;
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_items("okr_ids", &self.okr_ids, ..=10)?;
         let mut request = ::feishu_runtime::Request::new(&BATCH_GET_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
-        for value in &self.okr_ids {
-            request.query("okr_ids", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.lang {
-            request.query("lang", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
+        request.query_each("okr_ids", &self.okr_ids);
+        request.query_opt("lang", &self.lang);
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v1.okr.batch_get`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchGetOkrResponse {
     /// OKR 列表
@@ -207,14 +173,8 @@ pub struct BatchGetOkrResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum BatchGetOkrErrorCode {
     /// `1009999` (HTTP 500): Unknown error. Please contact Feishu Assistant or your customer success manager.
@@ -254,37 +214,37 @@ impl ::feishu_runtime::ErrorCode for BatchGetOkrErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
-            500u16,
+            500,
             "Unknown error. Please contact Feishu Assistant or your customer success manager.",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1009998,
-            500u16,
+            500,
             "system exception",
             "系统异常",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
-            400u16,
+            400,
             "Invalid parameters. Please check document and modify accordingly.",
             "无效的参数，请对照文档检查输入的参数",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
-            400u16,
+            400,
             "No permission.",
             "您无权访问该接口，请确认您的登录凭证",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001003,
-            400u16,
+            400,
             "User not found.",
             "用户不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001004,
-            400u16,
+            400,
             "OKR data not found.",
             "对应ID的数据不存在",
         ),

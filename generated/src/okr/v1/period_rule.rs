@@ -64,13 +64,7 @@ static LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation
     method: ::feishu_runtime::HttpMethod::Get,
     path: "/open-apis/okr/v1/period_rules",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 100u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(100)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -97,33 +91,21 @@ impl ListPeriodRuleRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<ListPeriodRuleResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<ListPeriodRuleResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v1.period_rule.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListPeriodRuleResponse {
     /// 周期规则列表
@@ -138,14 +120,8 @@ pub struct ListPeriodRuleResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ListPeriodRuleErrorCode {
     /// `1009999` (HTTP 500): Unknown error. Please contact Feishu Assistant or your customer success manager.
@@ -185,37 +161,37 @@ impl ::feishu_runtime::ErrorCode for ListPeriodRuleErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
-            500u16,
+            500,
             "Unknown error. Please contact Feishu Assistant or your customer success manager.",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
-            400u16,
+            400,
             "Invalid parameters. Please check document and modify accordingly.",
             "无效的参数，请对照文档检查输入的参数",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
-            403u16,
+            403,
             "No permission.",
             "您无权访问该接口，请确认您的登录凭证",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001003,
-            400u16,
+            400,
             "User not found.",
             "用户不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001004,
-            400u16,
+            400,
             "OKR data not found.",
             "对应ID的数据不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1000403,
-            403u16,
+            403,
             "OpenAPI is unavailable in current edition (Standard edition). Please update to Business edition.",
             "您目前的套餐无法使用开放平台接口功能，请升级至OKR企业版",
         ),

@@ -305,13 +305,7 @@ static CREATE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 100u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(100)],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -392,53 +386,38 @@ impl CreateProgressRecordRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::okr::v1::ProgressRecord,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<crate::okr::v1::ProgressRecord> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        let value = &self.body.source_url;
-        ::feishu_runtime::validate::check_pattern("source_url", value, "^https?://.*$")?;
-        if let ::std::option::Option::Some(value) = &self.body.source_url_pc {
-            ::feishu_runtime::validate::check_pattern(
-                "source_url_pc",
-                value,
-                "^https?://.*$",
-            )?;
-        }
-        if let ::std::option::Option::Some(value) = &self.body.source_url_mobile {
-            ::feishu_runtime::validate::check_pattern(
-                "source_url_mobile",
-                value,
-                "^https?://.*$",
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_pattern(
+            "source_url",
+            &self.body.source_url,
+            "^https?://.*$",
+        )?;
+        ::feishu_runtime::validate::check_pattern(
+            "source_url_pc",
+            &self.body.source_url_pc,
+            "^https?://.*$",
+        )?;
+        ::feishu_runtime::validate::check_pattern(
+            "source_url_mobile",
+            &self.body.source_url_mobile,
+            "^https?://.*$",
+        )?;
         let mut request = ::feishu_runtime::Request::new(&CREATE_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v1.progress_record.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateProgressRecordRequestBody {
     /// 进展来源
@@ -486,14 +465,8 @@ pub struct CreateProgressRecordRequestBody {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum CreateProgressRecordErrorCode {
     /// `1009999` (HTTP 500): internal server error
@@ -533,37 +506,37 @@ impl ::feishu_runtime::ErrorCode for CreateProgressRecordErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
-            500u16,
+            500,
             "internal server error",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1009998,
-            500u16,
+            500,
             "system exception",
             "系统异常，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
-            400u16,
+            400,
             "invalid parameters",
             "无效的参数，请对照文档检查输入的参数",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
-            400u16,
+            400,
             "no permission",
             "您无权访问该接口，请确认您的登录凭证",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001003,
-            400u16,
+            400,
             "user not found",
             "用户不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001004,
-            400u16,
+            400,
             "okr data not found",
             "对应ID的数据不存在",
         ),
@@ -583,13 +556,7 @@ static DELETE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 100u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(100)],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -617,19 +584,13 @@ impl DeleteProgressRecordRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<::feishu_runtime::Empty, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<::feishu_runtime::Empty> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&DELETE_OPERATION);
         request.path_param("progress_id", &self.progress_id);
         request.options(self.options);
@@ -644,14 +605,8 @@ impl DeleteProgressRecordRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum DeleteProgressRecordErrorCode {
     /// `1009999` (HTTP 500): internal server error
@@ -691,37 +646,37 @@ impl ::feishu_runtime::ErrorCode for DeleteProgressRecordErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
-            500u16,
+            500,
             "internal server error",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1009998,
-            500u16,
+            500,
             "system exception",
             "系统异常，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
-            400u16,
+            400,
             "invalid parameters",
             "无效的参数，请对照文档检查输入的参数",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
-            400u16,
+            400,
             "no permission",
             "您无权访问该接口，请确认您的登录凭证",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001003,
-            400u16,
+            400,
             "user not found",
             "用户不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001004,
-            400u16,
+            400,
             "okr data not found",
             "对应ID的数据不存在",
         ),
@@ -741,13 +696,7 @@ static GET_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation 
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 100u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(100)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -789,25 +738,16 @@ impl GetProgressRecordRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::okr::v1::ProgressRecord,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<crate::okr::v1::ProgressRecord> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&GET_OPERATION);
         request.path_param("progress_id", &self.progress_id);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
@@ -820,14 +760,8 @@ impl GetProgressRecordRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum GetProgressRecordErrorCode {
     /// `1009999` (HTTP 500): internal server error
@@ -867,37 +801,37 @@ impl ::feishu_runtime::ErrorCode for GetProgressRecordErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
-            500u16,
+            500,
             "internal server error",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1009998,
-            500u16,
+            500,
             "system exception",
             "系统异常，稍后重试。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
-            400u16,
+            400,
             "invalid parameters",
             "无效的参数，请对照文档检查输入的参数(如参数类型不匹配、参数值超出限制)",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
-            400u16,
+            400,
             "no permission",
             "您无权访问该数据，请确认当前用户身份是否有对应数据权限。",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001003,
-            400u16,
+            400,
             "user not found",
             "用户不存在，请检查传入的用户 ID 是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001004,
-            400u16,
+            400,
             "okr data not found",
             "对应ID的数据不存在，请检查传入的 OKR 进展记录 ID（progress_id）是否正确",
         ),
@@ -917,13 +851,7 @@ static UPDATE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 100u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(100)],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -977,38 +905,24 @@ impl UpdateProgressRecordRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::okr::v1::ProgressRecord,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<crate::okr::v1::ProgressRecord> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&UPDATE_OPERATION);
         request.path_param("progress_id", &self.progress_id);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v1.progress_record.update`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateProgressRecordRequestBody {
     /// 进展详情 富文本格式
@@ -1025,14 +939,8 @@ pub struct UpdateProgressRecordRequestBody {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum UpdateProgressRecordErrorCode {
     /// `1009999` (HTTP 500): internal server error
@@ -1072,37 +980,37 @@ impl ::feishu_runtime::ErrorCode for UpdateProgressRecordErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
-            500u16,
+            500,
             "internal server error",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1009998,
-            500u16,
+            500,
             "system exception",
             "系统异常，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
-            400u16,
+            400,
             "invalid parameters",
             "无效的参数，请对照文档检查输入的参数",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
-            400u16,
+            400,
             "no permission",
             "您无权访问该接口，请确认您的登录凭证",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001003,
-            400u16,
+            400,
             "user not found",
             "用户不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001004,
-            400u16,
+            400,
             "okr data not found",
             "对应ID的数据不存在",
         ),

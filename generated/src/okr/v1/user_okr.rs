@@ -104,13 +104,7 @@ static LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 100u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(100)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -161,12 +155,7 @@ impl ListUserOkrRequest {
         >,
     ) -> Self {
         self.period_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -185,67 +174,30 @@ impl ListUserOkrRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<ListUserOkrResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<ListUserOkrResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        let value = self.offset;
-        ::feishu_runtime::validate::check_range(
-            "offset",
-            ::std::convert::From::from(value),
-            ::std::option::Option::Some(0f64),
-            ::std::option::Option::None,
-        )?;
-        let value = self.limit;
-        ::feishu_runtime::validate::check_range(
-            "limit",
-            ::std::convert::From::from(value),
-            ::std::option::Option::Some(0f64),
-            ::std::option::Option::Some(10f64),
-        )?;
-        if let ::std::option::Option::Some(values) = &self.period_ids {
-            ::feishu_runtime::validate::check_items(
-                "period_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(10usize),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("offset", &self.offset, 0..)?;
+        ::feishu_runtime::validate::check_range("limit", &self.limit, 0..=10)?;
+        ::feishu_runtime::validate::check_items("period_ids", &self.period_ids, ..=10)?;
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
         request.path_param("user_id", &self.user_id);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.query("offset", self.offset);
         request.query("limit", self.limit);
-        if let ::std::option::Option::Some(value) = &self.lang {
-            request.query("lang", value);
-        }
-        for value in self.period_ids.iter().flatten() {
-            request.query("period_ids", value);
-        }
+        request.query_opt("lang", &self.lang);
+        request.query_each("period_ids", self.period_ids.iter().flatten());
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v1.user_okr.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListUserOkrResponse {
     /// OKR周期总数
@@ -268,28 +220,19 @@ impl ListUserOkrRequest {
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<ListUserOkrResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    pub fn pages(self) -> impl ::feishu_runtime::ResultStream<ListUserOkrResponse> {
         ::feishu_runtime::paginate::offset_stream(
-            ::std::convert::From::from(self.offset),
+            ::feishu_runtime::paginate::OffsetParam::start(&self.offset),
             move |offset| {
                 let mut request = ::std::clone::Clone::clone(&self);
-                request.offset = <i32 as ::std::convert::TryFrom<i64>>::try_from(offset)
-                    .unwrap_or(i32::MAX);
+                request.offset = ::feishu_runtime::paginate::OffsetParam::at(offset);
                 request.send()
             },
         )
     }
     /// Every item of every page (`okr_list`), fetched lazily; see [`ListUserOkrRequest::pages`].
     #[inline]
-    pub fn items(
-        self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<crate::okr::v1::OkrBatch, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    pub fn items(self) -> impl ::feishu_runtime::ResultStream<crate::okr::v1::OkrBatch> {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.okr_list.unwrap_or_default(),
@@ -304,14 +247,8 @@ impl ListUserOkrRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ListUserOkrErrorCode {
     /// `1009999` (HTTP 500): Unknown error. Please contact Feishu Assistant or your customer success manager.
@@ -351,37 +288,37 @@ impl ::feishu_runtime::ErrorCode for ListUserOkrErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1009999,
-            500u16,
+            500,
             "Unknown error. Please contact Feishu Assistant or your customer success manager.",
             "内部错误，请联系飞书助手或您的客户成功经理",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1009998,
-            500u16,
+            500,
             "system exception",
             "系统异常",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001001,
-            400u16,
+            400,
             "Invalid parameters. Please check document and modify accordingly.",
             "无效的参数，请对照文档检查输入的参数",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001002,
-            400u16,
+            400,
             "No permission.",
             "您无权访问该接口，请确认您的登录凭证",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001003,
-            400u16,
+            400,
             "User not found.",
             "用户不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1001004,
-            400u16,
+            400,
             "OKR data not found.",
             "对应ID的数据不存在",
         ),

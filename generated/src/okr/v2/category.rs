@@ -125,50 +125,25 @@ impl ListCategoryRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<ListCategoryResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<ListCategoryResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.page_size {
-            ::feishu_runtime::validate::check_range(
-                "page_size",
-                ::std::convert::From::from(value),
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(100f64),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("page_size", &self.page_size, 1..=100)?;
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.owner_type {
-            request.query("owner_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_size {
-            request.query("page_size", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
+        request.query_opt("owner_type", &self.owner_type);
+        request.query_opt("page_size", &self.page_size);
+        request.query_opt("page_token", &self.page_token);
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.category.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCategoryResponse {
     /// Whether there is a next page
@@ -201,11 +176,7 @@ impl ListCategoryRequest {
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<ListCategoryResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    pub fn pages(self) -> impl ::feishu_runtime::ResultStream<ListCategoryResponse> {
         let start = ::std::clone::Clone::clone(&self.page_token);
         ::feishu_runtime::paginate::token_stream(
             start,
@@ -218,11 +189,7 @@ impl ListCategoryRequest {
     }
     /// Every item of every page (`items`), fetched lazily; see [`ListCategoryRequest::pages`].
     #[inline]
-    pub fn items(
-        self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<crate::okr::v2::Category, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    pub fn items(self) -> impl ::feishu_runtime::ResultStream<crate::okr::v2::Category> {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),

@@ -115,12 +115,7 @@ impl<'a> CycleResource<'a> {
             department_id_type: ::std::option::Option::None,
             user_id_type: ::std::option::Option::None,
             body: ObjectivesPositionCycleRequestBody {
-                objective_ids: ::std::iter::Iterator::collect(
-                    ::std::iter::Iterator::map(
-                        ::std::iter::IntoIterator::into_iter(objective_ids),
-                        ::std::convert::Into::into,
-                    ),
-                ),
+                objective_ids: ::feishu_runtime::into_list(objective_ids),
             },
         }
     }
@@ -179,9 +174,7 @@ impl<'a> CycleResource<'a> {
             department_id_type: ::std::option::Option::None,
             user_id_type: ::std::option::Option::None,
             body: ObjectivesWeightCycleRequestBody {
-                objective_weights: ::std::iter::Iterator::collect(
-                    ::std::iter::IntoIterator::into_iter(objective_weights),
-                ),
+                objective_weights: ::feishu_runtime::into_list(objective_weights),
             },
         }
     }
@@ -258,51 +251,26 @@ impl ListCycleRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<ListCycleResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<ListCycleResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.page_size {
-            ::feishu_runtime::validate::check_range(
-                "page_size",
-                ::std::convert::From::from(value),
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(100f64),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("page_size", &self.page_size, 1..=100)?;
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.page_size {
-            request.query("page_size", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
+        request.query_opt("page_size", &self.page_size);
+        request.query_opt("page_token", &self.page_token);
         request.query("user_id", &self.user_id);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.cycle.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCycleResponse {
     /// Whether there is a next page
@@ -335,11 +303,7 @@ impl ListCycleRequest {
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<ListCycleResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    pub fn pages(self) -> impl ::feishu_runtime::ResultStream<ListCycleResponse> {
         let start = ::std::clone::Clone::clone(&self.page_token);
         ::feishu_runtime::paginate::token_stream(
             start,
@@ -352,11 +316,7 @@ impl ListCycleRequest {
     }
     /// Every item of every page (`items`), fetched lazily; see [`ListCycleRequest::pages`].
     #[inline]
-    pub fn items(
-        self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<crate::okr::v2::Cycle, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    pub fn items(self) -> impl ::feishu_runtime::ResultStream<crate::okr::v2::Cycle> {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
@@ -433,41 +393,25 @@ impl ObjectivesPositionCycleRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ObjectivesPositionCycleResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<ObjectivesPositionCycleResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&OBJECTIVES_POSITION_OPERATION);
         request.path_param("cycle_id", &self.cycle_id);
-        if let ::std::option::Option::Some(value) = &self.department_id_type {
-            request.query("department_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("department_id_type", &self.department_id_type);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.cycle.objectives_position`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesPositionCycleRequestBody {
     /// Objective ID list, in sequence order
@@ -477,14 +421,8 @@ pub struct ObjectivesPositionCycleRequestBody {
     pub objective_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// The response `data` of `okr.v2.cycle.objectives_position`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesPositionCycleResponse {
     /// Objective list
@@ -561,55 +499,33 @@ impl ObjectivesWeightCycleRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ObjectivesWeightCycleResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<ObjectivesWeightCycleResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&OBJECTIVES_WEIGHT_OPERATION);
         request.path_param("cycle_id", &self.cycle_id);
-        if let ::std::option::Option::Some(value) = &self.department_id_type {
-            request.query("department_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("department_id_type", &self.department_id_type);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.cycle.objectives_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesWeightCycleRequestBody {
     /// Objective weight list
     pub objective_weights: ::std::vec::Vec<crate::okr::v2::ObjectiveWeight>,
 }
 /// The response `data` of `okr.v2.cycle.objectives_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectivesWeightCycleResponse {
     /// Objective list

@@ -250,57 +250,27 @@ impl CreateCycleObjectiveRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            CreateCycleObjectiveResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<CreateCycleObjectiveResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.body.score {
-            ::feishu_runtime::validate::check_range(
-                "score",
-                value,
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::Some(1f64),
-            )?;
-        }
-        if let ::std::option::Option::Some(value) = self.body.weight {
-            ::feishu_runtime::validate::check_range(
-                "weight",
-                value,
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::Some(1f64),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("score", &self.body.score, 0.0..=1.0)?;
+        ::feishu_runtime::validate::check_range("weight", &self.body.weight, 0.0..=1.0)?;
         let mut request = ::feishu_runtime::Request::new(&CREATE_OPERATION);
         request.path_param("cycle_id", &self.cycle_id);
-        if let ::std::option::Option::Some(value) = &self.department_id_type {
-            request.query("department_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("department_id_type", &self.department_id_type);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.cycle_objective.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCycleObjectiveRequestBody {
     /// Objective category ID
@@ -335,14 +305,8 @@ pub struct CreateCycleObjectiveRequestBody {
     pub weight: ::std::option::Option<f64>,
 }
 /// The response `data` of `okr.v2.cycle_objective.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCycleObjectiveResponse {
     /// Objective ID
@@ -437,55 +401,27 @@ impl ListCycleObjectiveRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ListCycleObjectiveResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<ListCycleObjectiveResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.page_size {
-            ::feishu_runtime::validate::check_range(
-                "page_size",
-                ::std::convert::From::from(value),
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(100f64),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("page_size", &self.page_size, 1..=100)?;
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
         request.path_param("cycle_id", &self.cycle_id);
-        if let ::std::option::Option::Some(value) = &self.department_id_type {
-            request.query("department_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_size {
-            request.query("page_size", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("department_id_type", &self.department_id_type);
+        request.query_opt("page_size", &self.page_size);
+        request.query_opt("page_token", &self.page_token);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.cycle_objective.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCycleObjectiveResponse {
     /// Whether there is a next page
@@ -520,9 +456,7 @@ impl ListCycleObjectiveRequest {
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<ListCycleObjectiveResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<ListCycleObjectiveResponse> {
         let start = ::std::clone::Clone::clone(&self.page_token);
         ::feishu_runtime::paginate::token_stream(
             start,
@@ -537,9 +471,7 @@ impl ListCycleObjectiveRequest {
     #[inline]
     pub fn items(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<crate::okr::v2::Objective, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<crate::okr::v2::Objective> {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),

@@ -202,64 +202,40 @@ impl PatchIndicatorRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<PatchIndicatorResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<PatchIndicatorResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.body.current_value {
-            ::feishu_runtime::validate::check_range(
-                "current_value",
-                value,
-                ::std::option::Option::Some(-99999999999f64),
-                ::std::option::Option::Some(99999999999f64),
-            )?;
-        }
-        if let ::std::option::Option::Some(value) = self.body.start_value {
-            ::feishu_runtime::validate::check_range(
-                "start_value",
-                value,
-                ::std::option::Option::Some(-99999999999f64),
-                ::std::option::Option::Some(99999999999f64),
-            )?;
-        }
-        if let ::std::option::Option::Some(value) = self.body.target_value {
-            ::feishu_runtime::validate::check_range(
-                "target_value",
-                value,
-                ::std::option::Option::Some(-99999999999f64),
-                ::std::option::Option::Some(99999999999f64),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range(
+            "current_value",
+            &self.body.current_value,
+            -99999999999.0..=99999999999.0,
+        )?;
+        ::feishu_runtime::validate::check_range(
+            "start_value",
+            &self.body.start_value,
+            -99999999999.0..=99999999999.0,
+        )?;
+        ::feishu_runtime::validate::check_range(
+            "target_value",
+            &self.body.target_value,
+            -99999999999.0..=99999999999.0,
+        )?;
         let mut request = ::feishu_runtime::Request::new(&PATCH_OPERATION);
         request.path_param("indicator_id", &self.indicator_id);
-        if let ::std::option::Option::Some(value) = &self.department_id_type {
-            request.query("department_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("department_id_type", &self.department_id_type);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.indicator.patch`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchIndicatorRequestBody {
     /// Indicator current value. Not supported for Objective modification with Auto update based on Key Result progress; not supported for Key Result modification with Auto update based on decomposed records
@@ -304,14 +280,8 @@ pub struct PatchIndicatorRequestBody {
     pub unit: ::std::option::Option<crate::okr::v2::IndicatorUnit>,
 }
 /// The response `data` of `okr.v2.indicator.patch`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchIndicatorResponse {
     /// Indicator

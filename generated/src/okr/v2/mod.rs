@@ -91,13 +91,8 @@ impl<'a> OkrV2<'a> {
 /// Department ID type used in this call.
 ///
 /// Spec type `department_id_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum DepartmentIdType {
     /// 以 department_id 来标识部门
@@ -167,14 +162,8 @@ impl<'de> ::serde::Deserialize<'de> for DepartmentIdType {
 /// Owner of a cycle, objective, key result, indicator or alignment side.
 ///
 /// Spec type `owner`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Owner {
     /// Owner type
@@ -193,13 +182,8 @@ pub struct Owner {
 /// Owner type.
 ///
 /// Spec type `owner_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum OwnerType {
     /// Employee
@@ -259,14 +243,8 @@ impl<'de> ::serde::Deserialize<'de> for OwnerType {
 /// Rich text, one block per line.
 ///
 /// Spec type `content_block`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentBlock {
     /// 文档结构是按行排列的，每行内容是一个 Block
@@ -280,14 +258,8 @@ pub struct ContentBlock {
 /// One line of rich text, a paragraph or a gallery.
 ///
 /// Spec type `content_block_element`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentBlockElement {
     /// Document element type
@@ -309,13 +281,8 @@ pub struct ContentBlockElement {
 /// Kind of a rich-text block.
 ///
 /// Spec type `content_block_element_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ContentBlockElementType {
     /// Text paragraph
@@ -381,14 +348,8 @@ impl<'de> ::serde::Deserialize<'de> for ContentBlockElementType {
 /// An alignment between two objectives.
 ///
 /// Spec type `alignment`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Alignment {
     /// Alignment ID
@@ -443,14 +404,8 @@ pub struct Alignment {
 /// What an alignment connects; the catalog lists objectives only.
 ///
 /// Spec type `alignment_entity_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum AlignmentEntityType {
     /// Objective
@@ -502,13 +457,8 @@ impl<'de> ::serde::Deserialize<'de> for AlignmentEntityType {
 /// Which side of alignments to list.
 ///
 /// Spec type `alignment_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum AlignmentType {
     /// Aligned by others
@@ -574,14 +524,8 @@ impl<'de> ::serde::Deserialize<'de> for AlignmentType {
 /// An objective category.
 ///
 /// Spec type `category`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Category {
     /// Category ID
@@ -626,13 +570,8 @@ pub struct Category {
 /// Category type.
 ///
 /// Spec type `category_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum CategoryType {
     /// Personal
@@ -698,13 +637,8 @@ impl<'de> ::serde::Deserialize<'de> for CategoryType {
 /// Colour of a category.
 ///
 /// Spec type `category_color`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum CategoryColor {
     /// Blue
@@ -794,14 +728,8 @@ impl<'de> ::serde::Deserialize<'de> for CategoryColor {
 /// A name in three languages.
 ///
 /// Spec type `category_name`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CategoryName {
     /// Chinese name
@@ -825,13 +753,8 @@ pub struct CategoryName {
 /// Category owner type.
 ///
 /// Spec type `category_owner_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum CategoryOwnerType {
     /// Employee
@@ -897,14 +820,8 @@ impl<'de> ::serde::Deserialize<'de> for CategoryOwnerType {
 /// A user's OKR cycle.
 ///
 /// Spec type `cycle`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Cycle {
     /// User cycle ID
@@ -963,14 +880,8 @@ pub struct Cycle {
 /// User cycle status.
 ///
 /// Spec type `cycle_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum CycleStatus {
     /// Default
@@ -1040,14 +951,8 @@ impl<'de> ::serde::Deserialize<'de> for CycleStatus {
 /// An objective.
 ///
 /// Spec type `objective`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Objective {
     /// 目标的 ID
@@ -1119,14 +1024,8 @@ pub struct Objective {
 /// The weight of one objective.
 ///
 /// Spec type `objective_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectiveWeight {
     /// Objective ID
@@ -1147,14 +1046,8 @@ pub struct ObjectiveWeight {
 /// A key result.
 ///
 /// Spec type `key_result`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResult {
     /// Key Result ID
@@ -1217,14 +1110,8 @@ pub struct KeyResult {
 /// The weight of one key result.
 ///
 /// Spec type `key_result_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultWeight {
     /// Key Result ID
@@ -1245,14 +1132,8 @@ pub struct KeyResultWeight {
 /// The measurable indicator of an objective or key result.
 ///
 /// Spec type `indicator`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Indicator {
     /// Indicator ID
@@ -1333,14 +1214,8 @@ pub struct Indicator {
 /// What an indicator belongs to.
 ///
 /// Spec type `indicator_entity_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum IndicatorEntityType {
     /// Objective
@@ -1398,14 +1273,8 @@ impl<'de> ::serde::Deserialize<'de> for IndicatorEntityType {
 /// Indicator status.
 ///
 /// Spec type `indicator_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum IndicatorStatus {
     /// Undefined
@@ -1475,14 +1344,8 @@ impl<'de> ::serde::Deserialize<'de> for IndicatorStatus {
 /// How an indicator's status is calculated.
 ///
 /// Spec type `indicator_status_calculate_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum IndicatorStatusCalculateType {
     /// Manual update
@@ -1548,14 +1411,8 @@ impl<'de> ::serde::Deserialize<'de> for IndicatorStatusCalculateType {
 /// How an indicator's current value is calculated.
 ///
 /// Spec type `indicator_value_calculate_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum IndicatorValueCalculateType {
     /// Manual update
@@ -1621,14 +1478,8 @@ impl<'de> ::serde::Deserialize<'de> for IndicatorValueCalculateType {
 /// Indicator unit.
 ///
 /// Spec type `indicator_unit`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IndicatorUnit {
     /// Indicator unit type
@@ -1647,14 +1498,8 @@ pub struct IndicatorUnit {
 /// Indicator unit type.
 ///
 /// Spec type `indicator_unit_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum IndicatorUnitType {
     /// Public

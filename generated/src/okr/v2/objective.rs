@@ -155,12 +155,7 @@ impl<'a> ObjectiveResource<'a> {
             department_id_type: ::std::option::Option::None,
             user_id_type: ::std::option::Option::None,
             body: KeyResultsPositionObjectiveRequestBody {
-                key_result_ids: ::std::iter::Iterator::collect(
-                    ::std::iter::Iterator::map(
-                        ::std::iter::IntoIterator::into_iter(key_result_ids),
-                        ::std::convert::Into::into,
-                    ),
-                ),
+                key_result_ids: ::feishu_runtime::into_list(key_result_ids),
             },
         }
     }
@@ -219,9 +214,7 @@ impl<'a> ObjectiveResource<'a> {
             department_id_type: ::std::option::Option::None,
             user_id_type: ::std::option::Option::None,
             body: KeyResultsWeightObjectiveRequestBody {
-                key_result_weights: ::std::iter::Iterator::collect(
-                    ::std::iter::IntoIterator::into_iter(key_result_weights),
-                ),
+                key_result_weights: ::feishu_runtime::into_list(key_result_weights),
             },
         }
     }
@@ -320,19 +313,13 @@ impl DeleteObjectiveRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<DeleteObjectiveResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<DeleteObjectiveResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&DELETE_OPERATION);
         request.path_param("objective_id", &self.objective_id);
         request.options(self.options);
@@ -340,14 +327,8 @@ impl DeleteObjectiveRequest {
     }
 }
 /// The response `data` of `okr.v2.objective.delete`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteObjectiveResponse {
     /// Objective ID
@@ -419,40 +400,24 @@ impl GetObjectiveRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<GetObjectiveResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<GetObjectiveResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&GET_OPERATION);
         request.path_param("objective_id", &self.objective_id);
-        if let ::std::option::Option::Some(value) = &self.department_id_type {
-            request.query("department_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("department_id_type", &self.department_id_type);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.objective.get`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetObjectiveResponse {
     /// Objective
@@ -529,43 +494,27 @@ impl KeyResultsPositionObjectiveRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            KeyResultsPositionObjectiveResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<KeyResultsPositionObjectiveResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(
             &KEY_RESULTS_POSITION_OPERATION,
         );
         request.path_param("objective_id", &self.objective_id);
-        if let ::std::option::Option::Some(value) = &self.department_id_type {
-            request.query("department_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("department_id_type", &self.department_id_type);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.objective.key_results_position`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsPositionObjectiveRequestBody {
     /// Key Result ID list, ordered by sequence number
@@ -575,14 +524,8 @@ pub struct KeyResultsPositionObjectiveRequestBody {
     pub key_result_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// The response `data` of `okr.v2.objective.key_results_position`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsPositionObjectiveResponse {
     /// Key Result list
@@ -659,55 +602,33 @@ impl KeyResultsWeightObjectiveRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            KeyResultsWeightObjectiveResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<KeyResultsWeightObjectiveResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&KEY_RESULTS_WEIGHT_OPERATION);
         request.path_param("objective_id", &self.objective_id);
-        if let ::std::option::Option::Some(value) = &self.department_id_type {
-            request.query("department_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("department_id_type", &self.department_id_type);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.objective.key_results_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsWeightObjectiveRequestBody {
     /// Key Result weight list
     pub key_result_weights: ::std::vec::Vec<crate::okr::v2::KeyResultWeight>,
 }
 /// The response `data` of `okr.v2.objective.key_results_weight`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyResultsWeightObjectiveResponse {
     /// Key Result list
@@ -831,48 +752,26 @@ impl PatchObjectiveRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<PatchObjectiveResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<PatchObjectiveResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.body.score {
-            ::feishu_runtime::validate::check_range(
-                "score",
-                value,
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::Some(1f64),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("score", &self.body.score, 0.0..=1.0)?;
         let mut request = ::feishu_runtime::Request::new(&PATCH_OPERATION);
         request.path_param("objective_id", &self.objective_id);
-        if let ::std::option::Option::Some(value) = &self.department_id_type {
-            request.query("department_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("department_id_type", &self.department_id_type);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `okr.v2.objective.patch`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchObjectiveRequestBody {
     /// Objective category ID
@@ -901,14 +800,8 @@ pub struct PatchObjectiveRequestBody {
     pub score: ::std::option::Option<f64>,
 }
 /// The response `data` of `okr.v2.objective.patch`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchObjectiveResponse {
     /// Objective

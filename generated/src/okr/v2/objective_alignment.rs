@@ -167,20 +167,13 @@ impl CreateObjectiveAlignmentRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            CreateObjectiveAlignmentResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<CreateObjectiveAlignmentResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&CREATE_OPERATION);
         request.path_param("objective_id", &self.objective_id);
         request.options(self.options);
@@ -189,13 +182,8 @@ impl CreateObjectiveAlignmentRequest {
     }
 }
 /// The JSON body of `okr.v2.objective_alignment.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateObjectiveAlignmentRequestBody {
     /// Aligned entity ID
@@ -209,14 +197,8 @@ pub struct CreateObjectiveAlignmentRequestBody {
     pub to_entity_type: crate::okr::v2::AlignmentEntityType,
 }
 /// The response `data` of `okr.v2.objective_alignment.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateObjectiveAlignmentResponse {
     /// Alignment ID
@@ -322,58 +304,28 @@ impl ListObjectiveAlignmentRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ListObjectiveAlignmentResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<ListObjectiveAlignmentResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.page_size {
-            ::feishu_runtime::validate::check_range(
-                "page_size",
-                ::std::convert::From::from(value),
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(100f64),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("page_size", &self.page_size, 1..=100)?;
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
         request.path_param("objective_id", &self.objective_id);
-        if let ::std::option::Option::Some(value) = &self.align_type {
-            request.query("align_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.department_id_type {
-            request.query("department_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_size {
-            request.query("page_size", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("align_type", &self.align_type);
+        request.query_opt("department_id_type", &self.department_id_type);
+        request.query_opt("page_size", &self.page_size);
+        request.query_opt("page_token", &self.page_token);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `okr.v2.objective_alignment.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListObjectiveAlignmentResponse {
     /// Whether there is a next page
@@ -408,12 +360,7 @@ impl ListObjectiveAlignmentRequest {
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<
-            ListObjectiveAlignmentResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<ListObjectiveAlignmentResponse> {
         let start = ::std::clone::Clone::clone(&self.page_token);
         ::feishu_runtime::paginate::token_stream(
             start,
@@ -428,9 +375,7 @@ impl ListObjectiveAlignmentRequest {
     #[inline]
     pub fn items(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<crate::okr::v2::Alignment, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<crate::okr::v2::Alignment> {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),

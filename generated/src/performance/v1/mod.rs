@@ -47,14 +47,8 @@ impl<'a> PerformanceV1<'a> {
 /// The basics of a review semester.
 ///
 /// Spec type `semester_base_info`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SemesterBaseInfo {
     /// 周期 ID，详情可查看获取周期
@@ -84,14 +78,8 @@ pub struct SemesterBaseInfo {
 /// One user's stage tasks in the semester.
 ///
 /// Spec type `stage_task`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StageTask {
     /// 用户 ID，与入参 `user_id_type` 类型一致
@@ -115,14 +103,8 @@ pub struct StageTask {
 /// How many stage tasks fall in one task category.
 ///
 /// Spec type `stage_task_status_num`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StageTaskStatusNum {
     /// 任务分类
@@ -140,14 +122,8 @@ pub struct StageTaskStatusNum {
 /// One review stage with the user's tasks in it.
 ///
 /// Spec type `stage_task_info`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StageTaskInfo {
     /// 环节 ID
@@ -190,14 +166,8 @@ pub struct StageTaskInfo {
 /// Task category.
 ///
 /// Spec type `task_option`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum TaskOption {
     /// 待完成
@@ -267,13 +237,8 @@ impl<'de> ::serde::Deserialize<'de> for TaskOption {
 /// State of the tasks in one stage.
 ///
 /// Spec type `stage_task_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum StageTaskStatus {
     /// 还有待完成的任务
@@ -359,13 +324,8 @@ impl<'de> ::serde::Deserialize<'de> for StageTaskStatus {
 /// Which kind of user ID a request or response carries (without people_admin_id).
 ///
 /// Spec type `basic_user_id_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum BasicUserIdType {
     /// 标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。
@@ -438,13 +398,8 @@ impl<'de> ::serde::Deserialize<'de> for BasicUserIdType {
 /// The kind of review stage.
 ///
 /// Spec type `review_data_stage_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ReviewDataStageType {
     /// 终评环节
@@ -522,14 +477,8 @@ impl<'de> ::serde::Deserialize<'de> for ReviewDataStageType {
 /// Progress of a review stage.
 ///
 /// Spec type `review_data_stage_progress`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ReviewDataStageProgress {
     /// 未开始，任务的开始时间未到达
@@ -615,13 +564,8 @@ impl<'de> ::serde::Deserialize<'de> for ReviewDataStageProgress {
 /// State of a semester.
 ///
 /// Spec type `semester_progress`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum SemesterProgress {
     /// 初始化
@@ -691,13 +635,8 @@ impl<'de> ::serde::Deserialize<'de> for SemesterProgress {
 /// The length of a semester.
 ///
 /// Spec type `semester_type_group`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum SemesterTypeGroup {
     /// 年
@@ -787,13 +726,8 @@ impl<'de> ::serde::Deserialize<'de> for SemesterTypeGroup {
 /// Which part of the year a semester covers.
 ///
 /// Spec type `semester_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum SemesterType {
     /// 全年
@@ -1003,14 +937,8 @@ impl<'de> ::serde::Deserialize<'de> for SemesterType {
 /// A review semester.
 ///
 /// Spec type `semester`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Semester {
     /// 周期 ID
@@ -1084,14 +1012,8 @@ pub struct Semester {
 /// A review activity (project) in a semester.
 ///
 /// Spec type `activity`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Activity {
     /// 项目 ID，可通过获取项目列表接口获取
@@ -1115,14 +1037,8 @@ pub struct Activity {
 /// One rating level of an indicator.
 ///
 /// Spec type `indicator_option`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IndicatorOption {
     /// 等级 ID
@@ -1145,14 +1061,8 @@ pub struct IndicatorOption {
 /// A review indicator with its rating levels.
 ///
 /// Spec type `indicator`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Indicator {
     /// 评估项 ID，详情可查看：获取评估项列表
@@ -1175,14 +1085,8 @@ pub struct Indicator {
 /// A review template of one stage.
 ///
 /// Spec type `template`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Template {
     /// 评估模板 ID，详情可查看：获取评估模板
@@ -1205,14 +1109,8 @@ pub struct Template {
 /// A part of a review template.
 ///
 /// Spec type `unit`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Unit {
     /// 评估内容 ID
@@ -1230,14 +1128,8 @@ pub struct Unit {
 /// A field of a review template.
 ///
 /// Spec type `field`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Field {
     /// 评估字段 ID
@@ -1267,14 +1159,8 @@ pub struct Field {
 /// A user's open_id and user_id.
 ///
 /// Spec type `user`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
     /// 用户的 open_id
@@ -1294,14 +1180,8 @@ pub struct User {
 /// One answer a reviewer gave in a stage.
 ///
 /// Spec type `review_detail`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewDetail {
     /// 评估模板 ID，详情可查看：获取评估模板
@@ -1363,14 +1243,8 @@ pub struct ReviewDetail {
 /// One stage of a reviewee's review with its answers.
 ///
 /// Spec type `review_stage`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewStage {
     /// 环节类型
@@ -1394,14 +1268,8 @@ pub struct ReviewStage {
 /// One reviewee's review data in one activity.
 ///
 /// Spec type `review_profile`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewProfile {
     /// 被评估人 ID，ID 类型请参考：用户资源介绍

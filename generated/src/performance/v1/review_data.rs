@@ -88,11 +88,8 @@ impl<'a> ReviewDataResource<'a> {
                 stage_types: ::std::option::Option::None,
                 stage_progress: ::std::option::Option::None,
                 semester_id_list: ::std::option::Option::None,
-                reviewee_user_id_list: ::std::iter::Iterator::collect(
-                    ::std::iter::Iterator::map(
-                        ::std::iter::IntoIterator::into_iter(reviewee_user_id_list),
-                        ::std::convert::Into::into,
-                    ),
+                reviewee_user_id_list: ::feishu_runtime::into_list(
+                    reviewee_user_id_list,
                 ),
                 updated_later_than: ::std::option::Option::None,
             },
@@ -108,13 +105,7 @@ static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 20u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(20)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -151,7 +142,7 @@ impl QueryReviewDataRequest {
         >,
     ) -> Self {
         self.body.stage_types = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -167,7 +158,7 @@ impl QueryReviewDataRequest {
         >,
     ) -> Self {
         self.body.stage_progress = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -184,12 +175,7 @@ impl QueryReviewDataRequest {
         >,
     ) -> Self {
         self.body.semester_id_list = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -227,66 +213,43 @@ impl QueryReviewDataRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<QueryReviewDataResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<QueryReviewDataResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(values) = &self.body.stage_types {
-            ::feishu_runtime::validate::check_items(
-                "stage_types",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.stage_progress {
-            ::feishu_runtime::validate::check_items(
-                "stage_progress",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.semester_id_list {
-            ::feishu_runtime::validate::check_items(
-                "semester_id_list",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_items(
+            "stage_types",
+            &self.body.stage_types,
+            ..=50,
+        )?;
+        ::feishu_runtime::validate::check_items(
+            "stage_progress",
+            &self.body.stage_progress,
+            ..=50,
+        )?;
+        ::feishu_runtime::validate::check_items(
+            "semester_id_list",
+            &self.body.semester_id_list,
+            ..=50,
+        )?;
         ::feishu_runtime::validate::check_items(
             "reviewee_user_id_list",
-            self.body.reviewee_user_id_list.len(),
-            ::std::option::Option::None,
-            ::std::option::Option::Some(50usize),
+            &self.body.reviewee_user_id_list,
+            ..=50,
         )?;
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v1.review_data.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryReviewDataRequestBody {
     /// 周期开始时间最小值，毫秒时间戳，小于该时间开始的周期会被过滤掉
@@ -335,14 +298,8 @@ pub struct QueryReviewDataRequestBody {
     pub updated_later_than: ::std::option::Option<::std::string::String>,
 }
 /// The response `data` of `performance.v1.review_data.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryReviewDataResponse {
     /// 周期列表
@@ -385,14 +342,8 @@ pub struct QueryReviewDataResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum QueryReviewDataErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -417,19 +368,19 @@ impl ::feishu_runtime::ErrorCode for QueryReviewDataErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no license",
             "请检查租户是否有席位",
         ),

@@ -81,13 +81,7 @@ static LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation
     method: ::feishu_runtime::HttpMethod::Get,
     path: "/open-apis/performance/v1/semesters",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 10u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(10)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -187,59 +181,28 @@ impl ListSemesterRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<ListSemesterResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<ListSemesterResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.year {
-            ::feishu_runtime::validate::check_range(
-                "year",
-                ::std::convert::From::from(value),
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::Some(9999f64),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("year", &self.year, 0..=9999)?;
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.start_time {
-            request.query("start_time", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.end_time {
-            request.query("end_time", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.year {
-            request.query("year", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.type_group {
-            request.query("type_group", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.semester_type {
-            request.query("type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("start_time", &self.start_time);
+        request.query_opt("end_time", &self.end_time);
+        request.query_opt("year", &self.year);
+        request.query_opt("type_group", &self.type_group);
+        request.query_opt("type", &self.semester_type);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `performance.v1.semester.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSemesterResponse {
     /// 周期列表
@@ -254,14 +217,8 @@ pub struct ListSemesterResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ListSemesterErrorCode {
     /// `1580901` (HTTP 400): tenant no licnese
@@ -274,7 +231,7 @@ impl ::feishu_runtime::ErrorCode for ListSemesterErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),

@@ -83,12 +83,7 @@ impl<'a> StageTaskResource<'a> {
             user_id_type: ::std::option::Option::None,
             body: FindByUserListStageTaskRequestBody {
                 semester_id: ::std::convert::Into::into(semester_id),
-                user_id_lists: ::std::iter::Iterator::collect(
-                    ::std::iter::Iterator::map(
-                        ::std::iter::IntoIterator::into_iter(user_id_lists),
-                        ::std::convert::Into::into,
-                    ),
-                ),
+                user_id_lists: ::feishu_runtime::into_list(user_id_lists),
                 task_option_lists: ::std::option::Option::None,
                 after_time: ::std::option::Option::None,
                 before_time: ::std::option::Option::None,
@@ -177,13 +172,7 @@ static FIND_BY_USER_LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runti
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 20u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(20)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -218,7 +207,7 @@ impl FindByUserListStageTaskRequest {
         value: impl ::std::iter::IntoIterator<Item = crate::performance::v1::TaskOption>,
     ) -> Self {
         self.body.task_option_lists = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -272,51 +261,33 @@ impl FindByUserListStageTaskRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            FindByUserListStageTaskResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<FindByUserListStageTaskResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         ::feishu_runtime::validate::check_items(
             "user_id_lists",
-            self.body.user_id_lists.len(),
-            ::std::option::Option::Some(1usize),
-            ::std::option::Option::Some(50usize),
+            &self.body.user_id_lists,
+            1..=50,
         )?;
-        if let ::std::option::Option::Some(values) = &self.body.task_option_lists {
-            ::feishu_runtime::validate::check_items(
-                "task_option_lists",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(3usize),
-            )?;
-        }
+        ::feishu_runtime::validate::check_items(
+            "task_option_lists",
+            &self.body.task_option_lists,
+            ..=3,
+        )?;
         let mut request = ::feishu_runtime::Request::new(&FIND_BY_USER_LIST_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v1.stage_task.find_by_user_list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FindByUserListStageTaskRequestBody {
     /// 周期 ID，可通过获取周期接口获取
@@ -351,14 +322,8 @@ pub struct FindByUserListStageTaskRequestBody {
     pub before_time: ::std::option::Option<::std::string::String>,
 }
 /// The response `data` of `performance.v1.stage_task.find_by_user_list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FindByUserListStageTaskResponse {
     /// 周期基本信息
@@ -376,14 +341,8 @@ pub struct FindByUserListStageTaskResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum FindByUserListStageTaskErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -400,13 +359,13 @@ impl ::feishu_runtime::ErrorCode for FindByUserListStageTaskErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
@@ -423,13 +382,7 @@ static FIND_BY_PAGE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::O
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v1/stage_tasks/find_by_page",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 20u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(20)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -464,7 +417,7 @@ impl FindByPageStageTaskRequest {
         value: impl ::std::iter::IntoIterator<Item = crate::performance::v1::TaskOption>,
     ) -> Self {
         self.body.task_option_lists = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -541,53 +494,33 @@ impl FindByPageStageTaskRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            FindByPageStageTaskResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<FindByPageStageTaskResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(values) = &self.body.task_option_lists {
-            ::feishu_runtime::validate::check_items(
-                "task_option_lists",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(3usize),
-            )?;
-        }
-        if let ::std::option::Option::Some(value) = self.body.page_size {
-            ::feishu_runtime::validate::check_range(
-                "page_size",
-                ::std::convert::From::from(value),
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(50f64),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_items(
+            "task_option_lists",
+            &self.body.task_option_lists,
+            ..=3,
+        )?;
+        ::feishu_runtime::validate::check_range(
+            "page_size",
+            &self.body.page_size,
+            1..=50,
+        )?;
         let mut request = ::feishu_runtime::Request::new(&FIND_BY_PAGE_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v1.stage_task.find_by_page`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FindByPageStageTaskRequestBody {
     /// 周期 ID，可通过获取周期接口获取
@@ -629,14 +562,8 @@ pub struct FindByPageStageTaskRequestBody {
     pub page_size: ::std::option::Option<i32>,
 }
 /// The response `data` of `performance.v1.stage_task.find_by_page`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FindByPageStageTaskResponse {
     /// 周期基本信息
@@ -674,12 +601,7 @@ impl FindByPageStageTaskRequest {
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<
-            FindByPageStageTaskResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<FindByPageStageTaskResponse> {
         let start = ::std::clone::Clone::clone(&self.body.page_token);
         ::feishu_runtime::paginate::token_stream(
             start,
@@ -694,12 +616,7 @@ impl FindByPageStageTaskRequest {
     #[inline]
     pub fn items(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<
-            crate::performance::v1::StageTask,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<crate::performance::v1::StageTask> {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
@@ -714,14 +631,8 @@ impl FindByPageStageTaskRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum FindByPageStageTaskErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -738,13 +649,13 @@ impl ::feishu_runtime::ErrorCode for FindByPageStageTaskErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),

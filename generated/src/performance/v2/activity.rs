@@ -82,13 +82,7 @@ static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/activity/query",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 10u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(10)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -129,12 +123,7 @@ impl QueryActivityRequest {
         >,
     ) -> Self {
         self.body.semester_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -151,12 +140,7 @@ impl QueryActivityRequest {
         >,
     ) -> Self {
         self.body.activity_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -180,52 +164,33 @@ impl QueryActivityRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<QueryActivityResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<QueryActivityResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(values) = &self.body.semester_ids {
-            ::feishu_runtime::validate::check_items(
-                "semester_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(10usize),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.activity_ids {
-            ::feishu_runtime::validate::check_items(
-                "activity_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_items(
+            "semester_ids",
+            &self.body.semester_ids,
+            ..=10,
+        )?;
+        ::feishu_runtime::validate::check_items(
+            "activity_ids",
+            &self.body.activity_ids,
+            ..=50,
+        )?;
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.activity.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryActivityRequestBody {
     /// 评估周期 ID 列表，可通过获取周期获取
@@ -244,14 +209,8 @@ pub struct QueryActivityRequestBody {
     pub activity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// The response `data` of `performance.v2.activity.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryActivityResponse {
     /// 项目列表
@@ -268,14 +227,8 @@ pub struct QueryActivityResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum QueryActivityErrorCode {
     /// `1580102` (HTTP 400): param is invalid
@@ -300,19 +253,19 @@ impl ::feishu_runtime::ErrorCode for QueryActivityErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),

@@ -172,13 +172,7 @@ static IMPORT_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/additional_informations/import",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 10u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(10)],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -215,7 +209,7 @@ impl ImportAdditionalInformationRequest {
         >,
     ) -> Self {
         self.body.additional_informations = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -256,68 +250,44 @@ impl ImportAdditionalInformationRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ImportAdditionalInformationResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<ImportAdditionalInformationResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        let value = &self.client_token;
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         ::feishu_runtime::validate::check_length(
             "client_token",
-            value,
-            ::std::option::Option::None,
-            ::std::option::Option::Some(64usize),
+            &self.client_token,
+            ..=64,
         )?;
-        let value = &self.body.semester_id;
         ::feishu_runtime::validate::check_length(
             "semester_id",
-            value,
-            ::std::option::Option::Some(1usize),
-            ::std::option::Option::Some(100usize),
+            &self.body.semester_id,
+            1..=100,
         )?;
-        if let ::std::option::Option::Some(values) = &self.body.additional_informations {
-            ::feishu_runtime::validate::check_items(
-                "additional_informations",
-                values.len(),
-                ::std::option::Option::Some(1usize),
-                ::std::option::Option::Some(1000usize),
-            )?;
-        }
-        if let ::std::option::Option::Some(value) = &self.body.import_record_name {
-            ::feishu_runtime::validate::check_length(
-                "import_record_name",
-                value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200usize),
-            )?;
-        }
+        ::feishu_runtime::validate::check_items(
+            "additional_informations",
+            &self.body.additional_informations,
+            1..=1000,
+        )?;
+        ::feishu_runtime::validate::check_length(
+            "import_record_name",
+            &self.body.import_record_name,
+            ..=200,
+        )?;
         let mut request = ::feishu_runtime::Request::new(&IMPORT_OPERATION);
         request.query("client_token", &self.client_token);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.additional_information.import`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportAdditionalInformationRequestBody {
     /// 评估周期 ID，可通过获取周期列表接口获取
@@ -342,14 +312,8 @@ pub struct ImportAdditionalInformationRequestBody {
     pub import_record_name: ::std::option::Option<::std::string::String>,
 }
 /// The response `data` of `performance.v2.additional_information.import`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportAdditionalInformationResponse {
     /// 导入记录 ID
@@ -372,14 +336,8 @@ pub struct ImportAdditionalInformationResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ImportAdditionalInformationErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -439,61 +397,61 @@ impl ::feishu_runtime::ErrorCode for ImportAdditionalInformationErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580105,
-            400u16,
+            400,
             "semester_id is invalid",
             "周期 ID 不合法，请检查入参 `semester_id` 是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580111,
-            400u16,
+            400,
             "invalid user ID",
             "被评估人 ID 不合法，请检查入参 `additional_informations` 中的 `reviewee_user_id` 是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580110,
-            400u16,
+            400,
             "request ID repeat",
             "Client Token 重复，请检查入参 `client_token` 是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580112,
-            400u16,
+            400,
             "permission denied",
             "操作无权限的被评估人数据，请检查当前应用申请的被评估人数据范围",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580202,
-            400u16,
+            400,
             "external ID repeat",
             "External ID 重复，请检查入参 `additional_informations` 中是否有重复的 `external_id`",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580203,
-            400u16,
+            400,
             "item ID repeat",
             "Item ID 重复，请检查入参 `additional_informations` 中是否有重复的 `item_id`",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580201,
-            400u16,
+            400,
             "item ID not found",
             "Item ID 不合法，请检查入参 `additional_informations` 中的 `item_id`是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580204,
-            400u16,
+            400,
             "external ID is not unique",
             "External ID 已绑定在本周期其它补充信息，请检查入参 `additional_informations` 中的 `external_id`是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
@@ -510,13 +468,7 @@ static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/additional_informations/query",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 10u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(10)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -577,12 +529,7 @@ impl QueryAdditionalInformationRequest {
         >,
     ) -> Self {
         self.body.item_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -598,12 +545,7 @@ impl QueryAdditionalInformationRequest {
         >,
     ) -> Self {
         self.body.external_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -619,12 +561,7 @@ impl QueryAdditionalInformationRequest {
         >,
     ) -> Self {
         self.body.reviewee_user_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -650,82 +587,42 @@ impl QueryAdditionalInformationRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            QueryAdditionalInformationResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<QueryAdditionalInformationResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.page_size {
-            ::feishu_runtime::validate::check_range(
-                "page_size",
-                ::std::convert::From::from(value),
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::Some(50f64),
-            )?;
-        }
-        let value = &self.body.semester_id;
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("page_size", &self.page_size, 0..=50)?;
         ::feishu_runtime::validate::check_length(
             "semester_id",
-            value,
-            ::std::option::Option::Some(1usize),
-            ::std::option::Option::Some(100usize),
+            &self.body.semester_id,
+            1..=100,
         )?;
-        if let ::std::option::Option::Some(values) = &self.body.item_ids {
-            ::feishu_runtime::validate::check_items(
-                "item_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.external_ids {
-            ::feishu_runtime::validate::check_items(
-                "external_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.reviewee_user_ids {
-            ::feishu_runtime::validate::check_items(
-                "reviewee_user_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
+        ::feishu_runtime::validate::check_items("item_ids", &self.body.item_ids, ..=50)?;
+        ::feishu_runtime::validate::check_items(
+            "external_ids",
+            &self.body.external_ids,
+            ..=50,
+        )?;
+        ::feishu_runtime::validate::check_items(
+            "reviewee_user_ids",
+            &self.body.reviewee_user_ids,
+            ..=50,
+        )?;
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_size {
-            request.query("page_size", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
+        request.query_opt("page_token", &self.page_token);
+        request.query_opt("page_size", &self.page_size);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.additional_information.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryAdditionalInformationRequestBody {
     /// 评估周期 ID，可通过获取周期列表接口获取
@@ -755,14 +652,8 @@ pub struct QueryAdditionalInformationRequestBody {
     pub reviewee_user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// The response `data` of `performance.v2.additional_information.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryAdditionalInformationResponse {
     /// 补充信息列表
@@ -799,12 +690,7 @@ impl QueryAdditionalInformationRequest {
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<
-            QueryAdditionalInformationResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<QueryAdditionalInformationResponse> {
         let start = ::std::clone::Clone::clone(&self.page_token);
         ::feishu_runtime::paginate::token_stream(
             start,
@@ -819,12 +705,9 @@ impl QueryAdditionalInformationRequest {
     #[inline]
     pub fn items(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<
-            crate::performance::v2::AdditionalInformation,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<
+        crate::performance::v2::AdditionalInformation,
+    > {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.additional_informations.unwrap_or_default(),
@@ -839,14 +722,8 @@ impl QueryAdditionalInformationRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum QueryAdditionalInformationErrorCode {
     /// `1580102` (HTTP 400): param is invalid
@@ -871,19 +748,19 @@ impl ::feishu_runtime::ErrorCode for QueryAdditionalInformationErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580105,
-            400u16,
+            400,
             "semester_id is invalid",
             "周期 ID 不合法，请检查入参 `semester_id` 是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),

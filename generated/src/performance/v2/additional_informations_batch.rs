@@ -83,11 +83,8 @@ impl<'a> AdditionalInformationsBatchResource<'a> {
             user_id_type: ::std::option::Option::None,
             body: DeleteAdditionalInformationsBatchRequestBody {
                 semester_id: ::std::convert::Into::into(semester_id),
-                additional_informations: ::std::iter::Iterator::collect(
-                    ::std::iter::Iterator::map(
-                        ::std::iter::IntoIterator::into_iter(additional_informations),
-                        ::std::convert::Into::into,
-                    ),
+                additional_informations: ::feishu_runtime::into_list(
+                    additional_informations,
                 ),
             },
         }
@@ -99,13 +96,7 @@ static DELETE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
     method: ::feishu_runtime::HttpMethod::Delete,
     path: "/open-apis/performance/v2/additional_informations/batch",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 10u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(10)],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -155,50 +146,35 @@ impl DeleteAdditionalInformationsBatchRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            DeleteAdditionalInformationsBatchResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<
+        DeleteAdditionalInformationsBatchResponse,
+    > {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        let value = &self.body.semester_id;
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         ::feishu_runtime::validate::check_length(
             "semester_id",
-            value,
-            ::std::option::Option::Some(1usize),
-            ::std::option::Option::Some(100usize),
+            &self.body.semester_id,
+            1..=100,
         )?;
         ::feishu_runtime::validate::check_items(
             "additional_informations",
-            self.body.additional_informations.len(),
-            ::std::option::Option::Some(1usize),
-            ::std::option::Option::Some(100usize),
+            &self.body.additional_informations,
+            1..=100,
         )?;
         let mut request = ::feishu_runtime::Request::new(&DELETE_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.additional_informations_batch.delete`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAdditionalInformationsBatchRequestBody {
     /// 评估周期 ID，可通过获取周期列表接口获取
@@ -214,14 +190,8 @@ pub struct DeleteAdditionalInformationsBatchRequestBody {
     pub additional_informations: ::std::vec::Vec<::std::string::String>,
 }
 /// The response `data` of `performance.v2.additional_informations_batch.delete`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAdditionalInformationsBatchResponse {
     /// 被删除的补充信息 ID 列表
@@ -238,14 +208,8 @@ pub struct DeleteAdditionalInformationsBatchResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum DeleteAdditionalInformationsBatchErrorCode {
     /// `1580102` (HTTP 400): param is invalid
@@ -285,37 +249,37 @@ impl ::feishu_runtime::ErrorCode for DeleteAdditionalInformationsBatchErrorCode 
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580103,
-            400u16,
+            400,
             "semester_id is invalid",
             "周期 ID 不合法，请检查入参 `semester_id` 是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580112,
-            400u16,
+            400,
             "permission denied",
             "操作无权限的被评估人数据，请检查当前应用申请的被评估人数据范围",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580201,
-            400u16,
+            400,
             "item_id is invalid",
             "补充信息 ID 不合法，请检查入参 `additional_informations ` 中的 ID 是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),

@@ -15,14 +15,8 @@
 /// - Scopes (any one allows subscribing): `performance:performance`, `performance:performance:readonly`
 ///
 /// [Official documentation](https://open.feishu.cn/document/performance-v1/stage_task/events/open_result)
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StageTaskOpenResultV2 {
     /// 新开通绩效结果的被评估人列表
@@ -67,14 +61,8 @@ impl ::feishu_runtime::event::EventSet for StageTaskOpenResultV2 {
 /// - Scopes (any one allows subscribing): `performance:performance`, `performance:performance:readonly`
 ///
 /// [Official documentation](https://open.feishu.cn/document/performance-v1/review_data/events/changed)
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewDataChangedV2 {
     /// 评估数据列表

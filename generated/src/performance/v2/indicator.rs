@@ -81,13 +81,7 @@ static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/indicators/query",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 10u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(10)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -136,12 +130,7 @@ impl QueryIndicatorRequest {
         >,
     ) -> Self {
         self.body.indicator_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -165,55 +154,30 @@ impl QueryIndicatorRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<QueryIndicatorResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<QueryIndicatorResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.page_size {
-            ::feishu_runtime::validate::check_range(
-                "page_size",
-                ::std::convert::From::from(value),
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::Some(50f64),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.indicator_ids {
-            ::feishu_runtime::validate::check_items(
-                "indicator_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("page_size", &self.page_size, 0..=50)?;
+        ::feishu_runtime::validate::check_items(
+            "indicator_ids",
+            &self.body.indicator_ids,
+            ..=50,
+        )?;
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_size {
-            request.query("page_size", value);
-        }
+        request.query_opt("page_token", &self.page_token);
+        request.query_opt("page_size", &self.page_size);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.indicator.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryIndicatorRequestBody {
     /// 评估项 ID 列表，填写时获取指定的评估项，不填时返回所有评估项
@@ -225,14 +189,8 @@ pub struct QueryIndicatorRequestBody {
     pub indicator_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// The response `data` of `performance.v2.indicator.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryIndicatorResponse {
     /// 评估项列表
@@ -267,11 +225,7 @@ impl QueryIndicatorRequest {
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<QueryIndicatorResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    pub fn pages(self) -> impl ::feishu_runtime::ResultStream<QueryIndicatorResponse> {
         let start = ::std::clone::Clone::clone(&self.page_token);
         ::feishu_runtime::paginate::token_stream(
             start,
@@ -286,12 +240,7 @@ impl QueryIndicatorRequest {
     #[inline]
     pub fn items(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<
-            crate::performance::v2::Indicator,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<crate::performance::v2::Indicator> {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.indicators.unwrap_or_default(),
@@ -306,14 +255,8 @@ impl QueryIndicatorRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum QueryIndicatorErrorCode {
     /// `1580102` (HTTP 400): param is invalid
@@ -330,13 +273,13 @@ impl ::feishu_runtime::ErrorCode for QueryIndicatorErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),

@@ -104,9 +104,7 @@ impl<'a> MetricDetailResource<'a> {
             body: ImportMetricDetailRequestBody {
                 semester_id: ::std::convert::Into::into(semester_id),
                 import_record_name: ::std::option::Option::None,
-                imported_metrics: ::std::iter::Iterator::collect(
-                    ::std::iter::IntoIterator::into_iter(imported_metrics),
-                ),
+                imported_metrics: ::feishu_runtime::into_list(imported_metrics),
             },
         }
     }
@@ -176,12 +174,7 @@ impl<'a> MetricDetailResource<'a> {
             user_id_type: ::std::option::Option::None,
             body: QueryMetricDetailRequestBody {
                 semester_id: ::std::convert::Into::into(semester_id),
-                reviewee_user_ids: ::std::iter::Iterator::collect(
-                    ::std::iter::Iterator::map(
-                        ::std::iter::IntoIterator::into_iter(reviewee_user_ids),
-                        ::std::convert::Into::into,
-                    ),
-                ),
+                reviewee_user_ids: ::feishu_runtime::into_list(reviewee_user_ids),
             },
         }
     }
@@ -192,13 +185,7 @@ static IMPORT_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/metric_details/import",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 10u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(10)],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -260,51 +247,34 @@ impl ImportMetricDetailRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ImportMetricDetailResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<ImportMetricDetailResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        let value = &self.client_token;
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         ::feishu_runtime::validate::check_length(
             "client_token",
-            value,
-            ::std::option::Option::None,
-            ::std::option::Option::Some(64usize),
+            &self.client_token,
+            ..=64,
         )?;
         ::feishu_runtime::validate::check_items(
             "imported_metrics",
-            self.body.imported_metrics.len(),
-            ::std::option::Option::Some(1usize),
-            ::std::option::Option::Some(50usize),
+            &self.body.imported_metrics,
+            1..=50,
         )?;
         let mut request = ::feishu_runtime::Request::new(&IMPORT_OPERATION);
         request.query("client_token", &self.client_token);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.metric_detail.import`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportMetricDetailRequestBody {
     /// 周期 ID，可通过获取周期接口获取
@@ -324,14 +294,8 @@ pub struct ImportMetricDetailRequestBody {
     pub imported_metrics: ::std::vec::Vec<crate::performance::v2::ImportedMetric>,
 }
 /// The response `data` of `performance.v2.metric_detail.import`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportMetricDetailResponse {
     /// 导入记录 ID
@@ -349,14 +313,8 @@ pub struct ImportMetricDetailResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ImportMetricDetailErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -456,109 +414,109 @@ impl ::feishu_runtime::ErrorCode for ImportMetricDetailErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580105,
-            400u16,
+            400,
             "invalid semester ID",
             "周期 ID 不存在，请检查 `semester_id` 入参是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580110,
-            400u16,
+            400,
             "request ID repeat",
             "client_token 重复，请检查 `client_token` 入参是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580112,
-            400u16,
+            400,
             "permission denied",
             "操作无权限的被评估人数据，请检查当前应用申请的被评估人数据范围",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580301,
-            400u16,
+            400,
             "field value type is invalid",
             "字段值类型不合法",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580302,
-            400u16,
+            400,
             "field_value is null",
             "必填字段的字段值不能为空",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580303,
-            400u16,
+            400,
             "field value length exceeds the limit",
             "字段值内容长度超出限制，检查字段值长度",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580304,
-            400u16,
+            400,
             "sum of weights for metrics exceeds 100%",
             "指标的权重之和超出 100% 限制",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580305,
-            400u16,
+            400,
             "filed id not found in the metric",
             "请求的指标字段 ID 不存在于对应指标中",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580306,
-            400u16,
+            400,
             "reviewee not found",
             "请求的用户未参与评估或者所在项目未启动",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580307,
-            400u16,
+            400,
             "duplicate metric for the same reviewee in request",
             "检查传入的内容中是否有重复，同一个被评估人不允许传入重复的指标",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580308,
-            400u16,
+            400,
             "duplicate field for the same metric in request",
             "检查传入的内容中是否有重复，被评估人的指标的一个字段只允许传入唯一的字段值",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580309,
-            400u16,
+            400,
             "input is not allowed after the deadline",
             "已经超过了录入截止时间",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580310,
-            400u16,
+            400,
             "old vision metrics can't be input",
             "不支持录入老版本的关键指标数据",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580311,
-            400u16,
+            400,
             "data input by admins can't be overwritten",
             "不支持录入管理员已填写的字段值",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580312,
-            400u16,
+            400,
             "reviewee's metrics not found",
             "检查用户录入的指标ID是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),
@@ -575,13 +533,7 @@ static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/metric_details/query",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 20u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(20)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -628,43 +580,28 @@ impl QueryMetricDetailRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            QueryMetricDetailResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<QueryMetricDetailResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         ::feishu_runtime::validate::check_items(
             "reviewee_user_ids",
-            self.body.reviewee_user_ids.len(),
-            ::std::option::Option::Some(1usize),
-            ::std::option::Option::Some(50usize),
+            &self.body.reviewee_user_ids,
+            1..=50,
         )?;
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.metric_detail.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricDetailRequestBody {
     /// 周期 ID，1 次只允许查询 1 个周期，semester_id 可通过【获取周期】接口获得
@@ -679,14 +616,8 @@ pub struct QueryMetricDetailRequestBody {
     pub reviewee_user_ids: ::std::vec::Vec<::std::string::String>,
 }
 /// The response `data` of `performance.v2.metric_detail.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricDetailResponse {
     /// 周期 ID，详情可查看：获取周期
@@ -709,14 +640,8 @@ pub struct QueryMetricDetailResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum QueryMetricDetailErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -746,25 +671,25 @@ impl ::feishu_runtime::ErrorCode for QueryMetricDetailErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "服务内部异常，请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580105,
-            400u16,
+            400,
             "invalid semester ID",
             "周期 ID 不存在，请检查 `semester_id` 入参是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),

@@ -77,13 +77,7 @@ static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/metric_fields/query",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 20u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(20)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -109,12 +103,7 @@ impl QueryMetricFieldRequest {
         >,
     ) -> Self {
         self.body.field_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -140,25 +129,18 @@ impl QueryMetricFieldRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<QueryMetricFieldResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<QueryMetricFieldResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(values) = &self.body.field_ids {
-            ::feishu_runtime::validate::check_items(
-                "field_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_items(
+            "field_ids",
+            &self.body.field_ids,
+            ..=50,
+        )?;
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
         request.options(self.options);
         request.json_body(&self.body)?;
@@ -166,13 +148,8 @@ impl QueryMetricFieldRequest {
     }
 }
 /// The JSON body of `performance.v2.metric_field.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricFieldRequestBody {
     /// 指标的字段 ID 列表，填写时获取指定指标字段，不填时获取全部指标字段
@@ -184,14 +161,8 @@ pub struct QueryMetricFieldRequestBody {
     pub field_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// The response `data` of `performance.v2.metric_field.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricFieldResponse {
     /// 指标字段信息
@@ -208,14 +179,8 @@ pub struct QueryMetricFieldResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum QueryMetricFieldErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -240,19 +205,19 @@ impl ::feishu_runtime::ErrorCode for QueryMetricFieldErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),

@@ -91,13 +91,7 @@ static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/metric_libs/query",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 20u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(20)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -166,12 +160,7 @@ impl QueryMetricLibRequest {
         >,
     ) -> Self {
         self.body.tag_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -188,12 +177,7 @@ impl QueryMetricLibRequest {
         >,
     ) -> Self {
         self.body.type_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -239,66 +223,28 @@ impl QueryMetricLibRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<QueryMetricLibResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<QueryMetricLibResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.page_size {
-            ::feishu_runtime::validate::check_range(
-                "page_size",
-                ::std::convert::From::from(value),
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(50f64),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.tag_ids {
-            ::feishu_runtime::validate::check_items(
-                "tag_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(99usize),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.type_ids {
-            ::feishu_runtime::validate::check_items(
-                "type_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(99usize),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("page_size", &self.page_size, 1..=50)?;
+        ::feishu_runtime::validate::check_items("tag_ids", &self.body.tag_ids, ..=99)?;
+        ::feishu_runtime::validate::check_items("type_ids", &self.body.type_ids, ..=99)?;
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_size {
-            request.query("page_size", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
+        request.query_opt("page_token", &self.page_token);
+        request.query_opt("page_size", &self.page_size);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.metric_lib.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricLibRequestBody {
     /// 指标启用状态，填写时根据指定启用状态进行筛选
@@ -336,14 +282,8 @@ pub struct QueryMetricLibRequestBody {
     >,
 }
 /// The response `data` of `performance.v2.metric_lib.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricLibResponse {
     /// 指标信息
@@ -378,11 +318,7 @@ impl QueryMetricLibRequest {
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<QueryMetricLibResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    pub fn pages(self) -> impl ::feishu_runtime::ResultStream<QueryMetricLibResponse> {
         let start = ::std::clone::Clone::clone(&self.page_token);
         ::feishu_runtime::paginate::token_stream(
             start,
@@ -397,12 +333,7 @@ impl QueryMetricLibRequest {
     #[inline]
     pub fn items(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<
-            crate::performance::v2::MetricInLibrary,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<crate::performance::v2::MetricInLibrary> {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
@@ -417,14 +348,8 @@ impl QueryMetricLibRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum QueryMetricLibErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -459,31 +384,31 @@ impl ::feishu_runtime::ErrorCode for QueryMetricLibErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "服务内部错误，请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580107,
-            400u16,
+            400,
             "page token invalid",
             "page token 不存在，请检查 `page_token` 是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580108,
-            400u16,
+            400,
             "page token expired",
             "page token 已过期，请重新获取 `page_token`",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),

@@ -82,13 +82,7 @@ static LIST_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operation
     method: ::feishu_runtime::HttpMethod::Get,
     path: "/open-apis/performance/v2/metric_tags",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 10u32,
-            per_seconds: 1u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_second(10)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -136,14 +130,7 @@ impl ListMetricTagRequest {
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
     ) -> Self {
-        self.tag_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
-        );
+        self.tag_ids = ::std::option::Option::Some(::feishu_runtime::into_list(value));
         self
     }
     /// Sends this one request with `token` (for example a user access token) instead of the client's.
@@ -161,58 +148,26 @@ impl ListMetricTagRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<ListMetricTagResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<ListMetricTagResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.page_size {
-            ::feishu_runtime::validate::check_range(
-                "page_size",
-                ::std::convert::From::from(value),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50f64),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.tag_ids {
-            ::feishu_runtime::validate::check_items(
-                "tag_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(9999usize),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("page_size", &self.page_size, ..=50)?;
+        ::feishu_runtime::validate::check_items("tag_ids", &self.tag_ids, ..=9999)?;
         let mut request = ::feishu_runtime::Request::new(&LIST_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.page_size {
-            request.query("page_size", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
-        for value in self.tag_ids.iter().flatten() {
-            request.query("tag_ids", value);
-        }
+        request.query_opt("page_size", &self.page_size);
+        request.query_opt("page_token", &self.page_token);
+        request.query_each("tag_ids", self.tag_ids.iter().flatten());
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `performance.v2.metric_tag.list`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListMetricTagResponse {
     /// 指标标签列表
@@ -245,11 +200,7 @@ impl ListMetricTagRequest {
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<ListMetricTagResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    pub fn pages(self) -> impl ::feishu_runtime::ResultStream<ListMetricTagResponse> {
         let start = ::std::clone::Clone::clone(&self.page_token);
         ::feishu_runtime::paginate::token_stream(
             start,
@@ -264,12 +215,7 @@ impl ListMetricTagRequest {
     #[inline]
     pub fn items(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<
-            crate::performance::v2::MetricTag,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<crate::performance::v2::MetricTag> {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
@@ -284,14 +230,8 @@ impl ListMetricTagRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ListMetricTagErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -326,31 +266,31 @@ impl ::feishu_runtime::ErrorCode for ListMetricTagErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "请求参数错误，检查请求参数是否合法",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580107,
-            400u16,
+            400,
             "page token invalid",
             "page token 不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580108,
-            400u16,
+            400,
             "page token expired",
             "page token 已过期",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),

@@ -88,13 +88,7 @@ static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/metric_templates/query",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 20u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(20)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -155,12 +149,7 @@ impl QueryMetricTemplateRequest {
         >,
     ) -> Self {
         self.body.metrics_template_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -197,59 +186,31 @@ impl QueryMetricTemplateRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            QueryMetricTemplateResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<QueryMetricTemplateResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.page_size {
-            ::feishu_runtime::validate::check_range(
-                "page_size",
-                ::std::convert::From::from(value),
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(50f64),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.metrics_template_ids {
-            ::feishu_runtime::validate::check_items(
-                "metrics_template_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("page_size", &self.page_size, 1..=50)?;
+        ::feishu_runtime::validate::check_items(
+            "metrics_template_ids",
+            &self.body.metrics_template_ids,
+            ..=50,
+        )?;
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_size {
-            request.query("page_size", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
+        request.query_opt("page_token", &self.page_token);
+        request.query_opt("page_size", &self.page_size);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.metric_template.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricTemplateRequestBody {
     /// 指标模板 ID 列表，填写时获取指定的指标模版
@@ -268,14 +229,8 @@ pub struct QueryMetricTemplateRequestBody {
     pub status: ::std::option::Option<crate::performance::v2::MetricTemplateStatus>,
 }
 /// The response `data` of `performance.v2.metric_template.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryMetricTemplateResponse {
     /// 指标模板信息
@@ -312,12 +267,7 @@ impl QueryMetricTemplateRequest {
     #[inline]
     pub fn pages(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<
-            QueryMetricTemplateResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<QueryMetricTemplateResponse> {
         let start = ::std::clone::Clone::clone(&self.page_token);
         ::feishu_runtime::paginate::token_stream(
             start,
@@ -332,12 +282,7 @@ impl QueryMetricTemplateRequest {
     #[inline]
     pub fn items(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<
-            crate::performance::v2::MetricTemplate,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<crate::performance::v2::MetricTemplate> {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.items.unwrap_or_default(),
@@ -352,14 +297,8 @@ impl QueryMetricTemplateRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum QueryMetricTemplateErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -394,31 +333,31 @@ impl ::feishu_runtime::ErrorCode for QueryMetricTemplateErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "服务内部异常，请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580107,
-            400u16,
+            400,
             "page token invalid",
             "page token 不存在，请检查 `page_token` 入参是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580108,
-            400u16,
+            400,
             "page token expired",
             "page token 已过期，请重新获取 `page_token`",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),

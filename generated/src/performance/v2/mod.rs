@@ -177,14 +177,8 @@ impl<'a> PerformanceV2<'a> {
 /// A user's IDs in the three ID systems.
 ///
 /// Spec type `user_id`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserId {
     /// 用户的 union id
@@ -209,14 +203,8 @@ pub struct UserId {
 /// A reviewee whose performance result was just opened.
 ///
 /// Spec type `open_result`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OpenResult {
     /// 员工 ID
@@ -246,14 +234,8 @@ pub struct OpenResult {
 /// One reviewee's changed review data.
 ///
 /// Spec type `review_data_change`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewDataChange {
     /// 员工 ID
@@ -282,14 +264,8 @@ pub struct ReviewDataChange {
 /// A stage whose data changed.
 ///
 /// Spec type `stage_change`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StageChange {
     /// 发生更新的环节 ID
@@ -312,13 +288,8 @@ pub struct StageChange {
 /// The kind of review stage.
 ///
 /// Spec type `stage_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum StageType {
     /// 工作总结环节
@@ -428,13 +399,8 @@ impl<'de> ::serde::Deserialize<'de> for StageType {
 /// Who performs a review stage.
 ///
 /// Spec type `review_stage_role`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ReviewStageRole {
     /// 被评估人
@@ -552,13 +518,8 @@ impl<'de> ::serde::Deserialize<'de> for ReviewStageRole {
 /// Which kind of user ID a request or response carries (without people_admin_id).
 ///
 /// Spec type `basic_user_id_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum BasicUserIdType {
     /// 标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。
@@ -631,14 +592,8 @@ impl<'de> ::serde::Deserialize<'de> for BasicUserIdType {
 /// A text in Chinese and English (v2 key spelling).
 ///
 /// Spec type `i18n_text`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct I18nText {
     /// 中文
@@ -655,13 +610,8 @@ pub struct I18nText {
 /// 项目模式
 ///
 /// Spec type `activity_mode`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ActivityMode {
     /// 指标制定
@@ -735,13 +685,8 @@ impl<'de> ::serde::Deserialize<'de> for ActivityMode {
 /// 项目状态
 ///
 /// Spec type `activity_progress`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ActivityProgress {
     /// 待完成配置
@@ -823,14 +768,8 @@ impl<'de> ::serde::Deserialize<'de> for ActivityProgress {
 /// 项目列表
 ///
 /// Spec type `activity`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Activity {
     /// 项目 ID
@@ -887,14 +826,8 @@ pub struct Activity {
 /// 补充信息列表
 ///
 /// Spec type `additional_information`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AdditionalInformation {
     /// 补充信息 ID
@@ -938,13 +871,8 @@ pub struct AdditionalInformation {
 /// 评估项类型
 ///
 /// Spec type `indicator_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum IndicatorType {
     /// 常规评估项
@@ -1026,14 +954,8 @@ impl<'de> ::serde::Deserialize<'de> for IndicatorType {
 /// 评估项等级列表
 ///
 /// Spec type `indicator_option`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IndicatorOption {
     /// 评估项等级 ID
@@ -1058,14 +980,8 @@ pub struct IndicatorOption {
 /// 评估项列表
 ///
 /// Spec type `indicator`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Indicator {
     /// 评估项 ID
@@ -1091,14 +1007,8 @@ pub struct Indicator {
 /// 指标字段信息
 ///
 /// Spec type `imported_metric_field`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportedMetricField {
     /// 指标字段 ID，可通过获取指标字段列表接口获取
@@ -1121,14 +1031,8 @@ pub struct ImportedMetricField {
 /// 指标明细列表
 ///
 /// Spec type `imported_metric`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportedMetric {
     /// 被评估人 ID，与入参 `user_id_type` 类型一致
@@ -1155,14 +1059,8 @@ pub struct ImportedMetric {
 /// A user's open_id and user_id.
 ///
 /// Spec type `user`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
     /// 用户的 open_id
@@ -1180,14 +1078,8 @@ pub struct User {
 /// 指标字段信息
 ///
 /// Spec type `metric_field_in_details`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricFieldInDetails {
     /// 指标字段 ID，详情可查看：获取指标字段列表
@@ -1208,13 +1100,8 @@ pub struct MetricFieldInDetails {
 /// 指标添加来源
 ///
 /// Spec type `metric_detail_add_from`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricDetailAddFrom {
     /// 指标制定人添加
@@ -1278,14 +1165,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricDetailAddFrom {
 /// 指标详情
 ///
 /// Spec type `metric_detail`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricDetail {
     /// 指标 ID，详情可查看：获取指标列表
@@ -1332,13 +1213,8 @@ pub struct MetricDetail {
 /// 环节类型
 ///
 /// Spec type `reviewee_stage_status_stage_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum RevieweeStageStatusStageType {
     /// 指标制定环节
@@ -1402,14 +1278,8 @@ impl<'de> ::serde::Deserialize<'de> for RevieweeStageStatusStageType {
 /// 环节状态
 ///
 /// Spec type `reviewee_stage_status_stage_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum RevieweeStageStatusStageStatus {
     /// 未开始
@@ -1501,14 +1371,8 @@ impl<'de> ::serde::Deserialize<'de> for RevieweeStageStatusStageStatus {
 /// 指标对应的环节状态
 ///
 /// Spec type `reviewee_stage_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RevieweeStageStatus {
     /// 环节ID
@@ -1534,14 +1398,8 @@ pub struct RevieweeStageStatus {
 /// 指标明细列表
 ///
 /// Spec type `reviewee_metric`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RevieweeMetric {
     /// 被评估人
@@ -1565,13 +1423,8 @@ pub struct RevieweeMetric {
 /// 指标字段类型
 ///
 /// Spec type `metric_field_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricFieldType {
     /// 文本
@@ -1647,14 +1500,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricFieldType {
 /// 指标字段信息
 ///
 /// Spec type `metric_field`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricField {
     /// 指标字段 ID
@@ -1675,13 +1522,8 @@ pub struct MetricField {
 /// 指标可用范围，填写时根据指定可用范围进行筛选
 ///
 /// Spec type `metric_lib_range_of_availability`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricLibRangeOfAvailability {
     /// 允许管理员下发和被评估人选用
@@ -1745,13 +1587,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricLibRangeOfAvailability {
 /// 指标评分类型，填写时根据指定评分类型进行筛选
 ///
 /// Spec type `metric_lib_scoring_setting_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricLibScoringSettingType {
     /// 手动评分
@@ -1817,14 +1654,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricLibScoringSettingType {
 /// A metric tag.
 ///
 /// Spec type `metric_tag`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricTag {
     /// 指标标签 ID
@@ -1857,13 +1688,8 @@ pub struct MetricTag {
 /// 指标字段填写设置类型
 ///
 /// Spec type `metric_field_in_library_input_setting`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricFieldInLibraryInputSetting {
     /// 管理员统一配置
@@ -1933,14 +1759,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricFieldInLibraryInputSetting {
 /// 指标字段信息
 ///
 /// Spec type `metric_field_in_library`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricFieldInLibrary {
     /// 指标字段 ID，详情可查看：获取指标字段详情
@@ -1968,14 +1788,8 @@ pub struct MetricFieldInLibrary {
 /// 指标评分公式
 ///
 /// Spec type `formula`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Formula {
     /// 公式 ID
@@ -1998,14 +1812,8 @@ pub struct Formula {
 /// 指标信息
 ///
 /// Spec type `metric_in_library`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricInLibrary {
     /// 指标 ID
@@ -2064,13 +1872,8 @@ pub struct MetricInLibrary {
 /// 指标模版状态
 ///
 /// Spec type `metric_template_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricTemplateStatus {
     /// 待完成配置
@@ -2146,13 +1949,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricTemplateStatus {
 /// 模版指标总分计算方式
 ///
 /// Spec type `metric_template_total_metric_score_method`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricTemplateTotalMetricScoreMethod {
     /// 手动评估
@@ -2228,13 +2026,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricTemplateTotalMetricScoreMethod {
 /// 指标权重计算方式
 ///
 /// Spec type `metric_template_metric_weight_method`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricTemplateMetricWeightMethod {
     /// 每个维度内的指标权重之和等于 100%
@@ -2316,14 +2109,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricTemplateMetricWeightMethod {
 /// 各指标的评估规则
 ///
 /// Spec type `metric_dimension_review_rule_option`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricDimensionReviewRuleOption {
     /// 使用相同规则
@@ -2383,14 +2170,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricDimensionReviewRuleOption {
 /// 添加指标的方式
 ///
 /// Spec type `custom_metric_config_add_metric_option`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum CustomMetricConfigAddMetricOption {
     /// 可选用指标库的指标
@@ -2450,14 +2231,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomMetricConfigAddMetricOption {
 /// 被评估人添加指标的设置
 ///
 /// Spec type `custom_metric_config`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomMetricConfig {
     /// 非指标库指标的评分方式（手动评分是 0；评分公式是具体的公式 ID）
@@ -2480,14 +2255,8 @@ pub struct CustomMetricConfig {
 /// 指标维度列表
 ///
 /// Spec type `metric_dimension`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricDimension {
     /// 所属人群分组 ID，模板分人群设置指标时，指标维度按照人群分组；未分人群设置时该值为空
@@ -2534,14 +2303,8 @@ pub struct MetricDimension {
 /// 指标字段信息
 ///
 /// Spec type `metric_field_in_template`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricFieldInTemplate {
     /// 指标字段 ID，详情可查看：获取指标字段列表
@@ -2573,13 +2336,8 @@ pub struct MetricFieldInTemplate {
 /// 评分设置类型
 ///
 /// Spec type `metric_in_template_scoring_setting_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum MetricInTemplateScoringSettingType {
     /// 手动评分
@@ -2643,14 +2401,8 @@ impl<'de> ::serde::Deserialize<'de> for MetricInTemplateScoringSettingType {
 /// 评估规则
 ///
 /// Spec type `metric_review_rule_config`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricReviewRuleConfig {
     /// 最高分
@@ -2667,14 +2419,8 @@ pub struct MetricReviewRuleConfig {
 /// 指标列表
 ///
 /// Spec type `metric_in_template`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricInTemplate {
     /// 所属人群分组 ID，模板分人群设置指标时，指标维度按照人群分组；未分人群设置时该值为空
@@ -2737,14 +2483,8 @@ pub struct MetricInTemplate {
 /// 人群分组
 ///
 /// Spec type `metric_group`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricGroup {
     /// 人群分组 ID
@@ -2762,14 +2502,8 @@ pub struct MetricGroup {
 /// 指标模板信息
 ///
 /// Spec type `metric_template`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricTemplate {
     /// 指标模板 ID
@@ -2827,14 +2561,8 @@ pub struct MetricTemplate {
 /// 标签列表
 ///
 /// Spec type `tag_item`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagItem {
     /// 标签 ID
@@ -2850,14 +2578,8 @@ pub struct TagItem {
 /// 标签填写题
 ///
 /// Spec type `question`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Question {
     /// 填写题 ID
@@ -2878,14 +2600,8 @@ pub struct Question {
 /// 标签填写项的内容
 ///
 /// Spec type `tag_text`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagText {
     /// 标签 ID
@@ -2908,14 +2624,8 @@ pub struct TagText {
 /// 子评估项内容
 ///
 /// Spec type `sub_indicator`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubIndicator {
     /// 子评估题 ID
@@ -2955,14 +2665,8 @@ pub struct SubIndicator {
 /// 评估的关键举措，当评估内容是对关键举措（KR）评估时有值
 ///
 /// Spec type `keyresult_data`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyresultData {
     /// 关键举措 ID
@@ -2990,14 +2694,8 @@ pub struct KeyresultData {
 /// 评估的目标数据，当评估内容是对目标（O）或关键举措（KR）评估时有值
 ///
 /// Spec type `objective_data`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectiveData {
     /// 目标 ID
@@ -3030,14 +2728,8 @@ pub struct ObjectiveData {
 /// 评估的指标，当评估内容是对指标评估时有值
 ///
 /// Spec type `metric_data`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetricData {
     /// 指标 ID
@@ -3055,13 +2747,8 @@ pub struct MetricData {
 /// 终评环节填写内容的来源（仅终评环节的数据有值）
 ///
 /// Spec type `review_detail_leader_review_data_source`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ReviewDetailLeaderReviewDataSource {
     /// 产生终评结果的评估型环节
@@ -3131,14 +2818,8 @@ impl<'de> ::serde::Deserialize<'de> for ReviewDetailLeaderReviewDataSource {
 /// 评估题列表，指评估内容中的每个题，可能是评估项或者填写项
 ///
 /// Spec type `review_detail`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewDetail {
     /// 评估题 ID，指评估内容中的每个评估项或填写项
@@ -3236,14 +2917,8 @@ pub struct ReviewDetail {
 /// 评估记录中的评估内容明细
 ///
 /// Spec type `review_unit`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewUnit {
     /// 评估内容 ID
@@ -3264,14 +2939,8 @@ pub struct ReviewUnit {
 /// 360° 评估人的评估尺度标签
 ///
 /// Spec type `invited_review_record_info_distribute_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum InvitedReviewRecordInfoDistributeType {
     /// 严格
@@ -3339,13 +3008,8 @@ impl<'de> ::serde::Deserialize<'de> for InvitedReviewRecordInfoDistributeType {
 /// 360° 评估人的与被评估人关系。如果开启了 360 匿名评估，并且是对全部查看者匿名，且配置隐藏描述信息则不返回该值
 ///
 /// Spec type `invited_review_record_info_relationship_with_reviewee`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum InvitedReviewRecordInfoRelationshipWithReviewee {
     /// 直属下级
@@ -3433,13 +3097,8 @@ impl<'de> ::serde::Deserialize<'de> for InvitedReviewRecordInfoRelationshipWithR
 /// 360° 评估人的邀请人类型。如果开启了 360 匿名评估，并且是对全部查看者匿名，且配置隐藏描述信息则不返回该值
 ///
 /// Spec type `invited_review_record_info_invitedby`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum InvitedReviewRecordInfoInvitedby {
     /// 系统默认
@@ -3521,14 +3180,8 @@ impl<'de> ::serde::Deserialize<'de> for InvitedReviewRecordInfoInvitedby {
 /// 360 ° 评估记录的信息。如果开启了 360 匿名评估，并且是对全部查看者匿名，则不返回评估人的部分信息
 ///
 /// Spec type `invited_review_record_info`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvitedReviewRecordInfo {
     /// 评估人 ID。如果开启了 360 匿名评估，并且是对全部查看者匿名，则不返回该值
@@ -3574,14 +3227,8 @@ pub struct InvitedReviewRecordInfo {
 /// 评估人在合作项目中的角色。在未配置合作项目角色情况下，该字段为空值。
 ///
 /// Spec type `cooperation_user_role`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CooperationUserRole {
     /// 合作项目角色 ID
@@ -3597,14 +3244,8 @@ pub struct CooperationUserRole {
 /// 合作项目角色
 ///
 /// Spec type `cooperation_role`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CooperationRole {
     /// 评估人在合作项目中的角色。在未配置合作项目角色情况下，该字段为空值。
@@ -3621,14 +3262,8 @@ pub struct CooperationRole {
 /// 评估人作为直属项目上级所在的项目
 ///
 /// Spec type `cooperation_project`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CooperationProject {
     /// 合作项目 ID
@@ -3659,14 +3294,8 @@ pub struct CooperationProject {
 /// 合作项目中上级的评估记录信息，仅在「项目直属上级环节」有值
 ///
 /// Spec type `direct_project_leader_record_info`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DirectProjectLeaderRecordInfo {
     /// 评估人 ID
@@ -3691,14 +3320,8 @@ pub struct DirectProjectLeaderRecordInfo {
 /// 评估内容记录。多人评估的环节有多份记录，比如 360 评估环节。如果开启了 360 匿名评估，并且是对全部查看者匿名，则评估记录数低于匿名下限，则不返回 360 评估记录
 ///
 /// Spec type `review_record`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewRecord {
     /// 评估人的环节状态，含义随环节类型而定。查看绩效结果环节：0 已开通，1 待确认，2 已截止，3 已确认，4 已复议；结果复议环节：1 待完成，2 已截止，3 已完成；其他环节：0 未开始，1 待完成，2 已截止，3 已完成
@@ -3730,14 +3353,8 @@ pub struct ReviewRecord {
 /// 本周期内各环节内容
 ///
 /// Spec type `review_stage`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewStage {
     /// 环节 ID
@@ -3773,14 +3390,8 @@ pub struct ReviewStage {
 /// 评估数据列表
 ///
 /// Spec type `review_profile`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewProfile {
     /// 被评估人 ID
@@ -3813,14 +3424,8 @@ pub struct ReviewProfile {
 /// 环节模板列表
 ///
 /// Spec type `template`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Template {
     /// 环节模板 ID
@@ -3853,14 +3458,8 @@ pub struct Template {
 /// 评估题列表，指评估内容中的每个题，可能是评估项或者填写项
 ///
 /// Spec type `field`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Field {
     /// 评估题 ID
@@ -3910,14 +3509,8 @@ pub struct Field {
 /// 评估内容列表
 ///
 /// Spec type `unit`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Unit {
     /// 评估内容 ID
@@ -3936,13 +3529,8 @@ pub struct Unit {
 /// 状态
 ///
 /// Spec type `review_template_status`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ReviewTemplateStatus {
     /// 待完成配置
@@ -4024,14 +3612,8 @@ impl<'de> ::serde::Deserialize<'de> for ReviewTemplateStatus {
 /// 绩效模板信息
 ///
 /// Spec type `review_template`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReviewTemplate {
     /// 环节模板列表
@@ -4063,14 +3645,8 @@ pub struct ReviewTemplate {
 /// 被评估人列表
 ///
 /// Spec type `reviewee`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Reviewee {
     /// 被评估人 ID
@@ -4091,14 +3667,8 @@ pub struct Reviewee {
 /// Who can see a user group.
 ///
 /// Spec type `scope_visible_setting`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ScopeVisibleSetting {
     /// 无限制
@@ -4160,14 +3730,8 @@ impl<'de> ::serde::Deserialize<'de> for ScopeVisibleSetting {
 /// Why a user could not be added.
 ///
 /// Spec type `write_user_group_scope_fail_user_data_fail_code`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum WriteUserGroupScopeFailUserDataFailCode {
     /// 员工未找到
@@ -4219,14 +3783,8 @@ impl<'de> ::serde::Deserialize<'de> for WriteUserGroupScopeFailUserDataFailCode 
 /// 更新失败的员工信息
 ///
 /// Spec type `write_user_group_scope_fail_user_data`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WriteUserGroupScopeFailUserData {
     /// 员工 ID，与入参 `user_id_type` 类型一致
@@ -4245,14 +3803,8 @@ pub struct WriteUserGroupScopeFailUserData {
 /// 更新结果
 ///
 /// Spec type `write_user_group_scope_data`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WriteUserGroupScopeData {
     /// 更新成功的员工 ID 列表，与入参 `user_id_type` 类型一致
@@ -4267,13 +3819,8 @@ pub struct WriteUserGroupScopeData {
 /// 指定查询结果中的部门 ID 类型。关于部门 ID 的详细介绍，可参见部门 ID 说明。
 ///
 /// Spec type `user_info_department_id_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum UserInfoDepartmentIdType {
     /// 支持用户自定义配置的部门 ID。自定义配置时可复用已删除的 department_id，因此在未删除的部门范围内 department_id 具有唯一性。
@@ -4339,14 +3886,8 @@ impl<'de> ::serde::Deserialize<'de> for UserInfoDepartmentIdType {
 /// A department, job family or job level (ID and name).
 ///
 /// Spec type `user_snapshot_item`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserSnapshotItem {
     /// ID（部门 ID 与入参 department_id_type 类型一致）
@@ -4363,14 +3904,8 @@ pub struct UserSnapshotItem {
 /// A person's department, leader, job family and level as recorded for the semester.
 ///
 /// Spec type `user_info`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserInfo {
     /// 人员的用户 ID

@@ -83,18 +83,8 @@ impl<'a> ReviewDataResource<'a> {
             options: ::std::default::Default::default(),
             user_id_type: ::std::option::Option::None,
             body: QueryReviewDataRequestBody {
-                semester_ids: ::std::iter::Iterator::collect(
-                    ::std::iter::Iterator::map(
-                        ::std::iter::IntoIterator::into_iter(semester_ids),
-                        ::std::convert::Into::into,
-                    ),
-                ),
-                reviewee_user_ids: ::std::iter::Iterator::collect(
-                    ::std::iter::Iterator::map(
-                        ::std::iter::IntoIterator::into_iter(reviewee_user_ids),
-                        ::std::convert::Into::into,
-                    ),
-                ),
+                semester_ids: ::feishu_runtime::into_list(semester_ids),
+                reviewee_user_ids: ::feishu_runtime::into_list(reviewee_user_ids),
                 stage_types: ::std::option::Option::None,
                 review_stage_roles: ::std::option::Option::None,
                 stage_ids: ::std::option::Option::None,
@@ -111,13 +101,7 @@ static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/review_datas/query",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 20u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(20)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -151,7 +135,7 @@ impl QueryReviewDataRequest {
         value: impl ::std::iter::IntoIterator<Item = crate::performance::v2::StageType>,
     ) -> Self {
         self.body.stage_types = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -166,7 +150,7 @@ impl QueryReviewDataRequest {
         >,
     ) -> Self {
         self.body.review_stage_roles = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -183,12 +167,7 @@ impl QueryReviewDataRequest {
         >,
     ) -> Self {
         self.body.stage_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -224,7 +203,7 @@ impl QueryReviewDataRequest {
         value: impl ::std::iter::IntoIterator<Item = i32>,
     ) -> Self {
         self.body.stage_progresses = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -248,64 +227,43 @@ impl QueryReviewDataRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<QueryReviewDataResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<QueryReviewDataResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         ::feishu_runtime::validate::check_items(
             "semester_ids",
-            self.body.semester_ids.len(),
-            ::std::option::Option::None,
-            ::std::option::Option::Some(10usize),
+            &self.body.semester_ids,
+            ..=10,
         )?;
         ::feishu_runtime::validate::check_items(
             "reviewee_user_ids",
-            self.body.reviewee_user_ids.len(),
-            ::std::option::Option::None,
-            ::std::option::Option::Some(10usize),
+            &self.body.reviewee_user_ids,
+            ..=10,
         )?;
-        if let ::std::option::Option::Some(values) = &self.body.stage_ids {
-            ::feishu_runtime::validate::check_items(
-                "stage_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.stage_progresses {
-            ::feishu_runtime::validate::check_items(
-                "stage_progresses",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
+        ::feishu_runtime::validate::check_items(
+            "stage_ids",
+            &self.body.stage_ids,
+            ..=50,
+        )?;
+        ::feishu_runtime::validate::check_items(
+            "stage_progresses",
+            &self.body.stage_progresses,
+            ..=50,
+        )?;
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.review_data.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryReviewDataRequestBody {
     /// 评估周期 ID 列表，semester_id 可通过【获取周期】获得
@@ -359,14 +317,8 @@ pub struct QueryReviewDataRequestBody {
     pub stage_progresses: ::std::option::Option<::std::vec::Vec<i32>>,
 }
 /// The response `data` of `performance.v2.review_data.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryReviewDataResponse {
     /// 评估数据列表
@@ -383,14 +335,8 @@ pub struct QueryReviewDataResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum QueryReviewDataErrorCode {
     /// `1580102` (HTTP 400): param is invalid
@@ -415,19 +361,19 @@ impl ::feishu_runtime::ErrorCode for QueryReviewDataErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查传入的参数",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "内部错误，请稍后重试，仍然出现可以咨询客服",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),

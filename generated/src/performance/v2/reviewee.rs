@@ -97,13 +97,7 @@ static QUERY_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/reviewees/query",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 20u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(20)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -163,12 +157,7 @@ impl QueryRevieweeRequest {
         >,
     ) -> Self {
         self.body.user_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -184,12 +173,7 @@ impl QueryRevieweeRequest {
         >,
     ) -> Self {
         self.body.activity_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -213,58 +197,27 @@ impl QueryRevieweeRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<QueryRevieweeResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<QueryRevieweeResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = self.page_size {
-            ::feishu_runtime::validate::check_range(
-                "page_size",
-                ::std::convert::From::from(value),
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(50f64),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.user_ids {
-            ::feishu_runtime::validate::check_items(
-                "user_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50usize),
-            )?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_range("page_size", &self.page_size, 1..=50)?;
+        ::feishu_runtime::validate::check_items("user_ids", &self.body.user_ids, ..=50)?;
         let mut request = ::feishu_runtime::Request::new(&QUERY_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.page_size {
-            request.query("page_size", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
+        request.query_opt("page_token", &self.page_token);
+        request.query_opt("page_size", &self.page_size);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.reviewee.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryRevieweeRequestBody {
     /// 周期 ID，可通过获取周期列表 接口获取
@@ -286,14 +239,8 @@ pub struct QueryRevieweeRequestBody {
     pub activity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// The response `data` of `performance.v2.reviewee.query`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryRevieweeResponse {
     /// 周期ID
@@ -334,11 +281,7 @@ impl QueryRevieweeRequest {
     ///
     /// Use it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`).
     #[inline]
-    pub fn pages(
-        self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<QueryRevieweeResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    pub fn pages(self) -> impl ::feishu_runtime::ResultStream<QueryRevieweeResponse> {
         let start = ::std::clone::Clone::clone(&self.page_token);
         ::feishu_runtime::paginate::token_stream(
             start,
@@ -353,12 +296,7 @@ impl QueryRevieweeRequest {
     #[inline]
     pub fn items(
         self,
-    ) -> impl ::feishu_runtime::Stream<
-        Item = ::std::result::Result<
-            crate::performance::v2::Reviewee,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> impl ::feishu_runtime::ResultStream<crate::performance::v2::Reviewee> {
         ::feishu_runtime::paginate::item_stream(
             self.pages(),
             |page| page.reviewees.unwrap_or_default(),
@@ -373,14 +311,8 @@ impl QueryRevieweeRequest {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum QueryRevieweeErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -420,37 +352,37 @@ impl ::feishu_runtime::ErrorCode for QueryRevieweeErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "内部错误，请稍后重试，仍然出现可以咨询客服",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "请求参数错误，检查请求参数是否合法",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580105,
-            400u16,
+            400,
             "invalid semester ID",
             "周期 ID 不存在",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580107,
-            400u16,
+            400,
             "page token invalid",
             "page token 不存在，请检查 `page_token` 入参是否正确",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580108,
-            400u16,
+            400,
             "page token expired",
             "page token 已过期，请重新获取 `page_token`",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580901,
-            400u16,
+            400,
             "tenant no licnese",
             "租户无绩效席位，请联系租户管理员开通绩效席位",
         ),

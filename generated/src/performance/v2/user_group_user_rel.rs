@@ -96,13 +96,7 @@ static WRITE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operatio
     method: ::feishu_runtime::HttpMethod::Post,
     path: "/open-apis/performance/v2/user_group_user_rels/write",
     token_types: &[::feishu_runtime::TokenType::Tenant],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 20u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_minute(20)],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -166,12 +160,7 @@ impl WriteUserGroupUserRelRequest {
         >,
     ) -> Self {
         self.body.user_ids = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -197,61 +186,39 @@ impl WriteUserGroupUserRelRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            WriteUserGroupUserRelResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<WriteUserGroupUserRelResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        let value = &self.client_token;
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         ::feishu_runtime::validate::check_length(
             "client_token",
-            value,
-            ::std::option::Option::None,
-            ::std::option::Option::Some(64usize),
+            &self.client_token,
+            ..=64,
         )?;
-        if let ::std::option::Option::Some(value) = &self.body.group_id {
-            ::feishu_runtime::validate::check_length(
-                "group_id",
-                value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(128usize),
-            )?;
-        }
-        if let ::std::option::Option::Some(values) = &self.body.user_ids {
-            ::feishu_runtime::validate::check_items(
-                "user_ids",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(10000usize),
-            )?;
-        }
+        ::feishu_runtime::validate::check_length(
+            "group_id",
+            &self.body.group_id,
+            ..=128,
+        )?;
+        ::feishu_runtime::validate::check_items(
+            "user_ids",
+            &self.body.user_ids,
+            ..=10000,
+        )?;
         let mut request = ::feishu_runtime::Request::new(&WRITE_OPERATION);
         request.query("client_token", &self.client_token);
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `performance.v2.user_group_user_rel.write`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WriteUserGroupUserRelRequestBody {
     /// 人员组 ID
@@ -276,14 +243,8 @@ pub struct WriteUserGroupUserRelRequestBody {
     pub user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// The response `data` of `performance.v2.user_group_user_rel.write`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WriteUserGroupUserRelResponse {
     /// 更新结果
@@ -298,14 +259,8 @@ pub struct WriteUserGroupUserRelResponse {
 ///     None => eprintln!("{error}"),
 /// }
 /// ```
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum WriteUserGroupUserRelErrorCode {
     /// `1580101` (HTTP 500): internal error
@@ -345,37 +300,37 @@ impl ::feishu_runtime::ErrorCode for WriteUserGroupUserRelErrorCode {
     const INFO: &'static [::feishu_runtime::ErrorCodeInfo] = &[
         ::feishu_runtime::ErrorCodeInfo::new(
             1580101,
-            500u16,
+            500,
             "internal error",
             "请根据实际报错信息定位或咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580102,
-            400u16,
+            400,
             "param is invalid",
             "检查参数是否正确，例如类型，大小",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580401,
-            400u16,
+            400,
             "user group not support api import",
             "请联系企业管理员前往绩效系统「后台配置」检当前人员组的「人员范围设置」-「设置方式」是否勾选为「API 自动写入人员名单」选项",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580402,
-            400u16,
+            400,
             "user group has running import task",
             "有其它更新人员组成员任务正在执行，请稍后重试",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580403,
-            400u16,
+            400,
             "scope over limit",
             "更新的人员组成员数量超过限制，请咨询技术支持",
         ),
         ::feishu_runtime::ErrorCodeInfo::new(
             1580110,
-            400u16,
+            400,
             "request ID repeat",
             "client_token 重复，请检查 `client_token` 入参是否正确",
         ),

@@ -27,13 +27,8 @@ impl<'a> SheetsV2<'a> {
 /// How cell values are rendered.
 ///
 /// Spec type `value_render_option`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum ValueRenderOption {
     /// 返回纯文本的值（数值类型除外）
@@ -111,13 +106,8 @@ impl<'de> ::serde::Deserialize<'de> for ValueRenderOption {
 /// How date and time cells are rendered.
 ///
 /// Spec type `date_time_render_option`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum DateTimeRenderOption {
     /// 计算并对日期、时间、或时间日期类型的数据格式化并返回格式化后的字符串，但不会对数字进行格式化
@@ -177,13 +167,8 @@ impl<'de> ::serde::Deserialize<'de> for DateTimeRenderOption {
 /// Which user ID mentions in cells carry.
 ///
 /// Spec type `sheets_user_id_type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
 #[non_exhaustive]
 pub enum SheetsUserIdType {
     /// 标识一个用户在某个应用中的身份
@@ -249,14 +234,8 @@ impl<'de> ::serde::Deserialize<'de> for SheetsUserIdType {
 /// The values read and their range.
 ///
 /// Spec type `value_range`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValueRange {
     /// 返回的 values 数组中数据的呈现维度。固定取值 ROWS。

@@ -82,13 +82,7 @@ static VALUES_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
         ::feishu_runtime::TokenType::Tenant,
         ::feishu_runtime::TokenType::User,
     ],
-    rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 100u32,
-            per_seconds: 1u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
-    ],
+    rate_limits: &[::feishu_runtime::RateLimit::per_second(100)],
     idempotent: true,
     envelope: ::feishu_runtime::Envelope::Data,
 };
@@ -154,45 +148,26 @@ impl ValuesSpreadsheetRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ValuesSpreadsheetResponse,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<ValuesSpreadsheetResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&VALUES_OPERATION);
         request.path_param("spreadsheetToken", &self.spreadsheet_token);
         request.path_param("range", &self.range);
-        if let ::std::option::Option::Some(value) = &self.value_render_option {
-            request.query("valueRenderOption", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.date_time_render_option {
-            request.query("dateTimeRenderOption", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.user_id_type {
-            request.query("user_id_type", value);
-        }
+        request.query_opt("valueRenderOption", &self.value_render_option);
+        request.query_opt("dateTimeRenderOption", &self.date_time_render_option);
+        request.query_opt("user_id_type", &self.user_id_type);
         request.options(self.options);
         ::std::result::Result::Ok(request)
     }
 }
 /// The response `data` of `sheets.v2.spreadsheet.values`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValuesSpreadsheetResponse {
     /// 工作表的版本号。从 0 开始计数，更新一次版本号加一。

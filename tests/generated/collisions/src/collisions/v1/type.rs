@@ -111,14 +111,7 @@ impl RefTypeRequest {
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
     ) -> Self {
-        self.option = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(
-                ::std::iter::Iterator::map(
-                    ::std::iter::IntoIterator::into_iter(value),
-                    ::std::convert::Into::into,
-                ),
-            ),
-        );
+        self.option = ::std::option::Option::Some(::feishu_runtime::into_list(value));
         self
     }
     /// 带连字符的查询参数
@@ -172,45 +165,27 @@ impl RefTypeRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::collisions::v1::Type,
-            ::feishu_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<crate::collisions::v1::Type> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
         let mut request = ::feishu_runtime::Request::new(&REF_OPERATION);
         request.path_param("self", &self.self_);
         request.path_param("2fa", self.n2fa);
-        if let ::std::option::Option::Some(value) = &self.r#type {
-            request.query("type", value);
-        }
-        for value in self.option.iter().flatten() {
-            request.query("Option", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.zh_cn {
-            request.query("zh-CN", value);
-        }
+        request.query_opt("type", &self.r#type);
+        request.query_each("Option", self.option.iter().flatten());
+        request.query_opt("zh-CN", &self.zh_cn);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `collisions.v1.type.ref`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefTypeRequestBody {
     /// 名为 crate 的必填字段

@@ -13,14 +13,8 @@
 /// - Scopes (any one allows subscribing): `events_fixture:node`
 ///
 /// [Official documentation](https://open.feishu.cn/document/events_fixture-v1/node/events/moved)
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NodeMovedV1 {
     /// 移动后的节点
@@ -64,14 +58,8 @@ impl ::feishu_runtime::event::EventSet for NodeMovedV1 {
 /// - Envelope schema: `1.0`
 ///
 /// [Official documentation](https://open.feishu.cn/document/events_fixture-v1/legacy_ping)
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LegacyPing {
     /// 事件类型

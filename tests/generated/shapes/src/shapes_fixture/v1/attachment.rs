@@ -123,29 +123,16 @@ impl UploadAttachmentRequest {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<UploadAttachmentResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    ) -> impl ::feishu_runtime::ResponseFuture<UploadAttachmentResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        let value = &self.name;
-        ::feishu_runtime::validate::check_length(
-            "name",
-            value,
-            ::std::option::Option::None,
-            ::std::option::Option::Some(16usize),
-        )?;
-        let value = &self.file;
-        ::feishu_runtime::validate::check_file_size("file", value, 1024u64)?;
-        if let ::std::option::Option::Some(value) = &self.thumbnail {
-            ::feishu_runtime::validate::check_file_size("thumbnail", value, 64u64)?;
-        }
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_length("name", &self.name, ..=16)?;
+        ::feishu_runtime::validate::check_file_size("file", &self.file, 1024)?;
+        ::feishu_runtime::validate::check_file_size("thumbnail", &self.thumbnail, 64)?;
         let mut request = ::feishu_runtime::Request::new(&UPLOAD_OPERATION);
         request.options(self.options);
         let mut form = ::feishu_runtime::multipart::Form::new();
@@ -164,14 +151,8 @@ impl UploadAttachmentRequest {
     }
 }
 /// The response `data` of `shapes_fixture.v1.attachment.upload`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadAttachmentResponse {
     /// 文件 Key

@@ -79,21 +79,11 @@ static CREATE_OPERATION: ::feishu_runtime::Operation = ::feishu_runtime::Operati
     path: "/open-apis/shapes_fixture/v1/messages",
     token_types: &[::feishu_runtime::TokenType::Tenant],
     rate_limits: &[
-        ::feishu_runtime::RateLimit {
-            requests: 5u32,
-            per_seconds: 1u32,
-            per: ::feishu_runtime::LimitScope::Tenant,
-        },
-        ::feishu_runtime::RateLimit {
-            requests: 100u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::User,
-        },
-        ::feishu_runtime::RateLimit {
-            requests: 1000u32,
-            per_seconds: 60u32,
-            per: ::feishu_runtime::LimitScope::App,
-        },
+        ::feishu_runtime::RateLimit::per_second(5)
+            .scoped(::feishu_runtime::LimitScope::Tenant),
+        ::feishu_runtime::RateLimit::per_minute(100)
+            .scoped(::feishu_runtime::LimitScope::User),
+        ::feishu_runtime::RateLimit::per_minute(1000),
     ],
     idempotent: false,
     envelope: ::feishu_runtime::Envelope::Data,
@@ -129,7 +119,7 @@ impl CreateMessageRequest {
         >,
     ) -> Self {
         self.body.scores = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+            ::std::iter::FromIterator::from_iter(value),
         );
         self
     }
@@ -147,7 +137,7 @@ impl CreateMessageRequest {
         >,
     ) -> Self {
         self.body.extra = ::std::option::Option::Some(
-            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+            ::feishu_runtime::into_list(value),
         );
         self
     }
@@ -171,64 +161,39 @@ impl CreateMessageRequest {
     ///
     /// [`feishu_runtime::Error`]: the API's own error (code, message, log id), an invalid parameter caught before sending, a transport failure or an undecodable response.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<CreateMessageResponse, ::feishu_runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> impl ::feishu_runtime::ResponseFuture<CreateMessageResponse> {
         let client = ::std::clone::Clone::clone(&self.client);
         client.send(self.into_request())
     }
     /// Checks the documented limits, then assembles the runtime request.
     #[inline]
-    fn into_request(
-        self,
-    ) -> ::std::result::Result<::feishu_runtime::Request, ::feishu_runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.request_id {
-            ::feishu_runtime::validate::check_length(
-                "X-Request-Id",
-                value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(64usize),
-            )?;
-        }
-        let value = &self.body.receive_id;
+    fn into_request(self) -> ::feishu_runtime::Result<::feishu_runtime::Request> {
+        ::feishu_runtime::validate::check_length(
+            "X-Request-Id",
+            &self.request_id,
+            ..=64,
+        )?;
         ::feishu_runtime::validate::check_length(
             "receive_id",
-            value,
-            ::std::option::Option::Some(1usize),
-            ::std::option::Option::Some(32usize),
+            &self.body.receive_id,
+            1..=32,
         )?;
         ::feishu_runtime::validate::check_pattern(
             "receive_id",
-            value,
+            &self.body.receive_id,
             "^[a-z]+_[0-9a-z]+$",
         )?;
-        if let ::std::option::Option::Some(values) = &self.body.extra {
-            ::feishu_runtime::validate::check_items(
-                "extra",
-                values.len(),
-                ::std::option::Option::None,
-                ::std::option::Option::Some(3usize),
-            )?;
-        }
+        ::feishu_runtime::validate::check_items("extra", &self.body.extra, ..=3)?;
         let mut request = ::feishu_runtime::Request::new(&CREATE_OPERATION);
-        if let ::std::option::Option::Some(value) = &self.request_id {
-            request.header("X-Request-Id", value);
-        }
+        request.header_opt("X-Request-Id", &self.request_id);
         request.options(self.options);
         request.json_body(&self.body)?;
         ::std::result::Result::Ok(request)
     }
 }
 /// The JSON body of `shapes_fixture.v1.message.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMessageRequestBody {
     /// 接收者 ID
@@ -259,14 +224,8 @@ pub struct CreateMessageRequestBody {
     >,
 }
 /// The response `data` of `shapes_fixture.v1.message.create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMessageResponse {
     /// 消息内容
