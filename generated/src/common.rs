@@ -41,6 +41,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -51,6 +52,7 @@ impl UserIdType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -68,6 +70,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }

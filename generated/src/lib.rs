@@ -86,14 +86,17 @@ pub struct Client {
 #[rustfmt::skip]
 impl Client {
     /// Starts configuring a client: base URL (Feishu by default, [`BaseUrl::LARK`] for Lark, or any URL for tests), access token, timeouts.
+    #[inline]
     pub fn builder() -> ::feishu_runtime::ClientBuilder<Client> {
         ::feishu_runtime::ClientBuilder::new()
     }
     /// Wraps an already configured runtime client.
+    #[inline]
     pub fn from_core(core: ::feishu_runtime::Client) -> Self {
         Self { core }
     }
     /// The runtime client underneath: configuration and HTTP.
+    #[inline]
     pub fn core(&self) -> &::feishu_runtime::Client {
         &self.core
     }
@@ -103,6 +106,7 @@ impl Client {
     ///
     /// The `auth` service's operations.
     #[cfg(feature = "auth")]
+    #[inline]
     pub fn auth(&self) -> auth::AuthService<'_> {
         auth::AuthService::new(self)
     }
@@ -112,6 +116,7 @@ impl Client {
     ///
     /// The `bitable` service's operations.
     #[cfg(feature = "bitable")]
+    #[inline]
     pub fn bitable(&self) -> bitable::BitableService<'_> {
         bitable::BitableService::new(self)
     }
@@ -121,6 +126,7 @@ impl Client {
     ///
     /// The `drive` service's operations.
     #[cfg(feature = "drive")]
+    #[inline]
     pub fn drive(&self) -> drive::DriveService<'_> {
         drive::DriveService::new(self)
     }
@@ -130,6 +136,7 @@ impl Client {
     ///
     /// The `im` service's operations.
     #[cfg(feature = "im")]
+    #[inline]
     pub fn im(&self) -> im::ImService<'_> {
         im::ImService::new(self)
     }
@@ -139,6 +146,7 @@ impl Client {
     ///
     /// The `okr` service's operations.
     #[cfg(feature = "okr")]
+    #[inline]
     pub fn okr(&self) -> okr::OkrService<'_> {
         okr::OkrService::new(self)
     }
@@ -148,6 +156,7 @@ impl Client {
     ///
     /// The `performance` service's operations.
     #[cfg(feature = "performance")]
+    #[inline]
     pub fn performance(&self) -> performance::PerformanceService<'_> {
         performance::PerformanceService::new(self)
     }
@@ -157,12 +166,14 @@ impl Client {
     ///
     /// The `sheets` service's operations.
     #[cfg(feature = "sheets")]
+    #[inline]
     pub fn sheets(&self) -> sheets::SheetsService<'_> {
         sheets::SheetsService::new(self)
     }
 }
 #[rustfmt::skip]
 impl ::std::convert::From<::feishu_runtime::Client> for Client {
+    #[inline]
     fn from(core: ::feishu_runtime::Client) -> Self {
         Self { core }
     }

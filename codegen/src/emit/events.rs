@@ -97,10 +97,12 @@ fn event_struct(event: &Event) -> TokenStream {
         }
 
         impl ::feishu_runtime::event::EventSet for #name {
+            #[inline]
             fn event_types() -> &'static [&'static str] {
                 &[#event_type]
             }
 
+            #[inline]
             fn decode(event_type: &str, raw: &::serde_json::value::RawValue) -> ::std::result::Result<Self, ::serde_json::Error> {
                 if event_type == #event_type {
                     ::serde_json::from_str(raw.get())
@@ -157,6 +159,7 @@ fn event_enum(service: &Service) -> TokenStream {
 
         impl #name {
             #type_doc
+            #[inline]
             pub fn event_type(&self) -> &'static str {
                 match self {
                     #(Self::#idents(_) => #types,)*
@@ -165,10 +168,12 @@ fn event_enum(service: &Service) -> TokenStream {
         }
 
         impl ::feishu_runtime::event::EventSet for #name {
+            #[inline]
             fn event_types() -> &'static [&'static str] {
                 &[#(#types),*]
             }
 
+            #[inline]
             fn decode(event_type: &str, raw: &::serde_json::value::RawValue) -> ::std::result::Result<Self, ::serde_json::Error> {
                 match event_type {
                     #(#types => ::serde_json::from_str(raw.get()).map(Self::#idents),)*
@@ -179,6 +184,7 @@ fn event_enum(service: &Service) -> TokenStream {
 
         #(
             impl ::std::convert::From<#idents> for #name {
+                #[inline]
                 fn from(event: #idents) -> Self {
                     Self::#idents(event)
                 }

@@ -197,6 +197,7 @@ pub fn paging(op: &Operation) -> TokenStream {
         } => (items.to_ident(), rust_type(item_type)),
     };
     let item_count = quote! {
+        #[inline]
         fn item_count(&self) -> usize {
             self.#items_field.as_ref().map_or(0, ::std::vec::Vec::len)
         }
@@ -219,6 +220,7 @@ pub fn paging(op: &Operation) -> TokenStream {
                 quote! {
                     impl ::feishu_runtime::paginate::OffsetPage for #response {
                         #item_count
+                        #[inline]
                         fn total(&self) -> ::std::option::Option<u64> {
                             #total_body
                         }
@@ -267,9 +269,11 @@ pub fn paging(op: &Operation) -> TokenStream {
                 quote! {
                     impl ::feishu_runtime::paginate::TokenPage for #response {
                         #item_count
+                        #[inline]
                         fn has_more(&self) -> ::std::option::Option<bool> {
                             #has_more_body
                         }
+                        #[inline]
                         fn page_token(&self) -> ::std::option::Option<&str> {
                             self.#next.as_deref()
                         }

@@ -69,6 +69,7 @@ pub fn accessor_struct(
         }
 
         impl<'a> #name<'a> {
+            #[inline]
             pub(crate) fn new(client: &'a crate::Client) -> Self {
                 Self { client }
             }

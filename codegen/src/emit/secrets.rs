@@ -62,6 +62,7 @@ pub fn debug_impl(
     Some(quote! {
         #[allow(deprecated)]
         impl ::std::fmt::Debug for #name {
+            #[inline]
             fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 formatter.debug_struct(#name_text)
                     #(#entries)*

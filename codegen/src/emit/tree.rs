@@ -71,6 +71,7 @@ pub fn lib_rs(model: &Model, options: &CrateOptions, spec_dir: &str) -> TokenStr
                 #doc
                 #allow
                 #[cfg(feature = #feature)]
+                #[inline]
                 pub fn #module(&self) -> #module::#accessor<'_> {
                     #module::#accessor::new(self)
                 }
@@ -119,16 +120,19 @@ pub fn lib_rs(model: &Model, options: &CrateOptions, spec_dir: &str) -> TokenStr
         #[rustfmt::skip]
         impl Client {
             #builder_doc
+            #[inline]
             pub fn builder() -> ::feishu_runtime::ClientBuilder<Client> {
                 ::feishu_runtime::ClientBuilder::new()
             }
 
             #from_core_doc
+            #[inline]
             pub fn from_core(core: ::feishu_runtime::Client) -> Self {
                 Self { core }
             }
 
             #core_doc
+            #[inline]
             pub fn core(&self) -> &::feishu_runtime::Client {
                 &self.core
             }
@@ -138,6 +142,7 @@ pub fn lib_rs(model: &Model, options: &CrateOptions, spec_dir: &str) -> TokenStr
 
         #[rustfmt::skip]
         impl ::std::convert::From<::feishu_runtime::Client> for Client {
+            #[inline]
             fn from(core: ::feishu_runtime::Client) -> Self {
                 Self { core }
             }
@@ -208,7 +213,8 @@ pub fn service_mod(model: &Model, service: &Service) -> TokenStream {
             quote! {
                 #doc
                 #allow
-                pub fn #module(&self) -> #module::#accessor<'a> {
+                #[inline]
+            pub fn #module(&self) -> #module::#accessor<'a> {
                     #module::#accessor::new(self.client)
                 }
             }
@@ -264,6 +270,7 @@ pub fn version_mod(service: &Service) -> TokenStream {
         quote! {
             #doc
             #allow
+            #[inline]
             pub fn #module(&self) -> #module::#accessor<'a> {
                 #module::#accessor::new(self.client)
             }

@@ -142,7 +142,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, def: &EnumDef) -> Token
             (
                 quote!(::std::string::String),
                 values,
-                quote!(pub fn as_str(&self) -> &str),
+                quote!(#[inline] pub fn as_str(&self) -> &str),
                 "The value as it travels on the wire.",
                 quote!(value: &str),
                 quote!(::std::borrow::ToOwned::to_owned(other)),
@@ -165,7 +165,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, def: &EnumDef) -> Token
             (
                 quote!(i64),
                 values,
-                quote!(pub fn wire_value(&self) -> i64),
+                quote!(#[inline] pub fn wire_value(&self) -> i64),
                 "The value as it travels on the wire.",
                 quote!(value: i64),
                 quote!(other),
@@ -217,6 +217,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, def: &EnumDef) -> Token
             }
 
             #from_wire_doc
+            #[inline]
             pub fn from_wire(#from_wire_arg) -> Self {
                 match value {
                     #(#wire_values => Self::#idents,)*
@@ -226,6 +227,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, def: &EnumDef) -> Token
         }
 
         impl ::std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 #display_body
             }

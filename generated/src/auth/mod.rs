@@ -14,10 +14,12 @@ pub struct AuthService<'a> {
     client: &'a crate::Client,
 }
 impl<'a> AuthService<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Version `v3`.
+    #[inline]
     pub fn v3(&self) -> v3::AuthV3<'a> {
         v3::AuthV3::new(self.client)
     }

@@ -14,10 +14,12 @@ pub struct BitableService<'a> {
     client: &'a crate::Client,
 }
 impl<'a> BitableService<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Version `v1`.
+    #[inline]
     pub fn v1(&self) -> v1::BitableV1<'a> {
         v1::BitableV1::new(self.client)
     }

@@ -14,10 +14,12 @@ pub struct DriveService<'a> {
     client: &'a crate::Client,
 }
 impl<'a> DriveService<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Version `v1`.
+    #[inline]
     pub fn v1(&self) -> v1::DriveV1<'a> {
         v1::DriveV1::new(self.client)
     }

@@ -14,10 +14,12 @@ pub struct ImService<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ImService<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Version `v1`.
+    #[inline]
     pub fn v1(&self) -> v1::ImV1<'a> {
         v1::ImV1::new(self.client)
     }

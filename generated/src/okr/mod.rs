@@ -16,14 +16,17 @@ pub struct OkrService<'a> {
     client: &'a crate::Client,
 }
 impl<'a> OkrService<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Version `v1`.
+    #[inline]
     pub fn v1(&self) -> v1::OkrV1<'a> {
         v1::OkrV1::new(self.client)
     }
     /// Version `v2`.
+    #[inline]
     pub fn v2(&self) -> v2::OkrV2<'a> {
         v2::OkrV2::new(self.client)
     }

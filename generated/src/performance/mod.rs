@@ -16,14 +16,17 @@ pub struct PerformanceService<'a> {
     client: &'a crate::Client,
 }
 impl<'a> PerformanceService<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Version `v1`.
+    #[inline]
     pub fn v1(&self) -> v1::PerformanceV1<'a> {
         v1::PerformanceV1::new(self.client)
     }
     /// Version `v2`.
+    #[inline]
     pub fn v2(&self) -> v2::PerformanceV2<'a> {
         v2::PerformanceV2::new(self.client)
     }

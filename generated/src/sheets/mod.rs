@@ -14,10 +14,12 @@ pub struct SheetsService<'a> {
     client: &'a crate::Client,
 }
 impl<'a> SheetsService<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Version `v2`.
+    #[inline]
     pub fn v2(&self) -> v2::SheetsV2<'a> {
         v2::SheetsV2::new(self.client)
     }

@@ -12,6 +12,7 @@ pub struct AppAccessTokenResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> AppAccessTokenResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -136,6 +137,7 @@ pub struct InternalAppAccessTokenRequestBody {
 }
 #[allow(deprecated)]
 impl ::std::fmt::Debug for InternalAppAccessTokenRequestBody {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter
             .debug_struct("InternalAppAccessTokenRequestBody")
@@ -163,6 +165,7 @@ pub struct InternalAppAccessTokenResponse {
 }
 #[allow(deprecated)]
 impl ::std::fmt::Debug for InternalAppAccessTokenResponse {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter
             .debug_struct("InternalAppAccessTokenResponse")

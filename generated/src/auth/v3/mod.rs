@@ -12,6 +12,7 @@ pub struct AuthV3<'a> {
     client: &'a crate::Client,
 }
 impl<'a> AuthV3<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -20,6 +21,7 @@ impl<'a> AuthV3<'a> {
     /// Tenant access tokens.
     ///
     /// Operations on `tenant_access_token`.
+    #[inline]
     pub fn tenant_access_token(
         &self,
     ) -> tenant_access_token::TenantAccessTokenResource<'a> {
@@ -30,6 +32,7 @@ impl<'a> AuthV3<'a> {
     /// App access tokens.
     ///
     /// Operations on `app_access_token`.
+    #[inline]
     pub fn app_access_token(&self) -> app_access_token::AppAccessTokenResource<'a> {
         app_access_token::AppAccessTokenResource::new(self.client)
     }

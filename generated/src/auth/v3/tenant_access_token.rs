@@ -12,6 +12,7 @@ pub struct TenantAccessTokenResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> TenantAccessTokenResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -136,6 +137,7 @@ pub struct InternalTenantAccessTokenRequestBody {
 }
 #[allow(deprecated)]
 impl ::std::fmt::Debug for InternalTenantAccessTokenRequestBody {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter
             .debug_struct("InternalTenantAccessTokenRequestBody")
@@ -160,6 +162,7 @@ pub struct InternalTenantAccessTokenResponse {
 }
 #[allow(deprecated)]
 impl ::std::fmt::Debug for InternalTenantAccessTokenResponse {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter
             .debug_struct("InternalTenantAccessTokenResponse")

@@ -12,6 +12,7 @@ pub struct AppTableRecordResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> AppTableRecordResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

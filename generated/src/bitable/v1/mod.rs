@@ -10,6 +10,7 @@ pub struct BitableV1<'a> {
     client: &'a crate::Client,
 }
 impl<'a> BitableV1<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -18,6 +19,7 @@ impl<'a> BitableV1<'a> {
     /// Records of a table.
     ///
     /// Operations on `app_table_record`.
+    #[inline]
     pub fn app_table_record(&self) -> app_table_record::AppTableRecordResource<'a> {
         app_table_record::AppTableRecordResource::new(self.client)
     }
@@ -49,6 +51,7 @@ pub enum BitableUserIdType {
 }
 impl BitableUserIdType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -58,6 +61,7 @@ impl BitableUserIdType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -74,6 +78,7 @@ impl BitableUserIdType {
     }
 }
 impl ::std::fmt::Display for BitableUserIdType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }

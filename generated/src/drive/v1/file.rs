@@ -12,6 +12,7 @@ pub struct FileResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> FileResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -10,6 +10,7 @@ pub struct DriveV1<'a> {
     client: &'a crate::Client,
 }
 impl<'a> DriveV1<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -18,6 +19,7 @@ impl<'a> DriveV1<'a> {
     /// Files in the cloud space.
     ///
     /// Operations on `file`.
+    #[inline]
     pub fn file(&self) -> file::FileResource<'a> {
         file::FileResource::new(self.client)
     }

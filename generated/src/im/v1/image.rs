@@ -12,6 +12,7 @@ pub struct ImageResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ImageResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -12,6 +12,7 @@ pub struct MessageResourceResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> MessageResourceResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -12,6 +12,7 @@ pub struct ImV1<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ImV1<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -20,6 +21,7 @@ impl<'a> ImV1<'a> {
     /// Images.
     ///
     /// Operations on `image`.
+    #[inline]
     pub fn image(&self) -> image::ImageResource<'a> {
         image::ImageResource::new(self.client)
     }
@@ -28,6 +30,7 @@ impl<'a> ImV1<'a> {
     /// Files, images, audio and video inside messages.
     ///
     /// Operations on `message_resource`.
+    #[inline]
     pub fn message_resource(&self) -> message_resource::MessageResourceResource<'a> {
         message_resource::MessageResourceResource::new(self.client)
     }
@@ -58,6 +61,7 @@ pub enum ImageType {
 }
 impl ImageType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Message => "message",
@@ -66,6 +70,7 @@ impl ImageType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "message" => Self::Message,
@@ -81,6 +86,7 @@ impl ImageType {
     }
 }
 impl ::std::fmt::Display for ImageType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -125,6 +131,7 @@ pub enum MessageResourceType {
 }
 impl MessageResourceType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Image => "image",
@@ -133,6 +140,7 @@ impl MessageResourceType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "image" => Self::Image,
@@ -148,6 +156,7 @@ impl MessageResourceType {
     }
 }
 impl ::std::fmt::Display for MessageResourceType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }

@@ -22,6 +22,7 @@ pub struct OkrV1<'a> {
     client: &'a crate::Client,
 }
 impl<'a> OkrV1<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -30,6 +31,7 @@ impl<'a> OkrV1<'a> {
     /// A user's OKRs.
     ///
     /// Operations on `user_okr`.
+    #[inline]
     pub fn user_okr(&self) -> user_okr::UserOkrResource<'a> {
         user_okr::UserOkrResource::new(self.client)
     }
@@ -38,26 +40,32 @@ impl<'a> OkrV1<'a> {
     /// Images used in progress-record rich text.
     ///
     /// Operations on `image`.
+    #[inline]
     pub fn image(&self) -> image::ImageResource<'a> {
         image::ImageResource::new(self.client)
     }
     /// Operations on `okr`.
+    #[inline]
     pub fn okr(&self) -> okr::OkrResource<'a> {
         okr::OkrResource::new(self.client)
     }
     /// Operations on `period`.
+    #[inline]
     pub fn period(&self) -> period::PeriodResource<'a> {
         period::PeriodResource::new(self.client)
     }
     /// Operations on `period_rule`.
+    #[inline]
     pub fn period_rule(&self) -> period_rule::PeriodRuleResource<'a> {
         period_rule::PeriodRuleResource::new(self.client)
     }
     /// Operations on `progress_record`.
+    #[inline]
     pub fn progress_record(&self) -> progress_record::ProgressRecordResource<'a> {
         progress_record::ProgressRecordResource::new(self.client)
     }
     /// Operations on `review`.
+    #[inline]
     pub fn review(&self) -> review::ReviewResource<'a> {
         review::ReviewResource::new(self.client)
     }
@@ -84,6 +92,7 @@ pub enum OkrTargetType {
 }
 impl OkrTargetType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Objective => 2,
@@ -92,6 +101,7 @@ impl OkrTargetType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             2 => Self::Objective,
@@ -101,6 +111,7 @@ impl OkrTargetType {
     }
 }
 impl ::std::fmt::Display for OkrTargetType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -444,6 +455,7 @@ pub enum OkrPermission {
 }
 impl OkrPermission {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::IdOnly => 0,
@@ -452,6 +464,7 @@ impl OkrPermission {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::IdOnly,
@@ -461,6 +474,7 @@ impl OkrPermission {
     }
 }
 impl ::std::fmt::Display for OkrPermission {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -515,6 +529,7 @@ pub enum OkrConfirmStatus {
 }
 impl OkrConfirmStatus {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Initial => 0,
@@ -526,6 +541,7 @@ impl OkrConfirmStatus {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Initial,
@@ -538,6 +554,7 @@ impl OkrConfirmStatus {
     }
 }
 impl ::std::fmt::Display for OkrConfirmStatus {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -588,6 +605,7 @@ pub enum OkrProgressStatus {
 }
 impl OkrProgressStatus {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "-1",
@@ -598,6 +616,7 @@ impl OkrProgressStatus {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "-1" => Self::None,
@@ -615,6 +634,7 @@ impl OkrProgressStatus {
     }
 }
 impl ::std::fmt::Display for OkrProgressStatus {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -663,6 +683,7 @@ pub enum OkrLang {
 }
 impl OkrLang {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ZhCn => "zh_cn",
@@ -671,6 +692,7 @@ impl OkrLang {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "zh_cn" => Self::ZhCn,
@@ -686,6 +708,7 @@ impl OkrLang {
     }
 }
 impl ::std::fmt::Display for OkrLang {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -781,6 +804,7 @@ pub enum PeriodStatus {
 }
 impl PeriodStatus {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Normal => 0,
@@ -791,6 +815,7 @@ impl PeriodStatus {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Normal,
@@ -802,6 +827,7 @@ impl PeriodStatus {
     }
 }
 impl ::std::fmt::Display for PeriodStatus {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -848,6 +874,7 @@ pub enum PeriodDisplayStatus {
 }
 impl PeriodDisplayStatus {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Normal => 1,
@@ -857,6 +884,7 @@ impl PeriodDisplayStatus {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Normal,
@@ -867,6 +895,7 @@ impl PeriodDisplayStatus {
     }
 }
 impl ::std::fmt::Display for PeriodDisplayStatus {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -947,6 +976,7 @@ pub enum PeriodRuleType {
 }
 impl PeriodRuleType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Year => "year",
@@ -955,6 +985,7 @@ impl PeriodRuleType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "year" => Self::Year,
@@ -970,6 +1001,7 @@ impl PeriodRuleType {
     }
 }
 impl ::std::fmt::Display for PeriodRuleType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -1140,6 +1172,7 @@ pub enum ProgressRateNewStatus {
 }
 impl ProgressRateNewStatus {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::None => -1,
@@ -1150,6 +1183,7 @@ impl ProgressRateNewStatus {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             -1 => Self::None,
@@ -1161,6 +1195,7 @@ impl ProgressRateNewStatus {
     }
 }
 impl ::std::fmt::Display for ProgressRateNewStatus {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -1245,6 +1280,7 @@ pub enum ContentBlockElementType {
 }
 impl ContentBlockElementType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Paragraph => "paragraph",
@@ -1253,6 +1289,7 @@ impl ContentBlockElementType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "paragraph" => Self::Paragraph,
@@ -1268,6 +1305,7 @@ impl ContentBlockElementType {
     }
 }
 impl ::std::fmt::Display for ContentBlockElementType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -1395,6 +1433,7 @@ pub enum ContentListType {
 }
 impl ContentListType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Number => "number",
@@ -1406,6 +1445,7 @@ impl ContentListType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "number" => Self::Number,
@@ -1424,6 +1464,7 @@ impl ContentListType {
     }
 }
 impl ::std::fmt::Display for ContentListType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -1510,6 +1551,7 @@ pub enum ContentParagraphElementType {
 }
 impl ContentParagraphElementType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TextRun => "textRun",
@@ -1519,6 +1561,7 @@ impl ContentParagraphElementType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "textRun" => Self::TextRun,
@@ -1535,6 +1578,7 @@ impl ContentParagraphElementType {
     }
 }
 impl ::std::fmt::Display for ContentParagraphElementType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }

@@ -8,6 +8,7 @@ pub struct OkrResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> OkrResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

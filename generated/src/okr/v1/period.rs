@@ -8,6 +8,7 @@ pub struct PeriodResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> PeriodResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -485,12 +486,15 @@ pub struct ListPeriodResponse {
     pub items: ::std::option::Option<::std::vec::Vec<crate::okr::v1::Period>>,
 }
 impl ::feishu_runtime::paginate::TokenPage for ListPeriodResponse {
+    #[inline]
     fn item_count(&self) -> usize {
         self.items.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+    #[inline]
     fn has_more(&self) -> ::std::option::Option<bool> {
         self.has_more
     }
+    #[inline]
     fn page_token(&self) -> ::std::option::Option<&str> {
         self.page_token.as_deref()
     }

@@ -8,6 +8,7 @@ pub struct PeriodRuleResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> PeriodRuleResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

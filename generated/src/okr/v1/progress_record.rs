@@ -8,6 +8,7 @@ pub struct ProgressRecordResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ProgressRecordResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

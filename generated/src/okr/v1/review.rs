@@ -8,6 +8,7 @@ pub struct ReviewResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ReviewResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

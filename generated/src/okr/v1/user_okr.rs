@@ -12,6 +12,7 @@ pub struct UserOkrResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> UserOkrResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -208,9 +209,11 @@ pub struct ListUserOkrResponse {
     pub okr_list: ::std::option::Option<::std::vec::Vec<crate::okr::v1::OkrBatch>>,
 }
 impl ::feishu_runtime::paginate::OffsetPage for ListUserOkrResponse {
+    #[inline]
     fn item_count(&self) -> usize {
         self.okr_list.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+    #[inline]
     fn total(&self) -> ::std::option::Option<u64> {
         self.total.and_then(|total| ::std::convert::TryFrom::try_from(total).ok())
     }

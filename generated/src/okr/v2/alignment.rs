@@ -8,6 +8,7 @@ pub struct AlignmentResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> AlignmentResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

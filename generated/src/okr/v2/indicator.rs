@@ -8,6 +8,7 @@ pub struct IndicatorResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> IndicatorResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -8,6 +8,7 @@ pub struct KeyResultResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> KeyResultResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -8,6 +8,7 @@ pub struct KeyResultIndicatorResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> KeyResultIndicatorResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

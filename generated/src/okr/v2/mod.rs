@@ -30,58 +30,70 @@ pub struct OkrV2<'a> {
     client: &'a crate::Client,
 }
 impl<'a> OkrV2<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Operations on `alignment`.
+    #[inline]
     pub fn alignment(&self) -> alignment::AlignmentResource<'a> {
         alignment::AlignmentResource::new(self.client)
     }
     /// Operations on `category`.
+    #[inline]
     pub fn category(&self) -> category::CategoryResource<'a> {
         category::CategoryResource::new(self.client)
     }
     /// Operations on `cycle_objective`.
+    #[inline]
     pub fn cycle_objective(&self) -> cycle_objective::CycleObjectiveResource<'a> {
         cycle_objective::CycleObjectiveResource::new(self.client)
     }
     /// Operations on `cycle`.
+    #[inline]
     pub fn cycle(&self) -> cycle::CycleResource<'a> {
         cycle::CycleResource::new(self.client)
     }
     /// Operations on `indicator`.
+    #[inline]
     pub fn indicator(&self) -> indicator::IndicatorResource<'a> {
         indicator::IndicatorResource::new(self.client)
     }
     /// Operations on `key_result_indicator`.
+    #[inline]
     pub fn key_result_indicator(
         &self,
     ) -> key_result_indicator::KeyResultIndicatorResource<'a> {
         key_result_indicator::KeyResultIndicatorResource::new(self.client)
     }
     /// Operations on `key_result`.
+    #[inline]
     pub fn key_result(&self) -> key_result::KeyResultResource<'a> {
         key_result::KeyResultResource::new(self.client)
     }
     /// Operations on `objective_alignment`.
+    #[inline]
     pub fn objective_alignment(
         &self,
     ) -> objective_alignment::ObjectiveAlignmentResource<'a> {
         objective_alignment::ObjectiveAlignmentResource::new(self.client)
     }
     /// Operations on `objective_indicator`.
+    #[inline]
     pub fn objective_indicator(
         &self,
     ) -> objective_indicator::ObjectiveIndicatorResource<'a> {
         objective_indicator::ObjectiveIndicatorResource::new(self.client)
     }
     /// Operations on `objective_key_result`.
+    #[inline]
     pub fn objective_key_result(
         &self,
     ) -> objective_key_result::ObjectiveKeyResultResource<'a> {
         objective_key_result::ObjectiveKeyResultResource::new(self.client)
     }
     /// Operations on `objective`.
+    #[inline]
     pub fn objective(&self) -> objective::ObjectiveResource<'a> {
         objective::ObjectiveResource::new(self.client)
     }
@@ -112,6 +124,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DepartmentId => "department_id",
@@ -120,6 +133,7 @@ impl DepartmentIdType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "department_id" => Self::DepartmentId,
@@ -135,6 +149,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -195,6 +210,7 @@ pub enum OwnerType {
 }
 impl OwnerType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -202,6 +218,7 @@ impl OwnerType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -216,6 +233,7 @@ impl OwnerType {
     }
 }
 impl ::std::fmt::Display for OwnerType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -298,6 +316,7 @@ pub enum ContentBlockElementType {
 }
 impl ContentBlockElementType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Paragraph => "paragraph",
@@ -306,6 +325,7 @@ impl ContentBlockElementType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "paragraph" => Self::Paragraph,
@@ -321,6 +341,7 @@ impl ContentBlockElementType {
     }
 }
 impl ::std::fmt::Display for ContentBlockElementType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -417,6 +438,7 @@ pub enum AlignmentEntityType {
 }
 impl AlignmentEntityType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Objective => 2,
@@ -424,6 +446,7 @@ impl AlignmentEntityType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             2 => Self::Objective,
@@ -432,6 +455,7 @@ impl AlignmentEntityType {
     }
 }
 impl ::std::fmt::Display for AlignmentEntityType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -474,6 +498,7 @@ pub enum AlignmentType {
 }
 impl AlignmentType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aligned => "aligned",
@@ -482,6 +507,7 @@ impl AlignmentType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "aligned" => Self::Aligned,
@@ -497,6 +523,7 @@ impl AlignmentType {
     }
 }
 impl ::std::fmt::Display for AlignmentType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -587,6 +614,7 @@ pub enum CategoryType {
 }
 impl CategoryType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Person => "person",
@@ -595,6 +623,7 @@ impl CategoryType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "person" => Self::Person,
@@ -610,6 +639,7 @@ impl CategoryType {
     }
 }
 impl ::std::fmt::Display for CategoryType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -670,6 +700,7 @@ pub enum CategoryColor {
 }
 impl CategoryColor {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Blue => "blue",
@@ -682,6 +713,7 @@ impl CategoryColor {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "blue" => Self::Blue,
@@ -701,6 +733,7 @@ impl CategoryColor {
     }
 }
 impl ::std::fmt::Display for CategoryColor {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -770,6 +803,7 @@ pub enum CategoryOwnerType {
 }
 impl CategoryOwnerType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -778,6 +812,7 @@ impl CategoryOwnerType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -793,6 +828,7 @@ impl CategoryOwnerType {
     }
 }
 impl ::std::fmt::Display for CategoryOwnerType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -905,6 +941,7 @@ pub enum CycleStatus {
 }
 impl CycleStatus {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Default => 0,
@@ -915,6 +952,7 @@ impl CycleStatus {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Default,
@@ -926,6 +964,7 @@ impl CycleStatus {
     }
 }
 impl ::std::fmt::Display for CycleStatus {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -1231,6 +1270,7 @@ pub enum IndicatorEntityType {
 }
 impl IndicatorEntityType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Objective => 2,
@@ -1239,6 +1279,7 @@ impl IndicatorEntityType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             2 => Self::Objective,
@@ -1248,6 +1289,7 @@ impl IndicatorEntityType {
     }
 }
 impl ::std::fmt::Display for IndicatorEntityType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -1298,6 +1340,7 @@ pub enum IndicatorStatus {
 }
 impl IndicatorStatus {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Undefined => -1,
@@ -1308,6 +1351,7 @@ impl IndicatorStatus {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             -1 => Self::Undefined,
@@ -1319,6 +1363,7 @@ impl IndicatorStatus {
     }
 }
 impl ::std::fmt::Display for IndicatorStatus {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -1367,6 +1412,7 @@ pub enum IndicatorStatusCalculateType {
 }
 impl IndicatorStatusCalculateType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Manual => 0,
@@ -1376,6 +1422,7 @@ impl IndicatorStatusCalculateType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Manual,
@@ -1386,6 +1433,7 @@ impl IndicatorStatusCalculateType {
     }
 }
 impl ::std::fmt::Display for IndicatorStatusCalculateType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -1434,6 +1482,7 @@ pub enum IndicatorValueCalculateType {
 }
 impl IndicatorValueCalculateType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Manual => 0,
@@ -1443,6 +1492,7 @@ impl IndicatorValueCalculateType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Manual,
@@ -1453,6 +1503,7 @@ impl IndicatorValueCalculateType {
     }
 }
 impl ::std::fmt::Display for IndicatorValueCalculateType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -1515,6 +1566,7 @@ pub enum IndicatorUnitType {
 }
 impl IndicatorUnitType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Public => 0,
@@ -1523,6 +1575,7 @@ impl IndicatorUnitType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Public,
@@ -1532,6 +1585,7 @@ impl IndicatorUnitType {
     }
 }
 impl ::std::fmt::Display for IndicatorUnitType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }

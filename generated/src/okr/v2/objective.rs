@@ -8,6 +8,7 @@ pub struct ObjectiveResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ObjectiveResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

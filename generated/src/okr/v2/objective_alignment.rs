@@ -8,6 +8,7 @@ pub struct ObjectiveAlignmentResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ObjectiveAlignmentResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -343,12 +344,15 @@ pub struct ListObjectiveAlignmentResponse {
     pub page_token: ::std::option::Option<::std::string::String>,
 }
 impl ::feishu_runtime::paginate::TokenPage for ListObjectiveAlignmentResponse {
+    #[inline]
     fn item_count(&self) -> usize {
         self.items.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+    #[inline]
     fn has_more(&self) -> ::std::option::Option<bool> {
         self.has_more
     }
+    #[inline]
     fn page_token(&self) -> ::std::option::Option<&str> {
         self.page_token.as_deref()
     }

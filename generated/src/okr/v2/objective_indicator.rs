@@ -8,6 +8,7 @@ pub struct ObjectiveIndicatorResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ObjectiveIndicatorResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

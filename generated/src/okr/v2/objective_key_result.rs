@@ -8,6 +8,7 @@ pub struct ObjectiveKeyResultResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ObjectiveKeyResultResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -395,12 +396,15 @@ pub struct ListObjectiveKeyResultResponse {
     pub page_token: ::std::option::Option<::std::string::String>,
 }
 impl ::feishu_runtime::paginate::TokenPage for ListObjectiveKeyResultResponse {
+    #[inline]
     fn item_count(&self) -> usize {
         self.items.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+    #[inline]
     fn has_more(&self) -> ::std::option::Option<bool> {
         self.has_more
     }
+    #[inline]
     fn page_token(&self) -> ::std::option::Option<&str> {
         self.page_token.as_deref()
     }

@@ -14,6 +14,7 @@ pub struct PerformanceV1<'a> {
     client: &'a crate::Client,
 }
 impl<'a> PerformanceV1<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -22,6 +23,7 @@ impl<'a> PerformanceV1<'a> {
     /// Stage tasks of a review semester.
     ///
     /// Operations on `stage_task`.
+    #[inline]
     pub fn stage_task(&self) -> stage_task::StageTaskResource<'a> {
         stage_task::StageTaskResource::new(self.client)
     }
@@ -30,6 +32,7 @@ impl<'a> PerformanceV1<'a> {
     /// Review results.
     ///
     /// Operations on `review_data`.
+    #[inline]
     pub fn review_data(&self) -> review_data::ReviewDataResource<'a> {
         review_data::ReviewDataResource::new(self.client)
     }
@@ -38,6 +41,7 @@ impl<'a> PerformanceV1<'a> {
     /// Review semesters.
     ///
     /// Operations on `semester`.
+    #[inline]
     pub fn semester(&self) -> semester::SemesterResource<'a> {
         semester::SemesterResource::new(self.client)
     }
@@ -193,6 +197,7 @@ pub enum TaskOption {
 }
 impl TaskOption {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Todo => 1,
@@ -202,6 +207,7 @@ impl TaskOption {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Todo,
@@ -212,6 +218,7 @@ impl TaskOption {
     }
 }
 impl ::std::fmt::Display for TaskOption {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -270,6 +277,7 @@ pub enum StageTaskStatus {
 }
 impl StageTaskStatus {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NeedTodo => "need_todo",
@@ -280,6 +288,7 @@ impl StageTaskStatus {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "need_todo" => Self::NeedTodo,
@@ -297,6 +306,7 @@ impl StageTaskStatus {
     }
 }
 impl ::std::fmt::Display for StageTaskStatus {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -346,6 +356,7 @@ pub enum BasicUserIdType {
 }
 impl BasicUserIdType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -355,6 +366,7 @@ impl BasicUserIdType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -371,6 +383,7 @@ impl BasicUserIdType {
     }
 }
 impl ::std::fmt::Display for BasicUserIdType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -425,6 +438,7 @@ pub enum ReviewDataStageType {
 }
 impl ReviewDataStageType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LeaderReview => "leader_review",
@@ -434,6 +448,7 @@ impl ReviewDataStageType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "leader_review" => Self::LeaderReview,
@@ -450,6 +465,7 @@ impl ReviewDataStageType {
     }
 }
 impl ::std::fmt::Display for ReviewDataStageType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -516,6 +532,7 @@ pub enum ReviewDataStageProgress {
 }
 impl ReviewDataStageProgress {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::NotStarted => 0,
@@ -527,6 +544,7 @@ impl ReviewDataStageProgress {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::NotStarted,
@@ -539,6 +557,7 @@ impl ReviewDataStageProgress {
     }
 }
 impl ::std::fmt::Display for ReviewDataStageProgress {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -585,6 +604,7 @@ pub enum SemesterProgress {
 }
 impl SemesterProgress {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initiating => "initiating",
@@ -593,6 +613,7 @@ impl SemesterProgress {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "initiating" => Self::Initiating,
@@ -608,6 +629,7 @@ impl SemesterProgress {
     }
 }
 impl ::std::fmt::Display for SemesterProgress {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -668,6 +690,7 @@ pub enum SemesterTypeGroup {
 }
 impl SemesterTypeGroup {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Annual => "Annual",
@@ -680,6 +703,7 @@ impl SemesterTypeGroup {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Annual" => Self::Annual,
@@ -699,6 +723,7 @@ impl SemesterTypeGroup {
     }
 }
 impl ::std::fmt::Display for SemesterTypeGroup {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -839,6 +864,7 @@ pub enum SemesterType {
 }
 impl SemesterType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Annual => "Annual",
@@ -871,6 +897,7 @@ impl SemesterType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Annual" => Self::Annual,
@@ -910,6 +937,7 @@ impl SemesterType {
     }
 }
 impl ::std::fmt::Display for SemesterType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }

@@ -12,6 +12,7 @@ pub struct ReviewDataResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ReviewDataResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

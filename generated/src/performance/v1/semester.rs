@@ -12,6 +12,7 @@ pub struct SemesterResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> SemesterResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -12,6 +12,7 @@ pub struct ActivityResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ActivityResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -12,6 +12,7 @@ pub struct AdditionalInformationsBatchResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> AdditionalInformationsBatchResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

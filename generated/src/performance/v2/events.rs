@@ -32,9 +32,11 @@ impl StageTaskOpenResultV2 {
     pub const EVENT_TYPE: &'static str = "performance.stage_task.open_result_v2";
 }
 impl ::feishu_runtime::event::EventSet for StageTaskOpenResultV2 {
+    #[inline]
     fn event_types() -> &'static [&'static str] {
         &["performance.stage_task.open_result_v2"]
     }
+    #[inline]
     fn decode(
         event_type: &str,
         raw: &::serde_json::value::RawValue,
@@ -78,9 +80,11 @@ impl ReviewDataChangedV2 {
     pub const EVENT_TYPE: &'static str = "performance.review_data.changed_v2";
 }
 impl ::feishu_runtime::event::EventSet for ReviewDataChangedV2 {
+    #[inline]
     fn event_types() -> &'static [&'static str] {
         &["performance.review_data.changed_v2"]
     }
+    #[inline]
     fn decode(
         event_type: &str,
         raw: &::serde_json::value::RawValue,
@@ -110,6 +114,7 @@ pub enum PerformanceV2Event {
 }
 impl PerformanceV2Event {
     /// This event's type, e.g. for logs.
+    #[inline]
     pub fn event_type(&self) -> &'static str {
         match self {
             Self::StageTaskOpenResultV2(_) => "performance.stage_task.open_result_v2",
@@ -118,9 +123,11 @@ impl PerformanceV2Event {
     }
 }
 impl ::feishu_runtime::event::EventSet for PerformanceV2Event {
+    #[inline]
     fn event_types() -> &'static [&'static str] {
         &["performance.stage_task.open_result_v2", "performance.review_data.changed_v2"]
     }
+    #[inline]
     fn decode(
         event_type: &str,
         raw: &::serde_json::value::RawValue,
@@ -143,11 +150,13 @@ impl ::feishu_runtime::event::EventSet for PerformanceV2Event {
     }
 }
 impl ::std::convert::From<StageTaskOpenResultV2> for PerformanceV2Event {
+    #[inline]
     fn from(event: StageTaskOpenResultV2) -> Self {
         Self::StageTaskOpenResultV2(event)
     }
 }
 impl ::std::convert::From<ReviewDataChangedV2> for PerformanceV2Event {
+    #[inline]
     fn from(event: ReviewDataChangedV2) -> Self {
         Self::ReviewDataChangedV2(event)
     }

@@ -12,6 +12,7 @@ pub struct MetricDetailResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> MetricDetailResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -12,6 +12,7 @@ pub struct MetricFieldResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> MetricFieldResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

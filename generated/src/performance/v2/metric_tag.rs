@@ -12,6 +12,7 @@ pub struct MetricTagResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> MetricTagResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -185,12 +186,15 @@ pub struct ListMetricTagResponse {
     pub has_more: ::std::option::Option<bool>,
 }
 impl ::feishu_runtime::paginate::TokenPage for ListMetricTagResponse {
+    #[inline]
     fn item_count(&self) -> usize {
         self.items.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+    #[inline]
     fn has_more(&self) -> ::std::option::Option<bool> {
         self.has_more
     }
+    #[inline]
     fn page_token(&self) -> ::std::option::Option<&str> {
         self.page_token.as_deref()
     }

@@ -40,6 +40,7 @@ pub struct PerformanceV2<'a> {
     client: &'a crate::Client,
 }
 impl<'a> PerformanceV2<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -48,6 +49,7 @@ impl<'a> PerformanceV2<'a> {
     /// Review activities (projects).
     ///
     /// Operations on `activity`.
+    #[inline]
     pub fn activity(&self) -> activity::ActivityResource<'a> {
         activity::ActivityResource::new(self.client)
     }
@@ -56,6 +58,7 @@ impl<'a> PerformanceV2<'a> {
     /// Additional information about reviewees.
     ///
     /// Operations on `additional_information`.
+    #[inline]
     pub fn additional_information(
         &self,
     ) -> additional_information::AdditionalInformationResource<'a> {
@@ -66,6 +69,7 @@ impl<'a> PerformanceV2<'a> {
     /// Additional information, batch operations.
     ///
     /// Operations on `additional_informations_batch`.
+    #[inline]
     pub fn additional_informations_batch(
         &self,
     ) -> additional_informations_batch::AdditionalInformationsBatchResource<'a> {
@@ -78,6 +82,7 @@ impl<'a> PerformanceV2<'a> {
     /// Review indicators.
     ///
     /// Operations on `indicator`.
+    #[inline]
     pub fn indicator(&self) -> indicator::IndicatorResource<'a> {
         indicator::IndicatorResource::new(self.client)
     }
@@ -86,6 +91,7 @@ impl<'a> PerformanceV2<'a> {
     /// Key metric data of reviewees.
     ///
     /// Operations on `metric_detail`.
+    #[inline]
     pub fn metric_detail(&self) -> metric_detail::MetricDetailResource<'a> {
         metric_detail::MetricDetailResource::new(self.client)
     }
@@ -94,6 +100,7 @@ impl<'a> PerformanceV2<'a> {
     /// Metric fields.
     ///
     /// Operations on `metric_field`.
+    #[inline]
     pub fn metric_field(&self) -> metric_field::MetricFieldResource<'a> {
         metric_field::MetricFieldResource::new(self.client)
     }
@@ -102,6 +109,7 @@ impl<'a> PerformanceV2<'a> {
     /// The metric library.
     ///
     /// Operations on `metric_lib`.
+    #[inline]
     pub fn metric_lib(&self) -> metric_lib::MetricLibResource<'a> {
         metric_lib::MetricLibResource::new(self.client)
     }
@@ -110,6 +118,7 @@ impl<'a> PerformanceV2<'a> {
     /// Metric tags.
     ///
     /// Operations on `metric_tag`.
+    #[inline]
     pub fn metric_tag(&self) -> metric_tag::MetricTagResource<'a> {
         metric_tag::MetricTagResource::new(self.client)
     }
@@ -118,6 +127,7 @@ impl<'a> PerformanceV2<'a> {
     /// Metric templates.
     ///
     /// Operations on `metric_template`.
+    #[inline]
     pub fn metric_template(&self) -> metric_template::MetricTemplateResource<'a> {
         metric_template::MetricTemplateResource::new(self.client)
     }
@@ -126,6 +136,7 @@ impl<'a> PerformanceV2<'a> {
     /// Tag-based questions.
     ///
     /// Operations on `question`.
+    #[inline]
     pub fn question(&self) -> question::QuestionResource<'a> {
         question::QuestionResource::new(self.client)
     }
@@ -134,6 +145,7 @@ impl<'a> PerformanceV2<'a> {
     /// Detailed review data.
     ///
     /// Operations on `review_data`.
+    #[inline]
     pub fn review_data(&self) -> review_data::ReviewDataResource<'a> {
         review_data::ReviewDataResource::new(self.client)
     }
@@ -142,6 +154,7 @@ impl<'a> PerformanceV2<'a> {
     /// Review templates.
     ///
     /// Operations on `review_template`.
+    #[inline]
     pub fn review_template(&self) -> review_template::ReviewTemplateResource<'a> {
         review_template::ReviewTemplateResource::new(self.client)
     }
@@ -150,6 +163,7 @@ impl<'a> PerformanceV2<'a> {
     /// Reviewees of a semester.
     ///
     /// Operations on `reviewee`.
+    #[inline]
     pub fn reviewee(&self) -> reviewee::RevieweeResource<'a> {
         reviewee::RevieweeResource::new(self.client)
     }
@@ -158,6 +172,7 @@ impl<'a> PerformanceV2<'a> {
     /// Members of a user group.
     ///
     /// Operations on `user_group_user_rel`.
+    #[inline]
     pub fn user_group_user_rel(
         &self,
     ) -> user_group_user_rel::UserGroupUserRelResource<'a> {
@@ -168,6 +183,7 @@ impl<'a> PerformanceV2<'a> {
     /// People as recorded in a semester.
     ///
     /// Operations on `user_info`.
+    #[inline]
     pub fn user_info(&self) -> user_info::UserInfoResource<'a> {
         user_info::UserInfoResource::new(self.client)
     }
@@ -339,6 +355,7 @@ pub enum StageType {
 }
 impl StageType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SummarizeKeyOutputs => "summarize_key_outputs",
@@ -352,6 +369,7 @@ impl StageType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "summarize_key_outputs" => Self::SummarizeKeyOutputs,
@@ -372,6 +390,7 @@ impl StageType {
     }
 }
 impl ::std::fmt::Display for StageType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -456,6 +475,7 @@ pub enum ReviewStageRole {
 }
 impl ReviewStageRole {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Reviewee => "reviewee",
@@ -470,6 +490,7 @@ impl ReviewStageRole {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "reviewee" => Self::Reviewee,
@@ -491,6 +512,7 @@ impl ReviewStageRole {
     }
 }
 impl ::std::fmt::Display for ReviewStageRole {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -540,6 +562,7 @@ pub enum BasicUserIdType {
 }
 impl BasicUserIdType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -549,6 +572,7 @@ impl BasicUserIdType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -565,6 +589,7 @@ impl BasicUserIdType {
     }
 }
 impl ::std::fmt::Display for BasicUserIdType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -631,6 +656,7 @@ pub enum ActivityMode {
 }
 impl ActivityMode {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MetricDevelopment => "metric_development",
@@ -642,6 +668,7 @@ impl ActivityMode {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "metric_development" => Self::MetricDevelopment,
@@ -660,6 +687,7 @@ impl ActivityMode {
     }
 }
 impl ::std::fmt::Display for ActivityMode {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -714,6 +742,7 @@ pub enum ActivityProgress {
 }
 impl ActivityProgress {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Configurable => "configurable",
@@ -725,6 +754,7 @@ impl ActivityProgress {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "configurable" => Self::Configurable,
@@ -743,6 +773,7 @@ impl ActivityProgress {
     }
 }
 impl ::std::fmt::Display for ActivityProgress {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -900,6 +931,7 @@ pub enum IndicatorType {
 }
 impl IndicatorType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GeneralReviewItem => "general_review_item",
@@ -911,6 +943,7 @@ impl IndicatorType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "general_review_item" => Self::GeneralReviewItem,
@@ -929,6 +962,7 @@ impl IndicatorType {
     }
 }
 impl ::std::fmt::Display for IndicatorType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -1117,6 +1151,7 @@ pub enum MetricDetailAddFrom {
 }
 impl MetricDetailAddFrom {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Reviewee => "reviewee",
@@ -1125,6 +1160,7 @@ impl MetricDetailAddFrom {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "reviewee" => Self::Reviewee,
@@ -1140,6 +1176,7 @@ impl MetricDetailAddFrom {
     }
 }
 impl ::std::fmt::Display for MetricDetailAddFrom {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -1230,6 +1267,7 @@ pub enum RevieweeStageStatusStageType {
 }
 impl RevieweeStageStatusStageType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::KpiMetricSetting => "kpi_metric_setting",
@@ -1238,6 +1276,7 @@ impl RevieweeStageStatusStageType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "kpi_metric_setting" => Self::KpiMetricSetting,
@@ -1253,6 +1292,7 @@ impl RevieweeStageStatusStageType {
     }
 }
 impl ::std::fmt::Display for RevieweeStageStatusStageType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -1323,6 +1363,7 @@ pub enum RevieweeStageStatusStageStatus {
 }
 impl RevieweeStageStatusStageStatus {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::NotStarted => 0,
@@ -1335,6 +1376,7 @@ impl RevieweeStageStatusStageStatus {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::NotStarted,
@@ -1348,6 +1390,7 @@ impl RevieweeStageStatusStageStatus {
     }
 }
 impl ::std::fmt::Display for RevieweeStageStatusStageStatus {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -1448,6 +1491,7 @@ pub enum MetricFieldType {
 }
 impl MetricFieldType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -1458,6 +1502,7 @@ impl MetricFieldType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -1475,6 +1520,7 @@ impl MetricFieldType {
     }
 }
 impl ::std::fmt::Display for MetricFieldType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -1539,6 +1585,7 @@ pub enum MetricLibRangeOfAvailability {
 }
 impl MetricLibRangeOfAvailability {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AdminsAndReviewees => "admins_and_reviewees",
@@ -1547,6 +1594,7 @@ impl MetricLibRangeOfAvailability {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "admins_and_reviewees" => Self::AdminsAndReviewees,
@@ -1562,6 +1610,7 @@ impl MetricLibRangeOfAvailability {
     }
 }
 impl ::std::fmt::Display for MetricLibRangeOfAvailability {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -1604,6 +1653,7 @@ pub enum MetricLibScoringSettingType {
 }
 impl MetricLibScoringSettingType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ScoreManually => "score_manually",
@@ -1612,6 +1662,7 @@ impl MetricLibScoringSettingType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "score_manually" => Self::ScoreManually,
@@ -1627,6 +1678,7 @@ impl MetricLibScoringSettingType {
     }
 }
 impl ::std::fmt::Display for MetricLibScoringSettingType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -1709,6 +1761,7 @@ pub enum MetricFieldInLibraryInputSetting {
 }
 impl MetricFieldInLibraryInputSetting {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -1718,6 +1771,7 @@ impl MetricFieldInLibraryInputSetting {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "admin" => Self::Admin,
@@ -1734,6 +1788,7 @@ impl MetricFieldInLibraryInputSetting {
     }
 }
 impl ::std::fmt::Display for MetricFieldInLibraryInputSetting {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -1897,6 +1952,7 @@ pub enum MetricTemplateStatus {
 }
 impl MetricTemplateStatus {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ToBeConfigured => "to_be_configured",
@@ -1907,6 +1963,7 @@ impl MetricTemplateStatus {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "to_be_configured" => Self::ToBeConfigured,
@@ -1924,6 +1981,7 @@ impl MetricTemplateStatus {
     }
 }
 impl ::std::fmt::Display for MetricTemplateStatus {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -1974,6 +2032,7 @@ pub enum MetricTemplateTotalMetricScoreMethod {
 }
 impl MetricTemplateTotalMetricScoreMethod {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ReviewManually => "review_manually",
@@ -1984,6 +2043,7 @@ impl MetricTemplateTotalMetricScoreMethod {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "review_manually" => Self::ReviewManually,
@@ -2001,6 +2061,7 @@ impl MetricTemplateTotalMetricScoreMethod {
     }
 }
 impl ::std::fmt::Display for MetricTemplateTotalMetricScoreMethod {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -2047,6 +2108,7 @@ pub enum MetricTemplateMetricWeightMethod {
 }
 impl MetricTemplateMetricWeightMethod {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SumOfMetricWeightsForEachDimensionEquals1 => {
@@ -2062,6 +2124,7 @@ impl MetricTemplateMetricWeightMethod {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "sum_of_metric_weights_for_each_dimension_equals_1" => {
@@ -2084,6 +2147,7 @@ impl MetricTemplateMetricWeightMethod {
     }
 }
 impl ::std::fmt::Display for MetricTemplateMetricWeightMethod {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -2130,6 +2194,7 @@ pub enum MetricDimensionReviewRuleOption {
 }
 impl MetricDimensionReviewRuleOption {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::SameRule => 0,
@@ -2138,6 +2203,7 @@ impl MetricDimensionReviewRuleOption {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::SameRule,
@@ -2147,6 +2213,7 @@ impl MetricDimensionReviewRuleOption {
     }
 }
 impl ::std::fmt::Display for MetricDimensionReviewRuleOption {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -2191,6 +2258,7 @@ pub enum CustomMetricConfigAddMetricOption {
 }
 impl CustomMetricConfigAddMetricOption {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::FromLibrary => 1,
@@ -2199,6 +2267,7 @@ impl CustomMetricConfigAddMetricOption {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::FromLibrary,
@@ -2208,6 +2277,7 @@ impl CustomMetricConfigAddMetricOption {
     }
 }
 impl ::std::fmt::Display for CustomMetricConfigAddMetricOption {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -2353,6 +2423,7 @@ pub enum MetricInTemplateScoringSettingType {
 }
 impl MetricInTemplateScoringSettingType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ScoreManually => "socre_manually",
@@ -2361,6 +2432,7 @@ impl MetricInTemplateScoringSettingType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "socre_manually" => Self::ScoreManually,
@@ -2376,6 +2448,7 @@ impl MetricInTemplateScoringSettingType {
     }
 }
 impl ::std::fmt::Display for MetricInTemplateScoringSettingType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -2768,6 +2841,7 @@ pub enum ReviewDetailLeaderReviewDataSource {
 }
 impl ReviewDetailLeaderReviewDataSource {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Review => "review",
@@ -2777,6 +2851,7 @@ impl ReviewDetailLeaderReviewDataSource {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "review" => Self::Review,
@@ -2793,6 +2868,7 @@ impl ReviewDetailLeaderReviewDataSource {
     }
 }
 impl ::std::fmt::Display for ReviewDetailLeaderReviewDataSource {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -2966,6 +3042,7 @@ pub enum InvitedReviewRecordInfoDistributeType {
 }
 impl InvitedReviewRecordInfoDistributeType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Strict => 1,
@@ -2975,6 +3052,7 @@ impl InvitedReviewRecordInfoDistributeType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Strict,
@@ -2985,6 +3063,7 @@ impl InvitedReviewRecordInfoDistributeType {
     }
 }
 impl ::std::fmt::Display for InvitedReviewRecordInfoDistributeType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -3041,6 +3120,7 @@ pub enum InvitedReviewRecordInfoRelationshipWithReviewee {
 }
 impl InvitedReviewRecordInfoRelationshipWithReviewee {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DirectReport => "direct_report",
@@ -3053,6 +3133,7 @@ impl InvitedReviewRecordInfoRelationshipWithReviewee {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "direct_report" => Self::DirectReport,
@@ -3072,6 +3153,7 @@ impl InvitedReviewRecordInfoRelationshipWithReviewee {
     }
 }
 impl ::std::fmt::Display for InvitedReviewRecordInfoRelationshipWithReviewee {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -3126,6 +3208,7 @@ pub enum InvitedReviewRecordInfoInvitedby {
 }
 impl InvitedReviewRecordInfoInvitedby {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SystemDefault => "system_default",
@@ -3137,6 +3220,7 @@ impl InvitedReviewRecordInfoInvitedby {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "system_default" => Self::SystemDefault,
@@ -3155,6 +3239,7 @@ impl InvitedReviewRecordInfoInvitedby {
     }
 }
 impl ::std::fmt::Display for InvitedReviewRecordInfoInvitedby {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -3558,6 +3643,7 @@ pub enum ReviewTemplateStatus {
 }
 impl ReviewTemplateStatus {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ToBeConfigured => "to_be_configured",
@@ -3569,6 +3655,7 @@ impl ReviewTemplateStatus {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "to_be_configured" => Self::ToBeConfigured,
@@ -3587,6 +3674,7 @@ impl ReviewTemplateStatus {
     }
 }
 impl ::std::fmt::Display for ReviewTemplateStatus {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -3688,6 +3776,7 @@ pub enum ScopeVisibleSetting {
 }
 impl ScopeVisibleSetting {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Unrestricted => 0,
@@ -3696,6 +3785,7 @@ impl ScopeVisibleSetting {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Unrestricted,
@@ -3705,6 +3795,7 @@ impl ScopeVisibleSetting {
     }
 }
 impl ::std::fmt::Display for ScopeVisibleSetting {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -3745,6 +3836,7 @@ pub enum WriteUserGroupScopeFailUserDataFailCode {
 }
 impl WriteUserGroupScopeFailUserDataFailCode {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::UserNotFound => 1,
@@ -3752,6 +3844,7 @@ impl WriteUserGroupScopeFailUserDataFailCode {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::UserNotFound,
@@ -3760,6 +3853,7 @@ impl WriteUserGroupScopeFailUserDataFailCode {
     }
 }
 impl ::std::fmt::Display for WriteUserGroupScopeFailUserDataFailCode {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }
@@ -3836,6 +3930,7 @@ pub enum UserInfoDepartmentIdType {
 }
 impl UserInfoDepartmentIdType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DepartmentId => "department_id",
@@ -3844,6 +3939,7 @@ impl UserInfoDepartmentIdType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "department_id" => Self::DepartmentId,
@@ -3859,6 +3955,7 @@ impl UserInfoDepartmentIdType {
     }
 }
 impl ::std::fmt::Display for UserInfoDepartmentIdType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }

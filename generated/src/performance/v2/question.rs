@@ -12,6 +12,7 @@ pub struct QuestionResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> QuestionResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -212,12 +213,15 @@ pub struct QueryQuestionResponse {
     pub page_token: ::std::option::Option<::std::string::String>,
 }
 impl ::feishu_runtime::paginate::TokenPage for QueryQuestionResponse {
+    #[inline]
     fn item_count(&self) -> usize {
         self.tag_based_questions.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+    #[inline]
     fn has_more(&self) -> ::std::option::Option<bool> {
         self.has_more
     }
+    #[inline]
     fn page_token(&self) -> ::std::option::Option<&str> {
         self.page_token.as_deref()
     }

@@ -12,6 +12,7 @@ pub struct RevieweeResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> RevieweeResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -266,12 +267,15 @@ pub struct QueryRevieweeResponse {
     pub page_token: ::std::option::Option<::std::string::String>,
 }
 impl ::feishu_runtime::paginate::TokenPage for QueryRevieweeResponse {
+    #[inline]
     fn item_count(&self) -> usize {
         self.reviewees.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+    #[inline]
     fn has_more(&self) -> ::std::option::Option<bool> {
         self.has_more
     }
+    #[inline]
     fn page_token(&self) -> ::std::option::Option<&str> {
         self.page_token.as_deref()
     }

@@ -12,6 +12,7 @@ pub struct UserGroupUserRelResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> UserGroupUserRelResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

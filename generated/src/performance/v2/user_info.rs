@@ -12,6 +12,7 @@ pub struct UserInfoResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> UserInfoResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

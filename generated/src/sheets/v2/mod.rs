@@ -10,6 +10,7 @@ pub struct SheetsV2<'a> {
     client: &'a crate::Client,
 }
 impl<'a> SheetsV2<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -18,6 +19,7 @@ impl<'a> SheetsV2<'a> {
     /// Spreadsheets.
     ///
     /// Operations on `spreadsheet`.
+    #[inline]
     pub fn spreadsheet(&self) -> spreadsheet::SpreadsheetResource<'a> {
         spreadsheet::SpreadsheetResource::new(self.client)
     }
@@ -52,6 +54,7 @@ pub enum ValueRenderOption {
 }
 impl ValueRenderOption {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ToStringValue => "ToString",
@@ -62,6 +65,7 @@ impl ValueRenderOption {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ToString" => Self::ToStringValue,
@@ -79,6 +83,7 @@ impl ValueRenderOption {
     }
 }
 impl ::std::fmt::Display for ValueRenderOption {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -119,6 +124,7 @@ pub enum DateTimeRenderOption {
 }
 impl DateTimeRenderOption {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FormattedString => "FormattedString",
@@ -126,6 +132,7 @@ impl DateTimeRenderOption {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "FormattedString" => Self::FormattedString,
@@ -140,6 +147,7 @@ impl DateTimeRenderOption {
     }
 }
 impl ::std::fmt::Display for DateTimeRenderOption {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -184,6 +192,7 @@ pub enum SheetsUserIdType {
 }
 impl SheetsUserIdType {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -192,6 +201,7 @@ impl SheetsUserIdType {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -207,6 +217,7 @@ impl SheetsUserIdType {
     }
 }
 impl ::std::fmt::Display for SheetsUserIdType {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }

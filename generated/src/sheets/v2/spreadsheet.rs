@@ -12,6 +12,7 @@ pub struct SpreadsheetResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> SpreadsheetResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -56,14 +56,17 @@ pub struct Client {
 #[rustfmt::skip]
 impl Client {
     /// Starts configuring a client: base URL (Feishu by default, [`BaseUrl::LARK`] for Lark, or any URL for tests), access token, timeouts.
+    #[inline]
     pub fn builder() -> ::feishu_runtime::ClientBuilder<Client> {
         ::feishu_runtime::ClientBuilder::new()
     }
     /// Wraps an already configured runtime client.
+    #[inline]
     pub fn from_core(core: ::feishu_runtime::Client) -> Self {
         Self { core }
     }
     /// The runtime client underneath: configuration and HTTP.
+    #[inline]
     pub fn core(&self) -> &::feishu_runtime::Client {
         &self.core
     }
@@ -73,12 +76,14 @@ impl Client {
     ///
     /// The `paging_fixture` service's operations.
     #[cfg(feature = "paging_fixture")]
+    #[inline]
     pub fn paging_fixture(&self) -> paging_fixture::PagingFixtureService<'_> {
         paging_fixture::PagingFixtureService::new(self)
     }
 }
 #[rustfmt::skip]
 impl ::std::convert::From<::feishu_runtime::Client> for Client {
+    #[inline]
     fn from(core: ::feishu_runtime::Client) -> Self {
         Self { core }
     }

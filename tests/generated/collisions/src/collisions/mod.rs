@@ -14,10 +14,12 @@ pub struct CollisionsService<'a> {
     client: &'a crate::Client,
 }
 impl<'a> CollisionsService<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Version `v1`.
+    #[inline]
     pub fn v1(&self) -> v1::CollisionsV1<'a> {
         v1::CollisionsV1::new(self.client)
     }

@@ -18,10 +18,12 @@ pub struct HardeningService<'a> {
     client: &'a crate::Client,
 }
 impl<'a> HardeningService<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Version `v1`.
+    #[inline]
     pub fn v1(&self) -> v1::HardeningV1<'a> {
         v1::HardeningV1::new(self.client)
     }

@@ -14,10 +14,12 @@ pub struct PagingFixtureService<'a> {
     client: &'a crate::Client,
 }
 impl<'a> PagingFixtureService<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Version `v1`.
+    #[inline]
     pub fn v1(&self) -> v1::PagingFixtureV1<'a> {
         v1::PagingFixtureV1::new(self.client)
     }

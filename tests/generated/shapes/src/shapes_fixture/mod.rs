@@ -14,10 +14,12 @@ pub struct ShapesFixtureService<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ShapesFixtureService<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// Version `v1`.
+    #[inline]
     pub fn v1(&self) -> v1::ShapesFixtureV1<'a> {
         v1::ShapesFixtureV1::new(self.client)
     }

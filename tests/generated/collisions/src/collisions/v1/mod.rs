@@ -10,12 +10,14 @@ pub struct CollisionsV1<'a> {
     client: &'a crate::Client,
 }
 impl<'a> CollisionsV1<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// 名为 type 的资源
     ///
     /// Operations on `type`.
+    #[inline]
     pub fn r#type(&self) -> r#type::TypeResource<'a> {
         r#type::TypeResource::new(self.client)
     }
@@ -256,6 +258,7 @@ pub enum Self_ {
 }
 impl Self_ {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Type => "type",
@@ -273,6 +276,7 @@ impl Self_ {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "type" => Self::Type,
@@ -297,6 +301,7 @@ impl Self_ {
     }
 }
 impl ::std::fmt::Display for Self_ {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         formatter.write_str(self.as_str())
     }
@@ -343,6 +348,7 @@ pub enum Crate {
 }
 impl Crate {
     /// The value as it travels on the wire.
+    #[inline]
     pub fn wire_value(&self) -> i64 {
         match self {
             Self::Self_ => 0,
@@ -352,6 +358,7 @@ impl Crate {
         }
     }
     /// The variant for a wire value; a value this crate does not know becomes [`Self::Unknown`].
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Self_,
@@ -362,6 +369,7 @@ impl Crate {
     }
 }
 impl ::std::fmt::Display for Crate {
+    #[inline]
     fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.wire_value(), formatter)
     }

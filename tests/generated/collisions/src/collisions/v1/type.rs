@@ -10,6 +10,7 @@ pub struct TypeResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> TypeResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -34,9 +34,11 @@ impl NodeMovedV1 {
     pub const EVENT_TYPE: &'static str = "events_fixture.node.moved_v1";
 }
 impl ::feishu_runtime::event::EventSet for NodeMovedV1 {
+    #[inline]
     fn event_types() -> &'static [&'static str] {
         &["events_fixture.node.moved_v1"]
     }
+    #[inline]
     fn decode(
         event_type: &str,
         raw: &::serde_json::value::RawValue,
@@ -77,9 +79,11 @@ impl LegacyPing {
     pub const EVENT_TYPE: &'static str = "events_fixture.legacy_ping";
 }
 impl ::feishu_runtime::event::EventSet for LegacyPing {
+    #[inline]
     fn event_types() -> &'static [&'static str] {
         &["events_fixture.legacy_ping"]
     }
+    #[inline]
     fn decode(
         event_type: &str,
         raw: &::serde_json::value::RawValue,
@@ -109,6 +113,7 @@ pub enum EventsFixtureV1Event {
 }
 impl EventsFixtureV1Event {
     /// This event's type, e.g. for logs.
+    #[inline]
     pub fn event_type(&self) -> &'static str {
         match self {
             Self::NodeMovedV1(_) => "events_fixture.node.moved_v1",
@@ -117,9 +122,11 @@ impl EventsFixtureV1Event {
     }
 }
 impl ::feishu_runtime::event::EventSet for EventsFixtureV1Event {
+    #[inline]
     fn event_types() -> &'static [&'static str] {
         &["events_fixture.node.moved_v1", "events_fixture.legacy_ping"]
     }
+    #[inline]
     fn decode(
         event_type: &str,
         raw: &::serde_json::value::RawValue,
@@ -142,11 +149,13 @@ impl ::feishu_runtime::event::EventSet for EventsFixtureV1Event {
     }
 }
 impl ::std::convert::From<NodeMovedV1> for EventsFixtureV1Event {
+    #[inline]
     fn from(event: NodeMovedV1) -> Self {
         Self::NodeMovedV1(event)
     }
 }
 impl ::std::convert::From<LegacyPing> for EventsFixtureV1Event {
+    #[inline]
     fn from(event: LegacyPing) -> Self {
         Self::LegacyPing(event)
     }

@@ -10,6 +10,7 @@ pub struct DepartmentResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> DepartmentResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

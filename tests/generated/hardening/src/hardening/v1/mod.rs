@@ -10,12 +10,14 @@ pub struct HardeningV1<'a> {
     client: &'a crate::Client,
 }
 impl<'a> HardeningV1<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// 部门 \[x\] \<br\> \*强调\* \# 标题 \| 表格
     ///
     /// Operations on `department`.
+    #[inline]
     pub fn department(&self) -> department::DepartmentResource<'a> {
         department::DepartmentResource::new(self.client)
     }

@@ -10,6 +10,7 @@ pub struct ItemResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ItemResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -178,12 +179,15 @@ pub struct ListItemResponse {
     pub has_more: ::std::option::Option<bool>,
 }
 impl ::feishu_runtime::paginate::TokenPage for ListItemResponse {
+    #[inline]
     fn item_count(&self) -> usize {
         self.items.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+    #[inline]
     fn has_more(&self) -> ::std::option::Option<bool> {
         self.has_more
     }
+    #[inline]
     fn page_token(&self) -> ::std::option::Option<&str> {
         self.page_token.as_deref()
     }
@@ -308,12 +312,15 @@ pub struct SearchItemResponse {
     pub more: ::std::option::Option<bool>,
 }
 impl ::feishu_runtime::paginate::TokenPage for SearchItemResponse {
+    #[inline]
     fn item_count(&self) -> usize {
         self.found.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+    #[inline]
     fn has_more(&self) -> ::std::option::Option<bool> {
         self.more
     }
+    #[inline]
     fn page_token(&self) -> ::std::option::Option<&str> {
         self.next_cursor.as_deref()
     }

@@ -10,12 +10,14 @@ pub struct PagingFixtureV1<'a> {
     client: &'a crate::Client,
 }
 impl<'a> PagingFixtureV1<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// 条目
     ///
     /// Operations on `item`.
+    #[inline]
     pub fn item(&self) -> item::ItemResource<'a> {
         item::ItemResource::new(self.client)
     }

@@ -10,6 +10,7 @@ pub struct AttachmentResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> AttachmentResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -10,6 +10,7 @@ pub struct MessageResource<'a> {
     client: &'a crate::Client,
 }
 impl<'a> MessageResource<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }

@@ -12,18 +12,21 @@ pub struct ShapesFixtureV1<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ShapesFixtureV1<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
     /// 消息
     ///
     /// Operations on `message`.
+    #[inline]
     pub fn message(&self) -> message::MessageResource<'a> {
         message::MessageResource::new(self.client)
     }
     /// 附件
     ///
     /// Operations on `attachment`.
+    #[inline]
     pub fn attachment(&self) -> attachment::AttachmentResource<'a> {
         attachment::AttachmentResource::new(self.client)
     }
