@@ -173,6 +173,16 @@ mod tests {
     }
 
     #[test]
+    fn text_that_looks_like_a_placeholder_is_written_as_it_is() {
+        // Only prettyplease's output is searched; a block's own text never is.
+        let _kept = enter();
+        let tricky = "///\u{1}0\n\u{1}0";
+        let doc = placeholder(tricky).unwrap();
+        let filled = fill(printed(quote!(#doc struct A;))).unwrap();
+        assert_eq!(filled, "/// ///\u{1}0\n/// \u{1}0\nstruct A;\n");
+    }
+
+    #[test]
     fn outside_enter_docs_are_attributes() {
         assert!(placeholder("a").is_none());
         assert_eq!(fill("///\u{1}0\n".into()).unwrap(), "///\u{1}0\n");
