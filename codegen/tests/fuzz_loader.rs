@@ -25,39 +25,15 @@ extern crate feishu_codegen as codegen;
 
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use codegen::{Failure, generate_from_sources};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+mod support;
+use support::{workspace, yaml_files};
 
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push(path);
-        }
-    }
-}
-
-fn read_all(dirs: &[PathBuf]) -> Vec<String> {
-    let mut files = Vec::new();
-    for dir in dirs {
-        yaml_files(dir, &mut files);
-    }
-    files.sort();
-    files
+fn read_all(dirs: &[&str]) -> Vec<String> {
+    yaml_files(dirs)
         .iter()
         .map(|p| fs::read_to_string(p).unwrap())
         .collect()
@@ -417,15 +393,11 @@ fn mutate(rng: &mut fastrand::Rng, text: &str, seeds: &[String]) -> String {
 fn the_loader_never_panics() {
     let root = workspace();
     let common = fs::read_to_string(root.join("spec/common.yaml")).unwrap();
-    let seeds = read_all(&[
-        root.join("spec"),
-        root.join("tests/specs"),
-        root.join("codegen/tests/broken"),
-    ]);
+    let seeds = read_all(&["spec", "tests/specs", "codegen/tests/broken"]);
     assert!(seeds.len() > 40, "few seeds: {}", seeds.len());
 
     // Inputs that once crashed, replayed as they are.
-    let regressions = read_all(&[root.join("codegen/tests/fuzz_regressions")]);
+    let regressions = read_all(&["codegen/tests/fuzz_regressions"]);
     for text in regressions.iter().chain(&seeds) {
         for sources in [
             vec![

@@ -13,33 +13,13 @@
 extern crate feishu_codegen as codegen;
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use codegen::source::{Parsed, SourceFile};
 use codegen::yaml_value::{MAX_ALIAS_COPY_BYTES, MAX_DEPTH};
 use serde_yaml::Value;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(path);
-        }
-    }
-}
+mod support;
+use support::{workspace, yaml_files};
 
 /// How the two parsers disagree on `text`, if they do.
 fn difference(text: &str) -> Option<String> {
@@ -122,15 +102,12 @@ fn has_unusual_line_break(text: &str) -> bool {
 #[test]
 fn every_spec_and_fixture_file_gives_serde_yamls_value() {
     let root = workspace();
-    let mut files = Vec::new();
-    for dir in [
+    let files = yaml_files(&[
         "spec",
         "tests/specs",
         "codegen/tests/broken",
         "codegen/tests/fuzz_regressions",
-    ] {
-        yaml_files(&root.join(dir), &mut files);
-    }
+    ]);
     // The fixture that pins the message for a YAML 1.2 indentation rule
     // libyaml does not enforce (see KNOWN_DIFFERENCES).
     let stricter = "codegen/tests/broken/yaml_quoted_continuation.yaml";
