@@ -225,23 +225,6 @@ impl Client {
         decode(&success, envelope)
     }
 
-    /// Sends a request assembled by generated code: `request` is the outcome of
-    /// assembling it, so a parameter refused before sending is returned as it is.
-    ///
-    /// Generated `send` methods are one call to this (or [`Client::send_download`]): the
-    /// only code each endpoint adds is its own decode. Everything else (tokens, rate
-    /// limits, retries, the envelope) is [`Client::execute`]'s non-generic core.
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::execute`], and `request`'s own error.
-    pub async fn send<T: DeserializeOwned>(
-        self,
-        request: Result<Request, Error>,
-    ) -> Result<T, Error> {
-        self.execute(request?).await
-    }
-
     /// [`Client::send`] for a binary endpoint: see [`Client::download`].
     ///
     /// # Errors
@@ -643,7 +626,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
 }
 
 /// A generated request as a [`Call`]: the path rendered, the query appended.
-fn request_call(request: &Request) -> Result<Call<'_>, Error> {
+pub(crate) fn request_call(request: &Request) -> Result<Call<'_>, Error> {
     let operation = request.operation();
     let path = path::render(operation.path, &request.path_params)?;
     let mut url = String::new();

@@ -58,6 +58,7 @@ mod response;
 mod retry;
 mod returns;
 mod secret;
+mod sending;
 mod token;
 mod transport;
 pub mod validate;
@@ -81,6 +82,7 @@ pub use request::{Request, RequestOptions, into_list};
 pub use retry::RetryPolicy;
 pub use returns::{ResponseFuture, ResultStream};
 pub use secret::AccessToken;
+pub use sending::Sending;
 pub use token::{
     AppTicketStore, CachedToken, InMemoryAppTicketStore, InMemoryTokenCache, TokenCache, TokenKey,
     TokenKind,
