@@ -212,13 +212,7 @@ mod tests {
         let out = quote!(struct A { #field } struct B { #field });
         assert_eq!(
             out.to_string(),
-            quote!(
-                struct A {
-                    pub id: ::std::string::String,
-                }
-                struct B {}
-            )
-            .to_string()
+            "struct A { pub id : :: std :: string :: String } struct B { }"
         );
     }
 }
