@@ -200,6 +200,7 @@ fn example_code(cx: &Context, op: &Operation) -> Option<Vec<String>> {
 /// body's lines, de-indented. `None` only if the tokens do not parse, which
 /// would be a generator bug: the method then simply has no example.
 fn format_body(body: TokenStream) -> Option<Vec<String>> {
+    let body = crate::emit::moved(body);
     let file: syn::File = syn::parse2(quote!(async fn example() { #body })).ok()?;
     let text = prettyplease::unparse(&file);
     let lines: Vec<&str> = text.lines().collect();

@@ -25,7 +25,6 @@
 //! `#[doc = "\u{1}3"]` in the output (none is today; the golden files show it).
 
 use std::cell::RefCell;
-use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -117,7 +116,7 @@ fn write_block(out: &mut String, indent: &str, block: &str) {
         if !line.is_empty() {
             let start = out.len();
             out.push(' ');
-            let _ = write!(out, "{}", super::docs::without_bidi(line));
+            out.push_str(&super::docs::without_bidi(line));
             let kept = out[start..].trim_end_matches(' ').len();
             out.truncate(start + kept);
         }

@@ -35,7 +35,9 @@ pub fn doc_attrs(markdown: &str) -> TokenStream {
 /// spec's description or example would stop the generated crate compiling.
 pub fn without_bidi(line: &str) -> std::borrow::Cow<'_, str> {
     let bidi = |c: char| matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    if !line.contains(bidi) {
+    // Every bidi control starts with byte D8 or E2 in UTF-8: a byte scan
+    // clears most lines without decoding their characters.
+    if !line.bytes().any(|b| b == 0xD8 || b == 0xE2) || !line.contains(bidi) {
         return std::borrow::Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len() + 8);
@@ -354,6 +356,25 @@ pub fn constraints(c: &Constraints, ty: &TypeRef) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_bidi_control_is_written_as_an_escape() {
+        let controls = [
+            '\u{061C}', '\u{200E}', '\u{200F}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+        ]
+        .into_iter()
+        .chain('\u{202A}'..='\u{202E}');
+        for c in controls {
+            let line = format!("目标 {c} x");
+            let expected = format!("目标 \\u{{{:x}}} x", u32::from(c));
+            assert_eq!(without_bidi(&line), expected);
+        }
+        // Near neighbours (same lead bytes) are not controls.
+        assert_eq!(
+            without_bidi("\u{0618}\u{200B}\u{2014}"),
+            "\u{0618}\u{200B}\u{2014}"
+        );
+    }
 
     #[test]
     fn escapes_markdown_but_keeps_code_spans() {

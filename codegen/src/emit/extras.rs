@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::docs;
 use crate::emit::paths::rust_type;
+use crate::emit::{docs, moved};
 use crate::model::{BodyKind, Field, Operation, Paging, Shape, TypeRef};
 
 /// Statements at the top of `into_request` that reject out-of-range values
@@ -294,14 +294,15 @@ pub fn paging(op: &Operation) -> TokenStream {
             )
         }
     };
-    let pages_doc = docs::doc_attrs(&format!(
+    let (page_impl, pages_body) = (moved(page_impl), moved(pages_body));
+    let pages_doc = moved(docs::doc_attrs(&format!(
         "Every page of results, fetched lazily as the stream is polled, starting with this request. {style_doc} An error is yielded once and ends the stream.\n\nUse it with `futures::StreamExt` or `TryStreamExt` (re-exported as `feishu::runtime::TryStreamExt`)."
-    ));
-    let items_doc = docs::doc_attrs(&format!(
+    )));
+    let items_doc = moved(docs::doc_attrs(&format!(
         "Every item of every page ({}), fetched lazily; see [`{}::pages`].",
         docs::code(&format!("{}", items_field)),
         op.request_type.source
-    ));
+    )));
     quote! {
         #page_impl
 
@@ -327,13 +328,13 @@ pub fn error_codes(op: &Operation) -> TokenStream {
         return TokenStream::new();
     }
     let name = op.error_code_type.to_ident();
-    let doc = docs::doc_attrs(&format!(
+    let doc = moved(docs::doc_attrs(&format!(
         "The error codes documented for {}. Turn an error into one with [`{}::from_error`]:\n\n\
          ```ignore\nmatch {}::from_error(&error) {{\n    Some(code) => eprintln!(\"{{}}: {{}}\", code.code(), code.advice()),\n    None => eprintln!(\"{{error}}\"),\n}}\n```",
         docs::code(&op.id),
         op.error_code_type.source,
         op.error_code_type.source,
-    ));
+    )));
     let variants = op.errors.iter().map(|e| {
         let ident = e.rust_name.to_ident();
         let mut text = format!(
@@ -345,8 +346,8 @@ pub fn error_codes(op: &Operation) -> TokenStream {
         if let Some(advice) = &e.advice {
             text.push_str(&format!("\n\n{}", docs::escape(advice)));
         }
-        let doc = docs::doc_attrs(&text);
-        quote!(#doc #ident,)
+        let doc = moved(docs::doc_attrs(&text));
+        moved(quote!(#doc #ident,))
     });
     let idents = op.errors.iter().map(|e| e.rust_name.to_ident());
     let rows = op.errors.iter().map(|e| {

@@ -20,11 +20,32 @@ mod secrets;
 mod tree;
 mod types;
 
+use std::cell::Cell;
+
 use proc_macro2::TokenStream;
+use quote::ToTokens;
 
 use crate::model::Model;
 
 pub use manifest::CrateOptions;
+
+/// A token stream that `quote!` moves in instead of copying. `#x` is
+/// interpolated by reference, which copies every token of `x` (an
+/// allocation per identifier) at each level of nesting: a resource file's
+/// tokens were copied three or four times before syn parsed them.
+/// Interpolate it once; a second use is empty.
+pub(crate) struct Moved(Cell<TokenStream>);
+
+/// Wraps `tokens` to be moved into the one `quote!` that uses them.
+pub(crate) fn moved(tokens: TokenStream) -> Moved {
+    Moved(Cell::new(tokens))
+}
+
+impl ToTokens for Moved {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        out.extend([self.0.take()]);
+    }
+}
 
 /// One file of the generated crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,4 +198,21 @@ fn rust_file(
         message: bad.0,
     })?;
     Ok(text_file(path, spec_files, '/', printed))
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::moved;
+
+    #[test]
+    fn a_moved_stream_is_interpolated_whole_once_then_empty() {
+        let field = moved(quote!(pub id: ::std::string::String));
+        let out = quote!(struct A { #field } struct B { #field });
+        assert_eq!(
+            out.to_string(),
+            "struct A { pub id : :: std :: string :: String } struct B { }"
+        );
+    }
 }

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::paths::{argument, rust_type, trait_name_allow};
-use crate::emit::{docs, request};
+use crate::emit::{docs, moved, request};
 use crate::ident::{Case, sanitize};
 use crate::model::{
     BodyKind, Field, LimitScope, Operation, Resource, ResponseKind, Service, Shape, TokenType,
@@ -26,7 +26,7 @@ pub fn resource_module(service: &Service, resource: &Resource) -> TokenStream {
             docs::code(&service.name),
             docs::code(&service.version)
         ));
-        inner_doc_attrs(&text)
+        moved(inner_doc_attrs(&text))
     };
     let accessor = resource.accessor_type.to_ident();
     let version_accessor = format_ident!("{}", version_accessor_name(service));
@@ -41,8 +41,11 @@ pub fn resource_module(service: &Service, resource: &Resource) -> TokenStream {
         ),
     ));
     let methods = resource.operations.iter().map(operation_method);
-    let items = resource.operations.iter().map(request::operation_items);
-    let accessor_struct = accessor_struct(&accessor, accessor_doc, methods);
+    let items = resource
+        .operations
+        .iter()
+        .map(|op| moved(request::operation_items(op)));
+    let accessor_struct = moved(accessor_struct(&accessor, accessor_doc, methods));
     quote! {
         #module_doc
 
@@ -60,7 +63,8 @@ pub fn accessor_struct(
     doc: TokenStream,
     methods: impl IntoIterator<Item = TokenStream>,
 ) -> TokenStream {
-    let methods = methods.into_iter();
+    let doc = moved(doc);
+    let methods = methods.into_iter().map(moved);
     quote! {
         #doc
         #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
@@ -199,7 +203,7 @@ pub(super) fn response_doc_name(op: &Operation) -> String {
 
 /// The method on the resource accessor that starts a request.
 fn operation_method(op: &Operation) -> TokenStream {
-    let doc = docs::doc_attrs(&operation_doc(op));
+    let doc = moved(docs::doc_attrs(&operation_doc(op)));
     let name = op.method_name.to_ident();
     let request = op.request_type.to_ident();
     let required = required_params(op);
@@ -242,7 +246,8 @@ fn operation_method(op: &Operation) -> TokenStream {
         }
         _ => None,
     };
-    let params = params.chain(body_param);
+    let params = params.chain(body_param).map(moved);
+    let inits = inits.into_iter().map(moved);
     let allow = trait_name_allow(&name);
     quote! {
         #doc

@@ -26,7 +26,7 @@ use crate::emit::operation::{
 };
 use crate::emit::paths::{argument, rust_type, trait_name_allow};
 use crate::emit::types::{deprecated_attr, field_attrs, response_struct};
-use crate::emit::{docs, extras};
+use crate::emit::{docs, extras, moved};
 use crate::model::{
     Field, HttpMethod, LimitScope, Operation, ResponseKind, Shape, TokenType, TypeRef,
 };
@@ -64,17 +64,18 @@ pub fn operation_items(op: &Operation) -> TokenStream {
             let ident = p.rust_name.to_ident();
             setter(p, quote!(self.#ident))
         })
+        .map(moved)
         .chain(
             inline_body_fields(op)
                 .iter()
                 .filter(|p| !p.required)
                 .map(|p| {
                     let ident = p.rust_name.to_ident();
-                    if multipart {
+                    moved(if multipart {
                         setter(p, quote!(self.#ident))
                     } else {
                         setter(p, quote!(self.body.#ident))
-                    }
+                    })
                 }),
         );
 
@@ -86,29 +87,30 @@ pub fn operation_items(op: &Operation) -> TokenStream {
         quote!(#[derive(::std::clone::Clone, ::std::fmt::Debug)])
     };
     let body_accessor = body_type_name(op).map(|body| {
-        let doc = docs::doc_attrs("The JSON body this request will send.");
-        quote! {
+        let doc = moved(docs::doc_attrs("The JSON body this request will send."));
+        moved(quote! {
             #doc
             #[inline]
             pub fn body(&self) -> &#body {
                 &self.body
             }
-        }
+        })
     });
-    let request_doc = docs::doc_attrs(&format!(
+    let request_doc = moved(docs::doc_attrs(&format!(
         "A prepared {} request. Set optional parameters with its methods, then call [`{}::send`].",
         docs::code(&format!("{} {}", op.http_method.as_str(), op.path)),
         op.request_type.source
-    ));
-    let access_token_doc = docs::doc_attrs(
+    )));
+    let access_token_doc = moved(docs::doc_attrs(
         "Sends this one request with `token` (for example a user access token) instead of the client's.",
-    );
-    let send = send_method(op, &response);
-    let into_request = into_request(op, &operation_static);
-    let operation = operation_static_item(op, &operation_static);
-    let inline_structs = inline_structs(op);
-    let paging = extras::paging(op);
-    let error_codes = extras::error_codes(op);
+    ));
+    let send = moved(send_method(op, &response));
+    let into_request = moved(into_request(op, &operation_static));
+    let operation = moved(operation_static_item(op, &operation_static));
+    let inline_structs = inline_structs(op).into_iter().map(moved);
+    let paging = moved(extras::paging(op));
+    let error_codes = moved(extras::error_codes(op));
+    let fields = fields.into_iter().map(moved);
     quote! {
         #operation
 
@@ -192,10 +194,10 @@ fn operation_static_item(op: &Operation, name: &Ident) -> TokenStream {
         }
     };
     let idempotent = op.idempotent;
-    let doc = docs::doc_attrs(&format!(
+    let doc = moved(docs::doc_attrs(&format!(
         "The static description of {}.",
         docs::code(&op.id)
-    ));
+    )));
     quote! {
         #doc
         static #name: ::feishu_runtime::Operation = ::feishu_runtime::Operation {
@@ -214,7 +216,7 @@ fn operation_static_item(op: &Operation, name: &Ident) -> TokenStream {
 /// decodes the response. Not an `async fn`: the runtime's future is all the
 /// state there is, so no per-endpoint state machine is compiled.
 fn send_method(op: &Operation, response: &TokenStream) -> TokenStream {
-    let doc = docs::doc_attrs(&if is_download(op) {
+    let doc = moved(docs::doc_attrs(&if is_download(op) {
         "Sends the request and returns the download as soon as the response headers \
          arrive; read the body with `into_stream()` or `save_to(path)`.\n\n# Errors\n\n\
          [`feishu_runtime::Error`]: the API's own error (a JSON error body with its code, \
@@ -232,7 +234,7 @@ fn send_method(op: &Operation, response: &TokenStream) -> TokenStream {
             },
             response_doc_name(op)
         )
-    });
+    }));
     let send = if is_download(op) {
         quote!(send_download)
     } else {
@@ -287,7 +289,8 @@ fn into_request(op: &Operation, operation_static: &Ident) -> TokenStream {
         Some(_) if is_multipart(op) => Some(multipart_form(inline_body_fields(op))),
         Some(_) => Some(quote!(request.json_body(&self.body)?;)),
     };
-    let validation = extras::validation(op);
+    let validation = moved(extras::validation(op));
+    let body_call = body_call.map(moved);
     quote! {
         /// Checks the documented limits, then assembles the runtime request.
         #[inline]
@@ -372,9 +375,10 @@ fn setter(p: &Field, place: TokenStream) -> TokenStream {
     let arg = argument(&p.ty, &value);
     let param_type = arg.param_type;
     let convert = arg.convert;
-    let doc = docs::doc_attrs(&docs::field(p));
+    let doc = moved(docs::doc_attrs(&docs::field(p)));
     let deprecated = deprecated_attr(p);
     let allow = trait_name_allow(&ident);
+    let (param_type, convert, place) = (moved(param_type), moved(convert), moved(place));
     quote! {
         #doc
         #deprecated
@@ -391,23 +395,28 @@ fn setter(p: &Field, place: TokenStream) -> TokenStream {
 fn body_struct(name: &Ident, doc: TokenStream, fields: &[Field]) -> TokenStream {
     let debug = crate::emit::secrets::debug_derive(fields);
     let debug_impl = crate::emit::secrets::debug_impl(name, fields, false);
-    let fields = fields.iter().map(|field| {
-        let ty = rust_type(&field.ty);
-        let attrs = field_attrs(field);
-        let ident = field.rust_name.to_ident();
-        if field.required {
-            quote! {
-                #attrs
-                pub #ident: #ty,
+    let doc = moved(doc);
+    let debug_impl = debug_impl.map(moved);
+    let fields = fields
+        .iter()
+        .map(|field| {
+            let ty = moved(rust_type(&field.ty));
+            let attrs = moved(field_attrs(field));
+            let ident = field.rust_name.to_ident();
+            if field.required {
+                quote! {
+                    #attrs
+                    pub #ident: #ty,
+                }
+            } else {
+                quote! {
+                    #attrs
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub #ident: ::std::option::Option<#ty>,
+                }
             }
-        } else {
-            quote! {
-                #attrs
-                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-                pub #ident: ::std::option::Option<#ty>,
-            }
-        }
-    });
+        })
+        .map(moved);
     quote! {
         #doc
         #[derive(::std::clone::Clone, #debug)]

@@ -6,10 +6,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::CrateOptions;
-use crate::emit::docs;
 use crate::emit::operation::{accessor_struct, inner_doc_attrs, version_accessor_name};
 use crate::emit::paths::trait_name_allow;
 use crate::emit::types::type_def;
+use crate::emit::{docs, moved};
 use crate::ident::{Case, sanitize};
 use crate::model::{Model, Namespace, Service};
 
@@ -276,9 +276,9 @@ pub fn version_mod(service: &Service) -> TokenStream {
             }
         }
     });
-    let types = namespace_types(&service.namespace);
+    let types = moved(namespace_types(&service.namespace));
     let accessor_struct = (!service.resources.is_empty())
-        .then(|| accessor_struct(&accessor, accessor_doc, resource_accessors));
+        .then(|| moved(accessor_struct(&accessor, accessor_doc, resource_accessors)));
     let events_module = (!service.events.is_empty()).then(|| {
         let doc = docs::doc_attrs(&format!(
             "Events the {} service pushes (version {}).",
@@ -312,6 +312,6 @@ pub fn common_mod(common: &Namespace) -> TokenStream {
 }
 
 fn namespace_types(namespace: &Namespace) -> TokenStream {
-    let types = namespace.types.iter().map(type_def);
+    let types = namespace.types.iter().map(|def| moved(type_def(def)));
     quote!(#(#types)*)
 }

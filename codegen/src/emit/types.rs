@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::docs;
 use crate::emit::paths::rust_type;
+use crate::emit::{docs, moved};
 use crate::model::{EnumDef, EnumRepr, EnumValue, Field, TypeDef, TypeKind};
 
 /// Emits one named type.
@@ -32,13 +32,13 @@ pub fn response_struct(
 ) -> TokenStream {
     let fields_in = fields;
     let fields = fields.iter().map(|field| {
-        let ty = rust_type(&field.ty);
+        let ty = moved(rust_type(&field.ty));
         let ty = if field.boxed {
-            quote!(::std::boxed::Box<#ty>)
+            moved(quote!(::std::boxed::Box<#ty>))
         } else {
             ty
         };
-        let attrs = field_attrs(field);
+        let attrs = moved(field_attrs(field));
         let name = field.rust_name.to_ident();
         quote! {
             #attrs
@@ -46,8 +46,10 @@ pub fn response_struct(
             pub #name: ::std::option::Option<#ty>,
         }
     });
+    let fields = fields.map(moved);
+    let doc = moved(doc);
     let debug = crate::emit::secrets::debug_derive(fields_in);
-    let debug_impl = crate::emit::secrets::debug_impl(name, fields_in, true);
+    let debug_impl = crate::emit::secrets::debug_impl(name, fields_in, true).map(moved);
     quote! {
         #doc
         #[derive(::std::clone::Clone, #debug ::std::default::Default)]
@@ -63,7 +65,7 @@ pub fn response_struct(
 
 /// Doc, rename, alias and deprecation attributes shared by every field kind.
 pub fn field_attrs(field: &Field) -> TokenStream {
-    let doc = docs::doc_attrs(&docs::field(field));
+    let doc = moved(docs::doc_attrs(&docs::field(field)));
     let rename = (field.rust_name.unraw() != field.wire_name).then(|| {
         let wire = &field.wire_name;
         quote!(#[serde(rename = #wire)])
@@ -104,10 +106,11 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, def: &EnumDef) -> Token
             let scopes: Vec<String> = variant.field_scopes.iter().map(|s| docs::code(s)).collect();
             text.push_str(&format!("\nNeeds the field scope {}.", scopes.join(" or ")));
         }
-        let doc = docs::doc_attrs(&text);
+        let doc = moved(docs::doc_attrs(&text));
         let ident = variant.rust_name.to_ident();
-        quote!(#doc #ident,)
+        moved(quote!(#doc #ident,))
     });
+    let doc = moved(doc);
     let unknown_doc = docs::doc_attrs(
         "A value this version of the crate does not know yet. It keeps the wire value so it \
          can be sent back unchanged; match on the named variants instead of on this one.",
