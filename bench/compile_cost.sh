@@ -16,8 +16,12 @@
 #   - the same clean build with one service feature instead of all;
 #   - with FEATURE_SETS="full": every feature (`--all-features`: all services and
 #     the event receivers), the whole-platform figure at N = 1600.
-# FEATURE_SETS is a list of: all (default features = every service), one, full
-# (default: "all one").
+#   - with FEATURE_SETS="profile": no timing; rustc's own account of the clean build
+#     (`-Zself-profile`, through RUSTC_BOOTSTRAP=1, which rebuilds the dependencies
+#     once), summarized by bench/self-profile: self time per query, and type checking
+#     per kind of item (what each endpoint's `send`, each type's derives cost).
+# FEATURE_SETS is a list of: all (default features = every service), one, full,
+# profile (default: "all one").
 # Output: one Markdown table row per N and feature set, on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +69,20 @@ for n in "${sizes[@]}"; do
   lines=$(cat $(find "$scratch/synthetic/src" -name '*.rs') | wc -l)
   (cd "$scratch" && cargo build -q -p feishu-runtime)   # dependencies, not measured
   for features in ${FEATURE_SETS:-all one}; do
+    if [ "$features" = profile ]; then
+      profile_dir="$scratch/self-profile"
+      rm -rf "$profile_dir" && mkdir -p "$profile_dir"
+      (cd "$scratch" && RUSTC_BOOTSTRAP=1 cargo build -q -p feishu-runtime \
+        && cargo clean -q -p feishu-synthetic \
+        && RUSTC_BOOTSTRAP=1 cargo rustc -q -p feishu-synthetic -- \
+             -Zself-profile="$profile_dir" -Zself-profile-events=default,args)
+      echo
+      echo "rustc -Zself-profile of the $n-endpoint crate (default features):"
+      echo
+      cargo run -q --release --manifest-path bench/self-profile/Cargo.toml -- "$profile_dir"/*.mm_profdata
+      rm -rf "$profile_dir"   # about 3 MB per endpoint
+      continue
+    fi
     args=()
     [ "$features" = one ] && args=(--no-default-features --features svc0000)
     [ "$features" = full ] && args=(--all-features) \
