@@ -57,7 +57,11 @@ fn main() {
         .collect();
     // Parents before their children: by thread, then start, the longer first.
     intervals.sort_by(|a, b| {
-        (a.thread, a.start, std::cmp::Reverse(a.end)).cmp(&(b.thread, b.start, std::cmp::Reverse(b.end)))
+        (a.thread, a.start, std::cmp::Reverse(a.end)).cmp(&(
+            b.thread,
+            b.start,
+            std::cmp::Reverse(b.end),
+        ))
     });
     let self_times = self_times(&intervals);
 
@@ -66,17 +70,27 @@ fn main() {
     for (interval, seconds) in intervals.iter().zip(&self_times) {
         add(by_label.entry(&interval.label).or_default(), *seconds);
         if let Some(item) = &interval.item {
-            add(by_item.entry((&interval.label, item)).or_default(), *seconds);
+            add(
+                by_item.entry((&interval.label, item)).or_default(),
+                *seconds,
+            );
         }
     }
     let total: f64 = self_times.iter().sum();
     println!("self time of every query and activity: {total:.2} s\n");
     println!("| query | self time (s) | share | calls |\n|---|---:|---:|---:|");
     for (label, (seconds, calls)) in sorted(by_label).into_iter().take(top) {
-        println!("| `{label}` | {seconds:.3} | {:.1}% | {calls} |", seconds / total * 100.0);
+        println!(
+            "| `{label}` | {seconds:.3} | {:.1}% | {calls} |",
+            seconds / total * 100.0
+        );
     }
     for query in PER_ITEM {
-        let rows: Vec<_> = by_item.iter().filter(|((q, _), _)| *q == query).map(|((_, k), v)| (*k, *v)).collect();
+        let rows: Vec<_> = by_item
+            .iter()
+            .filter(|((q, _), _)| *q == query)
+            .map(|((_, k), v)| (*k, *v))
+            .collect();
         let sum: f64 = rows.iter().map(|(_, (s, _))| s).sum();
         println!("\n`{query}` by kind of item ({sum:.2} s in all):\n");
         println!("| item | self time (s) | items |\n|---|---:|---:|");
@@ -99,7 +113,8 @@ fn sorted<K>(map: HashMap<K, (f64, u64)>) -> Vec<(K, (f64, u64))> {
 
 /// Each interval's time minus its children's, from intervals sorted parents first.
 fn self_times(intervals: &[Interval]) -> Vec<f64> {
-    let seconds = |a: SystemTime, b: SystemTime| b.duration_since(a).map_or(0.0, |d| d.as_secs_f64());
+    let seconds =
+        |a: SystemTime, b: SystemTime| b.duration_since(a).map_or(0.0, |d| d.as_secs_f64());
     let mut own: Vec<f64> = intervals.iter().map(|i| seconds(i.start, i.end)).collect();
     let mut open: Vec<usize> = Vec::new();
     for (index, interval) in intervals.iter().enumerate() {
@@ -122,8 +137,13 @@ fn self_times(intervals: &[Interval]) -> Vec<f64> {
 /// → `_::{{impl}}::deserialize::{{impl}}::visit_map`: the path from the first impl or
 /// anonymous const on, without disambiguators, so all endpoints' `send` are one row.
 fn item_kind(path: &str) -> String {
-    let segments: Vec<&str> = path.split("::").map(|s| s.split('[').next().unwrap_or(s)).collect();
-    let from = segments.iter().position(|s| s.starts_with("{{") || *s == "_");
+    let segments: Vec<&str> = path
+        .split("::")
+        .map(|s| s.split('[').next().unwrap_or(s))
+        .collect();
+    let from = segments
+        .iter()
+        .position(|s| s.starts_with("{{") || *s == "_");
     match from {
         Some(from) => segments[from..].join("::"),
         None => "(item outside any impl)".to_owned(),
