@@ -21,6 +21,9 @@ struct Interval {
     end: SystemTime,
     label: String,
     item: Option<String>,
+    /// False for the hashing of a query's result: its time is the query's, but it is
+    /// not another call.
+    is_call: bool,
 }
 
 fn main() {
@@ -40,7 +43,10 @@ fn main() {
     let mut intervals: Vec<Interval> = data
         .iter_full()
         .filter_map(|event| {
-            let timing = event.payload.timestamp()?;
+            // Intervals only: instants (cache hits) take no time and would double the counts.
+            let analyzeme::Timestamp::Interval { start, end } = event.payload.timestamp()? else {
+                return None;
+            };
             let label = event.label.to_string();
             let item = PER_ITEM
                 .contains(&label.as_str())
@@ -48,10 +54,11 @@ fn main() {
                 .flatten();
             Some(Interval {
                 thread: event.thread_id,
-                start: timing.start(),
-                end: timing.end(),
+                start,
+                end,
                 label,
                 item,
+                is_call: &*event.event_kind != "IncrementalResultHashing",
             })
         })
         .collect();
@@ -68,12 +75,11 @@ fn main() {
     let mut by_label: HashMap<&str, (f64, u64)> = HashMap::new();
     let mut by_item: HashMap<(&str, &str), (f64, u64)> = HashMap::new();
     for (interval, seconds) in intervals.iter().zip(&self_times) {
-        add(by_label.entry(&interval.label).or_default(), *seconds);
+        let call = interval.is_call;
+        add(by_label.entry(&interval.label).or_default(), *seconds, call);
         if let Some(item) = &interval.item {
-            add(
-                by_item.entry((&interval.label, item)).or_default(),
-                *seconds,
-            );
+            let entry = by_item.entry((&interval.label, item)).or_default();
+            add(entry, *seconds, call);
         }
     }
     let total: f64 = self_times.iter().sum();
@@ -100,9 +106,9 @@ fn main() {
     }
 }
 
-fn add(entry: &mut (f64, u64), seconds: f64) {
+fn add(entry: &mut (f64, u64), seconds: f64, is_call: bool) {
     entry.0 += seconds;
-    entry.1 += 1;
+    entry.1 += u64::from(is_call);
 }
 
 fn sorted<K>(map: HashMap<K, (f64, u64)>) -> Vec<(K, (f64, u64))> {
