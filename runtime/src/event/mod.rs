@@ -23,6 +23,16 @@
 //! }));
 //! # let _ = dispatcher;
 //! ```
+// Built without a receiver's feature, the links above point at docs.rs, where every
+// feature is on, instead of failing to resolve.
+#![cfg_attr(
+    not(feature = "webhook"),
+    doc = "[`webhook::WebhookReceiver`]: https://docs.rs/feishu-runtime/latest/feishu_runtime/event/webhook/struct.WebhookReceiver.html"
+)]
+#![cfg_attr(
+    not(feature = "long-connection"),
+    doc = "[`long_connection`]: https://docs.rs/feishu-runtime/latest/feishu_runtime/event/long_connection/index.html"
+)]
 
 mod dedup;
 mod dispatch;
