@@ -219,10 +219,8 @@ impl Client {
     /// refusing for rate limiting, [`Error::Api`] if the platform reported an error,
     /// [`Error::Decode`] if the response is not what `T` expects.
     pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
-        let call = request_call(&request)?;
-        let envelope = call.endpoint.envelope;
-        let success = self.run_json(call).await?;
-        decode(&success, envelope)
+        // The one request path generated code takes too (`sending.rs`).
+        self.clone().send(Ok(request)).await
     }
 
     /// [`Client::send`] for a binary endpoint: see [`Client::download`].

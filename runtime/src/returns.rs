@@ -3,10 +3,10 @@
 //! `impl Future<Output = Result<…, Error>> + Send + 'static`.
 //!
 //! Both are plain traits with a blanket impl: any future or stream of the right shape
-//! is one (`send()` returns a [`Sending`](crate::Sending)), and a caller sees the supertraits (`Future`, `Stream`,
-//! `Send`, `Unpin`, `'static`), so `.await`, `tokio::spawn`, `try_next().await` and the
-//! `StreamExt`/`TryStreamExt` combinators work on the returned values as on the
-//! spelled-out types.
+//! is one (`send()` returns a [`Sending`](crate::Sending)), and a caller sees the
+//! supertraits (`Future`, `Stream`, `Send`, `Unpin`, `'static`), so `.await`,
+//! `tokio::spawn`, `try_next().await` and the `StreamExt`/`TryStreamExt` combinators
+//! work on the returned values as on the spelled-out types.
 
 use std::future::Future;
 
